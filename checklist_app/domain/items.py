@@ -1,0 +1,307 @@
+"""The item kinds a checklist form is built from, one pydantic model per kind.
+
+Each kind carries only the fields it needs; ``Item`` is the union discriminated on ``kind``, so a typo
+in ``kind`` gives one clear error. ``allowed_text()`` says in words what a valid answer looks like; it is
+what a nurse reads when an answer is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from checklist_app.domain.conditions import Condition
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+OptionValue = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64)]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+PrintPlace = Literal["row", "banner", "never"]
+
+# The inputs each derived formula reads; the formulas themselves live in rules/derived.py.
+FORMULA_INPUTS: dict[str, tuple[str, ...]] = {
+    "age_years": ("birth_date", "at"),
+    "cockcroft_gault_crcl": ("age", "weight", "sex", "creatinine"),
+    "ckd_epi_2021_egfr": ("age", "sex", "creatinine"),
+    "count": ("items",),
+}
+
+
+def _fmt(number: float) -> str:
+    return f"{number:g}"
+
+
+class Option(BaseModel):
+    """One choice of a choice or multi-choice item."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: OptionValue
+    label: Label
+    help: str = ""
+
+
+class ItemBase(BaseModel):
+    """What every item has: stable id, label, help, required flag, visibility and print place."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Slug
+    label: Label
+    help: str = ""
+    required: bool = False
+    show_if: Condition | None = None
+    print: PrintPlace = "row"
+
+    def allowed_text(self) -> str:
+        """What a valid answer looks like, in words."""
+        return ""
+
+
+class ConfirmItem(ItemBase):
+    """A statement the nurse confirms by ticking it (true), or leaves unticked (false)."""
+
+    kind: Literal["confirm"]
+
+    def allowed_text(self) -> str:
+        return "true (confirmed) or false"
+
+
+class YesNoItem(ItemBase):
+    """A yes/no question."""
+
+    kind: Literal["yes_no"]
+
+    def allowed_text(self) -> str:
+        return "yes (true) or no (false)"
+
+
+class _OptionsMixin(BaseModel):
+    options: tuple[Option, ...] = Field(min_length=1)
+
+    @field_validator("options")
+    @classmethod
+    def _unique_values(cls, options: tuple[Option, ...]) -> tuple[Option, ...]:
+        seen: set[str] = set()
+        for option in options:
+            if option.value in seen:
+                raise ValueError(f"option '{option.value}' is listed twice; option values must be unique")
+            seen.add(option.value)
+        return options
+
+    def option_values(self) -> tuple[str, ...]:
+        """The stored values, in form order."""
+        return tuple(o.value for o in self.options)
+
+    def option_label(self, value: str) -> str:
+        """The label shown for a stored value (the value itself when unknown)."""
+        return next((o.label for o in self.options if o.value == value), value)
+
+    def allowed_text(self) -> str:
+        return "one of: " + ", ".join(self.option_values())
+
+
+class ChoiceItem(_OptionsMixin, ItemBase):
+    """Exactly one of a list of options."""
+
+    kind: Literal["choice"]
+
+
+class MultiChoiceItem(_OptionsMixin, ItemBase):
+    """Any number of a list of options (fracture levels, allergy classes)."""
+
+    kind: Literal["multi_choice"]
+    min_selected: int = Field(default=0, ge=0)
+    max_selected: int | None = Field(default=None, ge=1)
+
+    def allowed_text(self) -> str:
+        return "a list of: " + ", ".join(self.option_values())
+
+
+class NumberItem(ItemBase):
+    """A number with a unit and an allowed range (inclusive)."""
+
+    kind: Literal["number"]
+    unit: str = ""
+    min: float
+    max: float
+    decimals: int = Field(default=1, ge=0, le=4)
+
+    @model_validator(mode="after")
+    def _range_is_sane(self) -> NumberItem:
+        if self.min >= self.max:
+            raise ValueError(f"min ({_fmt(self.min)}) must be below max ({_fmt(self.max)})")
+        return self
+
+    def allowed_text(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        return f"a number from {_fmt(self.min)} to {_fmt(self.max)}{unit}"
+
+
+class Unit(BaseModel):
+    """One unit a measurement may be entered in: canonical = (value + offset) x factor."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    unit: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    factor: float = Field(gt=0)
+    offset: float = 0.0
+    min: float
+    max: float
+
+    def to_canonical(self, value: float) -> float:
+        """Convert a value in this unit to the canonical unit (rounded to wash out float noise)."""
+        return round((value + self.offset) * self.factor, 6)
+
+    @model_validator(mode="after")
+    def _range_is_sane(self) -> Unit:
+        if self.min >= self.max:
+            raise ValueError(f"unit {self.unit}: min ({_fmt(self.min)}) must be below max ({_fmt(self.max)})")
+        return self
+
+
+class MeasurementItem(ItemBase):
+    """A lab value or vital sign: value plus unit (and the date it was taken, when ``dated``)."""
+
+    kind: Literal["measurement"]
+    canonical_unit: str
+    units: tuple[Unit, ...] = Field(min_length=1)
+    dated: bool = False
+
+    @model_validator(mode="after")
+    def _canonical_unit_listed(self) -> MeasurementItem:
+        names = [u.unit for u in self.units]
+        if len(set(names)) != len(names):
+            raise ValueError("a unit is listed twice")
+        canonical = next((u for u in self.units if u.unit == self.canonical_unit), None)
+        if canonical is None or canonical.factor != 1 or canonical.offset != 0:
+            raise ValueError(
+                f"canonical_unit '{self.canonical_unit}' must be one of the units, with factor 1 and no offset"
+            )
+        return self
+
+    def unit_spec(self, unit: str) -> Unit | None:
+        """The unit entry for ``unit``, or None when it is not allowed."""
+        return next((u for u in self.units if u.unit == unit), None)
+
+    def allowed_text(self) -> str:
+        ranges = "; ".join(f"{_fmt(u.min)} to {_fmt(u.max)} {u.unit}" for u in self.units)
+        when = ", with the date it was taken (YYYY-MM-DD)" if self.dated else ""
+        return f"a value from {ranges}{when}"
+
+
+class DateItem(ItemBase):
+    """A calendar date (ISO YYYY-MM-DD)."""
+
+    kind: Literal["date"]
+    not_future: bool = False
+
+    def allowed_text(self) -> str:
+        return "a date as YYYY-MM-DD" + (", not in the future" if self.not_future else "")
+
+
+class DateTimeItem(ItemBase):
+    """A date and time; ``none_label`` lets the nurse answer 'none' (e.g. no milk since yesterday)."""
+
+    kind: Literal["datetime"]
+    not_after: str | None = None
+    none_label: str | None = None
+
+    def allowed_text(self) -> str:
+        text = "a date and time as YYYY-MM-DDTHH:MM"
+        if self.not_after:
+            text += f", not after {self.not_after}"
+        if self.none_label:
+            text += f", or \"none\" ({self.none_label})"
+        return text
+
+
+class TextItem(ItemBase):
+    """Free text; ``scan`` marks fields a barcode scanner types into."""
+
+    kind: Literal["text"]
+    max_length: int = Field(default=200, ge=1, le=5000)
+    pattern: str | None = None
+    pattern_hint: str = ""
+    multiline: bool = False
+    scan: bool = False
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_compiles(cls, pattern: str | None) -> str | None:
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern is not a valid regular expression ({exc})") from None
+        return pattern
+
+    def allowed_text(self) -> str:
+        return self.pattern_hint or f"text of at most {self.max_length} characters"
+
+
+class DerivedItem(ItemBase):
+    """A value computed from other answers (age, CrCl, eGFR, number of levels); never typed."""
+
+    kind: Literal["derived"]
+    formula: Literal["age_years", "cockcroft_gault_crcl", "ckd_epi_2021_egfr", "count"]
+    inputs: dict[str, Slug]
+    unit: str = ""
+
+    @model_validator(mode="after")
+    def _inputs_match_formula(self) -> DerivedItem:
+        expected = set(FORMULA_INPUTS[self.formula])
+        if set(self.inputs) != expected:
+            raise ValueError(f"formula {self.formula} takes inputs {sorted(expected)}, got {sorted(self.inputs)}")
+        return self
+
+
+class InfoItem(ItemBase):
+    """Text shown to the nurse; holds no answer."""
+
+    kind: Literal["info"]
+
+
+FieldItem = Annotated[
+    ConfirmItem | YesNoItem | ChoiceItem | MultiChoiceItem | NumberItem | MeasurementItem | DateItem
+    | DateTimeItem | TextItem,
+    Field(discriminator="kind"),
+]
+
+
+class RepeatItem(ItemBase):
+    """A list of entries with the same fields (medications, allergies); [] answers 'none'."""
+
+    kind: Literal["repeat"]
+    fields: tuple[FieldItem, ...] = Field(min_length=1)
+    max_entries: int = Field(default=500, ge=1)
+    none_label: str | None = None
+    title_field: str | None = None
+
+    @model_validator(mode="after")
+    def _fields_consistent(self) -> RepeatItem:
+        ids = [f.id for f in self.fields]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"field id '{dupes[0]}' is used twice in this list")
+        if self.title_field and self.title_field not in ids:
+            raise ValueError(f"title_field '{self.title_field}' is not one of the fields {ids}")
+        return self
+
+    def field(self, field_id: str) -> FieldItem | None:
+        """The sub-item with this id, or None."""
+        return next((f for f in self.fields if f.id == field_id), None)
+
+    def allowed_text(self) -> str:
+        return f"a list of at most {self.max_entries} entries, each with: " + ", ".join(
+            f.id for f in self.fields
+        )
+
+
+Item = Annotated[
+    ConfirmItem | YesNoItem | ChoiceItem | MultiChoiceItem | NumberItem | MeasurementItem | DateItem
+    | DateTimeItem | TextItem | RepeatItem | DerivedItem | InfoItem,
+    Field(discriminator="kind"),
+]
+ITEM_KINDS = (
+    "confirm", "yes_no", "choice", "multi_choice", "number", "measurement", "date", "datetime", "text",
+    "repeat", "derived", "info",
+)
