@@ -1,0 +1,76 @@
+"""What the rules engine says about a record: findings, and the evaluation they belong to.
+
+A finding names the item, its severity, what is wrong, what to do, and the policy rule and source it
+comes from. ``key`` is stable for the same problem across re-evaluations, so an acknowledgement or an
+override recorded against it still applies after unrelated answers change.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Severity = Literal["hard_stop", "warning"]
+
+
+class Finding(BaseModel):
+    """One problem found in a record."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: str
+    rule_id: str
+    item_id: str
+    severity: Severity
+    message: str
+    action: str
+    source_id: str
+    citation: str
+    unconfirmed: bool = False
+
+    @property
+    def is_hard_stop(self) -> bool:
+        """Whether this finding blocks the procedure until overridden."""
+        return self.severity == "hard_stop"
+
+
+class Evaluation(BaseModel):
+    """The engine's answer for one record at one moment."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    form_id: str
+    form_version: str
+    policy_id: str
+    policy_version: str
+    evaluated_at: str
+    findings: tuple[Finding, ...]
+    visible_items: frozenset[str]
+    missing_required: tuple[str, ...]
+    derived: dict[str, Any]
+    overridden: frozenset[str] = frozenset()
+    acknowledged: frozenset[str] = frozenset()
+
+    @property
+    def hard_stops(self) -> tuple[Finding, ...]:
+        """Every hard stop, overridden or not."""
+        return tuple(f for f in self.findings if f.is_hard_stop)
+
+    @property
+    def open_hard_stops(self) -> tuple[Finding, ...]:
+        """Hard stops no physician has overridden: these stop the procedure."""
+        return tuple(f for f in self.hard_stops if f.key not in self.overridden)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """Every warning."""
+        return tuple(f for f in self.findings if not f.is_hard_stop)
+
+    @property
+    def unacknowledged_warnings(self) -> tuple[Finding, ...]:
+        """Warnings the nurse has not yet acknowledged."""
+        return tuple(f for f in self.warnings if f.key not in self.acknowledged)
+
+    @property
+    def cleared(self) -> bool:
+        """True when nothing stops the procedure (no open hard stop)."""
+        return not self.open_hard_stops
