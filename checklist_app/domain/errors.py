@@ -70,3 +70,11 @@ class StorageError(ChecklistError):
 
 class PdfRenderError(ChecklistError):
     """A document could not be produced."""
+
+
+class DatabaseBusyError(StorageError):
+    """The database is locked by another workstation or program; retrying later usually succeeds."""
+
+
+class DatabaseCorruptError(StorageError):
+    """The database file is damaged; it has been left untouched for recovery from a backup."""

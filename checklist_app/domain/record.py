@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from checklist_app.domain.answers import answers_model
 from checklist_app.domain.errors import FieldError, RecordValidationError
 from checklist_app.domain.form import FormDefinition
-from checklist_app.domain.items import DateItem, DateTimeItem, RepeatItem
+from checklist_app.domain.items import DateItem, DateTimeItem, MeasurementItem, RepeatItem
 from checklist_app.domain.timeutil import aware, local_date
 
 RecordId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
@@ -117,6 +117,9 @@ def temporal_errors(form: FormDefinition, answers: dict[str, Any], now: datetime
         if isinstance(item, DateItem) and item.not_future and isinstance(value, date) and value > today:
             errors.append(FieldError(f"answers.{item.id}", item.label, f"{value} is in the future",
                                      item.allowed_text()))
+        if isinstance(item, MeasurementItem) and isinstance(value.get("date"), date) and value["date"] > today:
+            errors.append(FieldError(f"answers.{item.id}.date", item.label, f"{value['date']} is in the future",
+                                     "the date the sample was taken, not after today"))
         if isinstance(item, DateTimeItem):
             _check_not_after(form, item, value, answers, f"answers.{item.id}", item.label, errors)
         if isinstance(item, RepeatItem):

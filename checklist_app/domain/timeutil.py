@@ -24,8 +24,14 @@ def parse_datetime(text: str) -> datetime:
 
 
 def local_date(moment: datetime) -> date:
-    """The calendar date of ``moment`` on this workstation's clock."""
-    return aware(moment).astimezone().date()
+    """The calendar date of ``moment`` as written (its own offset; local time when it has none)."""
+    return aware(moment).date()
+
+
+def same_day(moment: datetime, reference: datetime) -> bool:
+    """Whether ``moment`` falls on the calendar day of ``reference``, read on the reference's clock."""
+    ref = aware(reference)
+    return aware(moment).astimezone(ref.tzinfo).date() == ref.date()
 
 
 def format_hours(hours: float) -> str:
@@ -38,7 +44,7 @@ def format_hours(hours: float) -> str:
     parts = []
     if days:
         parts.append(f"{days} day" + ("s" if days != 1 else ""))
-    if h or (days and m):
+    if h:
         parts.append(f"{h} h")
     if m or not parts:
         parts.append(f"{m} min")

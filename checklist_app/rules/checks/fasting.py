@@ -1,0 +1,51 @@
+"""Fasting intervals, counted back from the scheduled start.
+
+Exact at the boundary: a clear liquid 2 h 00 min before the start meets a 2 h minimum; 1 h 59 min
+does not. "none" (nothing since before midnight) always meets it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from pydantic import Field
+
+from checklist_app.domain.findings import Finding
+from checklist_app.domain.timeutil import aware, format_hours
+from checklist_app.rules.context import Context
+from checklist_app.rules.policy import Rule
+from checklist_app.rules.registry import Params, check
+
+
+class FastingParams(Params):
+    """The intake-time item and the minimum interval before the start."""
+
+    item: str
+    min_hours: float = Field(gt=0)
+    action: str = Field(min_length=3)
+
+
+def _when(moment: datetime, start: datetime) -> str:
+    moment, start = aware(moment), aware(start)
+    return f"{moment:%H:%M}" if moment.date() == start.date() else f"{moment:%Y-%m-%d %H:%M}"
+
+
+@check("fasting_interval", FastingParams)
+def fasting_interval(ctx: Context, rule: Rule, params: FastingParams) -> Iterator[Finding]:
+    """Flag intake closer to the start than the policy's minimum."""
+    taken, start = ctx.value(params.item), ctx.start
+    if not isinstance(taken, datetime) or start is None:
+        return
+    required = timedelta(hours=params.min_hours)
+    gap = aware(start) - aware(taken)
+    if gap >= required:
+        return
+    earliest = aware(taken) + required
+    label = ctx.item(params.item).label.split(" (")[0]
+    yield ctx.finding(
+        rule, params.item,
+        f"{label} at {_when(taken, start)} is {format_hours(gap.total_seconds() / 3600)} before the "
+        f"{_when(start, start)} start; this policy needs at least {format_hours(params.min_hours)}.",
+        f"Do not start before {_when(earliest, start)}. {params.action}",
+    )

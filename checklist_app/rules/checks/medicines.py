@@ -1,0 +1,144 @@
+"""Medicine holds: antithrombotics from the policy's table, and GLP-1 agonists.
+
+Holds counted in doses become hours through the recorded dosing frequency (4 doses of a twice-daily
+medicine = 48 h). CrCl (Cockcroft-Gault) picks the row; when CrCl is unknown the longest row is used,
+and the message says so. When the frequency is not a regular schedule, the row's approximate hours apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import Field
+
+from checklist_app.domain.findings import Finding
+from checklist_app.domain.timeutil import aware, format_hours, same_day
+from checklist_app.rules.context import Context
+from checklist_app.rules.policy import HoldRow, Medicine, Rule
+from checklist_app.rules.registry import Params, check
+
+# Hours between doses for the regular schedules on the form: what "a dose" means in time.
+DOSE_INTERVAL_HOURS = {"daily": 24, "bid": 12, "tid": 8, "weekly": 168}
+FREQ_WORDS = {"daily": "once a day", "bid": "twice a day", "tid": "three times a day", "weekly": "once a week"}
+
+
+class HoldParams(Params):
+    """Where the medication list and CrCl are on the form."""
+
+    item: str
+    crcl_item: str
+    action: str = Field(min_length=3)
+
+
+def _row_hours(row: HoldRow, frequency: Any, warn: bool = False) -> tuple[float | None, str]:
+    doses, hours = (row.warn_doses, row.warn_hours) if warn else (row.doses, row.hours)
+    if hours is not None:
+        return hours, format_hours(hours)
+    if doses is None:
+        return None, ""
+    interval = DOSE_INTERVAL_HOURS.get(frequency)
+    if interval is None:
+        approx = row.approx_hours if not warn else (row.approx_hours or 0) * (doses / (row.doses or doses))
+        return approx, f"{doses} doses (about {format_hours(approx)}; dosing frequency not recorded as regular)"
+    return doses * interval, f"{doses} doses ({format_hours(doses * interval)} at {FREQ_WORDS[frequency]})"
+
+
+def _choose_row(med: Medicine, crcl: float | None) -> tuple[HoldRow, str]:
+    banded = [r for r in med.rows if r.crcl_at_least is not None or r.crcl_below is not None]
+    if not banded:
+        return med.rows[0], ""
+    if crcl is not None:
+        for row in banded:
+            if row.applies(crcl):
+                return row, f" with CrCl {crcl:g} mL/min"
+    longest = max(banded, key=lambda r: _row_hours(r, None)[0] or 0)
+    why = "CrCl is not known" if crcl is None else f"CrCl {crcl:g} mL/min is outside the table"
+    return longest, f" ({why}, so the longest hold applies)"
+
+
+def _fmt(moment: datetime) -> str:
+    return f"{aware(moment):%Y-%m-%d %H:%M}"
+
+
+@check("medicine_holds", HoldParams)
+def medicine_holds(ctx: Context, rule: Rule, params: HoldParams) -> Iterator[Finding]:
+    """One finding per listed medicine whose last dose is too close to the start (or not recorded)."""
+    entries, start = ctx.value(params.item) or [], ctx.start
+    for n, entry in enumerate(entries):
+        med = ctx.policy.medicines.get(entry.get("agent"))
+        if med is None or med.action == "continue":
+            continue
+        detail, name = f"{entry['agent']}#{n + 1}", med.name
+        if med.action == "defer":
+            yield ctx.finding(rule, params.item, f"{name}: {med.note}", "Defer the procedure, or decide with "
+                              "cardiology and the proceduralist.", detail=detail, source=med.source,
+                              source_detail=entry["agent"])
+            continue
+        last = entry.get("last_dose")
+        if med.action == "advise":
+            when = f" (last dose {_fmt(last)})" if isinstance(last, datetime) else ""
+            yield ctx.finding(rule, params.item, f"{name}{when}: {med.note}", "Tell the proceduralist.",
+                              detail=detail, severity="warning", source=med.source, source_detail=entry["agent"])
+            continue
+        if not isinstance(last, datetime):
+            yield ctx.finding(rule, params.item, f"{name}: the time of the last dose is not recorded, so the "
+                              "hold cannot be checked.", "Ask the patient or check the medication record, and "
+                              "enter the date and time of the last dose.", detail=detail, source=med.source,
+                              source_detail=entry["agent"])
+            continue
+        if start is None:
+            continue
+        row, crcl_text = _choose_row(med, ctx.number(params.crcl_item))
+        elapsed = aware(start) - aware(last)
+        source_detail = f"{entry['agent']}" + (f":{row.label}" if row.label else "")
+        for warn in (False, True):
+            hours, what = _row_hours(row, entry.get("frequency"), warn)
+            if hours is None or elapsed >= timedelta(hours=hours):
+                continue
+            earliest = aware(last) + timedelta(hours=hours)
+            note = f" {med.note}" if med.note else ""
+            if warn:
+                message = (f"{name}: last dose {_fmt(last)}, {format_hours(elapsed.total_seconds() / 3600)} "
+                           f"before the start, is inside the policy's range (up to {what}){crcl_text}.{note}")
+                yield ctx.finding(rule, params.item, message, "Decide with the proceduralist whether to wait "
+                                  f"until {_fmt(earliest)}.", detail=detail, severity="warning",
+                                  source=med.source, source_detail=source_detail)
+            else:
+                message = (f"{name}: last dose {_fmt(last)} is {format_hours(elapsed.total_seconds() / 3600)} "
+                           f"before the start; this policy holds it for {what}{crcl_text}.{note}")
+                yield ctx.finding(rule, params.item, message, f"Do not start before {_fmt(earliest)}. "
+                                  f"{params.action}", detail=detail, source=med.source, source_detail=source_detail)
+            break
+
+
+class Glp1Params(Params):
+    """GLP-1 agonists and their hold window under the selected guidance."""
+
+    item: str
+    agents: tuple[str, ...] = Field(min_length=1)
+    daily: Literal["not_on_procedure_day"] = "not_on_procedure_day"
+    weekly_hold_hours: float = Field(gt=0)
+    action: str = Field(min_length=3)
+
+
+@check("glp1_hold", Glp1Params)
+def glp1_hold(ctx: Context, rule: Rule, params: Glp1Params) -> Iterator[Finding]:
+    """Flag a daily GLP-1 dose on the procedure day, or a weekly dose inside the weekly window."""
+    start = ctx.start
+    if start is None:
+        return
+    for n, entry in enumerate(ctx.value(params.item) or []):
+        agent, last = entry.get("agent"), entry.get("last_dose")
+        if agent not in params.agents or not isinstance(last, datetime):
+            continue
+        label = ctx.item(params.item).field("agent").option_label(agent)  # type: ignore[union-attr]
+        if entry.get("frequency") == "weekly":
+            if aware(start) - aware(last) < timedelta(hours=params.weekly_hold_hours):
+                yield ctx.finding(rule, params.item, f"{label}: weekly dose taken {_fmt(last)}, within "
+                                  f"{format_hours(params.weekly_hold_hours)} of the start.", params.action,
+                                  detail=f"{agent}#{n + 1}")
+        elif same_day(last, start):
+            yield ctx.finding(rule, params.item, f"{label}: a dose was taken on the day of the procedure "
+                              f"({_fmt(last)}).", params.action, detail=f"{agent}#{n + 1}")

@@ -1,0 +1,171 @@
+"""The clinical policy as data: sources, rules and the medicine hold table, from ``forms/policies/``.
+
+Every rule names a registered check, a severity and a source id from ``sources``; its parameters are
+validated by that check's model, so a typo in a number or key is refused with the rule named. A policy
+is then checked against the form it is used with: every item it reads must exist.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from checklist_app.domain.conditions import Condition
+from checklist_app.domain.errors import PolicyDefinitionError
+from checklist_app.domain.findings import Severity
+from checklist_app.domain.form import FormDefinition
+from checklist_app.domain.items import ChoiceItem, RepeatItem, Slug
+from checklist_app.domain.loading import load_definition
+from checklist_app.rules.registry import Params, load_checks
+
+Confidence = Literal["READ-P", "READ-S", "UNCONFIRMED", "LOCAL"]
+
+
+class Source(BaseModel):
+    """Where a rule's numbers come from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    citation: str = Field(min_length=3)
+    confidence: Confidence
+    note: str = ""
+
+
+class Rule(BaseModel):
+    """One policy rule: run ``check`` with ``params`` when ``when`` holds; findings get ``severity``."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+    check: str
+    severity: Severity
+    source: str
+    unconfirmed: bool = False
+    when: Condition | None = None
+    params: dict[str, Any] = {}
+    _parsed: Params | None = PrivateAttr(default=None)
+
+    @property
+    def parsed(self) -> Any:
+        """The params, validated by the check's own model."""
+        assert self._parsed is not None
+        return self._parsed
+
+
+class HoldRow(BaseModel):
+    """One row of a medicine's hold table; CrCl bounds choose the row (Cockcroft-Gault, mL/min)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    crcl_at_least: float | None = None
+    crcl_below: float | None = None
+    doses: int | None = Field(default=None, ge=1)
+    hours: float | None = Field(default=None, gt=0)
+    warn_doses: int | None = Field(default=None, ge=1)
+    warn_hours: float | None = Field(default=None, gt=0)
+    approx_hours: float | None = Field(default=None, gt=0)
+    label: str = ""
+
+    @model_validator(mode="after")
+    def _one_measure(self) -> HoldRow:
+        if (self.doses is None) == (self.hours is None):
+            raise ValueError("a hold row needs exactly one of 'doses' or 'hours'")
+        if self.doses is not None and self.approx_hours is None:
+            raise ValueError("a row counted in doses needs 'approx_hours' for when the dosing frequency is unknown")
+        return self
+
+    def applies(self, crcl: float | None) -> bool:
+        """Whether this row is the one for a patient with this CrCl (None: unknown)."""
+        if crcl is None:
+            return self.crcl_at_least is None and self.crcl_below is None
+        if self.crcl_at_least is not None and crcl < self.crcl_at_least:
+            return False
+        return self.crcl_below is None or crcl < self.crcl_below
+
+
+class Medicine(BaseModel):
+    """What the policy says about one medicine before a high-bleeding-risk procedure."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    action: Literal["hold", "defer", "advise", "continue"]
+    rows: tuple[HoldRow, ...] = ()
+    note: str = ""
+    restart: str = ""
+    source: str
+
+    @model_validator(mode="after")
+    def _rows_for_hold(self) -> Medicine:
+        if self.action == "hold" and not self.rows:
+            raise ValueError(f"{self.name}: action 'hold' needs at least one row")
+        return self
+
+
+class PolicyDefinition(BaseModel):
+    """A versioned clinical policy, signed off by the site's medical director."""
+
+    model_config = ConfigDict(extra="forbid")
+    schema_version: Literal[1]
+    id: Slug | str
+    version: str
+    title: str
+    form_id: str
+    description: str = ""
+    sources: dict[str, Source]
+    medicines: dict[str, Medicine] = {}
+    rules: tuple[Rule, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _rules_consistent(self) -> PolicyDefinition:
+        checks = load_checks()
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"rule '{rule.id}': id is used twice; rule ids must be unique")
+            seen.add(rule.id)
+            if rule.source not in self.sources:
+                raise ValueError(f"rule '{rule.id}': source '{rule.source}' is not listed under 'sources'")
+            spec = checks.get(rule.check)
+            if spec is None:
+                raise ValueError(f"rule '{rule.id}': unknown check '{rule.check}'; known: {', '.join(sorted(checks))}")
+            try:
+                rule._parsed = spec.params.model_validate(rule.params)
+            except ValueError as exc:
+                raise ValueError(f"rule '{rule.id}' ({rule.check}) params: {_first_error(exc)}") from None
+        for key, medicine in self.medicines.items():
+            if medicine.source not in self.sources:
+                raise ValueError(f"medicine '{key}': source '{medicine.source}' is not listed under 'sources'")
+        return self
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return f"{where}: {first['msg']}" if where else first["msg"]
+    return str(exc)
+
+
+def load_policy(path: Path) -> PolicyDefinition:
+    """Read and validate a policy file; PolicyDefinitionError names the rule and the fix."""
+    return load_definition(path, PolicyDefinition, PolicyDefinitionError)
+
+
+def check_fits_form(policy: PolicyDefinition, form: FormDefinition, path: Path | str = "") -> None:
+    """Refuse a policy that reads items the form does not have, or medicines it cannot record."""
+    where = path or f"policy {policy.id}"
+    if policy.form_id != form.id:
+        raise PolicyDefinitionError(where, "form_id", f"policy is for form '{policy.form_id}', not '{form.id}'")
+    for rule in policy.rules:
+        refs = list(rule.parsed.referenced_items()) + list(rule.when.referenced_items() if rule.when else [])
+        for ref in refs:
+            if not form.has_item(ref):
+                raise PolicyDefinitionError(where, f"rule '{rule.id}'", f"reads item '{ref}', which form "
+                                            f"{form.id} v{form.version} does not have")
+    meds = form.item("medications") if form.has_item("medications") else None
+    agent = meds.field("agent") if isinstance(meds, RepeatItem) else None
+    if policy.medicines and isinstance(agent, ChoiceItem):
+        unknown = sorted(set(policy.medicines) - set(agent.option_values()))
+        if unknown:
+            raise PolicyDefinitionError(where, f"medicine '{unknown[0]}'",
+                                        "is not an option of the form's medications/agent list")

@@ -1,0 +1,104 @@
+"""Versioned schema migrations: an ordered list of steps, each applied once and recorded in schema_version.
+
+Why not Alembic: the app must upgrade its own database silently when a nurse starts it, with no
+migration scripts folder, ini file or command to run; the schema is small; and a plain list of Python
+steps is easy to review and to test from an empty file. Each step runs in its own transaction (SQLite
+and PostgreSQL both roll back DDL), and re-checks the version inside that transaction so two
+workstations starting at once cannot both apply it.
+
+To change the schema: append a step (never edit an applied one). Step 1 builds the tables from
+``tables.py``; the first change to ``tables.py`` must therefore freeze today's definitions into step 1
+and add the change as step 2. Opening a fresh database in any test fails loudly if that is forgotten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, func, inspect, insert, select
+
+from checklist_app.domain.errors import StorageError
+from checklist_app.storage import tables
+from checklist_app.storage.clock import utc_now_text
+
+if TYPE_CHECKING:
+    from checklist_app.storage.database import Database
+
+GENESIS_HASH = "0" * 64
+
+# Refusals enforced by the database itself, so even raw SQL cannot quietly edit the clinical record.
+# The message is what the user sees (failures.py turns the trigger error into a StorageError).
+GUARDED_TABLES = {
+    "signed_versions": "signed versions cannot be changed or deleted; record an amendment instead",
+    "version_documents": "the documents of a signed version cannot be changed or deleted",
+    "audit_events": "the audit trail is append-only",
+}
+GUARD_TRIGGERS = tuple(f"{t}_no_{op}" for t in GUARDED_TABLES for op in ("update", "delete"))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One migration: the schema version it produces, what it does, and the function doing it."""
+
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _create_guard_triggers(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        # A server database enforces this through the app's code and the account's grants (no UPDATE
+        # or DELETE on these tables); SQLite has no grants, hence triggers.
+        return
+    for table, message in GUARDED_TABLES.items():
+        for op in ("update", "delete"):
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER {table}_no_{op} BEFORE {op.upper()} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            )
+
+
+def _step_1(conn: Connection) -> None:
+    tables.metadata.create_all(conn)
+    conn.execute(insert(tables.chain_head).values(id=1, last_seq=0, last_hash=GENESIS_HASH))
+    _create_guard_triggers(conn)
+
+
+STEPS: tuple[Step, ...] = (
+    Step(1, "staff, drafts, signed versions and documents, audit trail with its chain head and guards",
+         _step_1),
+)
+LATEST_VERSION = STEPS[-1].version
+
+
+def current_version(conn: Connection) -> int:
+    """The schema version of the open database; 0 for an empty one."""
+    if not inspect(conn).has_table("schema_version"):
+        return 0
+    return int(conn.execute(select(func.coalesce(func.max(tables.schema_version.c.version), 0))).scalar_one())
+
+
+def upgrade(db: Database) -> list[int]:
+    """Apply every pending step; returns the versions applied. Refuses a database newer than this app."""
+    with db.read() as conn:
+        found = current_version(conn)
+    if found > LATEST_VERSION:
+        raise StorageError(
+            f"The database {db.where} was written by a newer version of the checklist app (schema "
+            f"{found}; this app knows up to {LATEST_VERSION}). Install the newer version; the database "
+            f"has not been changed."
+        )
+    applied: list[int] = []
+    for step in STEPS:
+        if step.version <= found:
+            continue
+        with db.write() as conn:
+            if current_version(conn) >= step.version:
+                continue  # another workstation applied it while we waited for the lock
+            step.apply(conn)
+            conn.execute(insert(tables.schema_version).values(
+                version=step.version, description=step.description, applied_at=utc_now_text()))
+        applied.append(step.version)
+    return applied

@@ -1,0 +1,113 @@
+"""Where the data lives, and creating it readable by this user only.
+
+The data folder is ``$CHECKLIST_APP_DATA_DIR`` when set (the CLI's ``--data-dir`` sets it), otherwise the
+platform's user data folder (``~/.local/share/checklist_app`` on Linux, ``%LOCALAPPDATA%\\checklist_app``
+on Windows, ``~/Library/Application Support/checklist_app`` on macOS). The database is one SQLite file in
+it. A site with several workstations can point ``$CHECKLIST_APP_DATABASE_URL`` at a shared server instead.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import platformdirs
+
+from checklist_app.domain.errors import StorageError
+
+DATA_DIR_ENV = "CHECKLIST_APP_DATA_DIR"
+DATABASE_URL_ENV = "CHECKLIST_APP_DATABASE_URL"
+DATABASE_FILE = "checklist.sqlite3"
+# SQLite keeps committed-but-not-checkpointed pages in -wal and the lock table in -shm: they hold patient
+# data too, and a backup of the main file alone can miss the last changes.
+SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal")
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def data_dir() -> Path:
+    """The folder for the database: ``$CHECKLIST_APP_DATA_DIR`` or the platform's user data folder."""
+    chosen = os.environ.get(DATA_DIR_ENV, "").strip()
+    if chosen:
+        return Path(chosen).expanduser()
+    return Path(platformdirs.user_data_dir("checklist_app", appauthor=False))
+
+
+def database_path(directory: Path | None = None) -> Path:
+    """The SQLite file inside ``directory`` (default: ``data_dir()``)."""
+    return (directory if directory is not None else data_dir()) / DATABASE_FILE
+
+
+def ensure_private_dir(directory: Path) -> None:
+    """Create ``directory`` (mode 0700) if missing; refuse a path that cannot be a folder.
+
+    An existing folder chosen by the site keeps its mode (it may be shared on purpose); the files we put
+    in it are 0600 whatever the folder allows.
+    """
+    try:
+        if directory.is_dir():
+            return
+        directory.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=False)
+        # mkdir's mode is filtered by the umask; say exactly what we mean.
+        os.chmod(directory, PRIVATE_DIR_MODE)
+    except FileExistsError:
+        raise StorageError(
+            f"The data folder {directory} exists but is not a folder. Choose another place with "
+            f"--data-dir or {DATA_DIR_ENV}, or move that file away."
+        ) from None
+    except OSError as exc:
+        raise unwritable_folder_error(directory, exc) from None
+
+
+def ensure_private_file(path: Path) -> bool:
+    """Create an empty ``path`` with mode 0600 unless it exists; True when it was created.
+
+    SQLite would create the file with the process umask (often 0644, readable by every account on a
+    shared workstation); an empty file is a valid empty database, so we create it first ourselves.
+    It is never truncated: O_EXCL fails on an existing file, which is then only re-moded.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        restrict(path)
+        return False
+    except OSError as exc:
+        raise unwritable_folder_error(path.parent, exc) from None
+    try:
+        os.fchmod(fd, PRIVATE_FILE_MODE)
+    finally:
+        os.close(fd)
+    return True
+
+
+def restrict(path: Path) -> None:
+    """Make an existing file we own readable by this user only; silently skip what is not there."""
+    try:
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            os.chmod(path, PRIVATE_FILE_MODE)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        # A read-only folder or a file owned by someone else: opening will report the real problem.
+        pass
+
+
+def restrict_sidecars(db_file: Path) -> None:
+    """Apply 0600 to SQLite's -wal/-shm/-journal files next to ``db_file``.
+
+    SQLite gives them the database file's mode already; this is the explicit guarantee in case the
+    file was copied in with looser permissions.
+    """
+    for suffix in SIDECAR_SUFFIXES:
+        restrict(db_file.with_name(db_file.name + suffix))
+
+
+def unwritable_folder_error(directory: Path, exc: OSError) -> StorageError:
+    """A StorageError for a folder we cannot write, saying what to do about it."""
+    reason = exc.strerror or exc.__class__.__name__
+    return StorageError(
+        f"The data folder {directory} cannot be written ({reason}). Ask IT to make it writable for this "
+        f"user, or choose another folder with --data-dir or {DATA_DIR_ENV}."
+    )

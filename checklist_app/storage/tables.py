@@ -1,0 +1,122 @@
+"""The database tables, declared with SQLAlchemy Core so the same code runs on SQLite and PostgreSQL.
+
+Times are stored as ISO 8601 text in UTC (``2026-11-21T15:51:27.123456+00:00``): text hashes to the same
+bytes on every database, which the audit chain and the signed-version digests rely on. JSON is stored as
+canonical text for the same reason.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+ROLES = ("nurse", "physician", "admin")
+ID = String(64)
+TIME = String(40)
+SHA256 = String(64)
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version", metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("description", Text, nullable=False),
+    Column("applied_at", TIME, nullable=False),
+)
+
+staff = Table(
+    "staff", metadata,
+    Column("staff_id", ID, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("credentials", String(60), nullable=False),
+    Column("role", String(20), nullable=False),
+    # "scrypt$n$r$p$salt_hex$hash_hex": the parameters travel with the hash so they can be raised later.
+    Column("pin_hash", String(300), nullable=False),
+    Column("failed_attempts", Integer, nullable=False, server_default="0"),
+    Column("locked_at", TIME, nullable=True),
+    Column("active", Boolean, nullable=False, server_default="1"),
+    Column("created_at", TIME, nullable=False),
+    CheckConstraint("role IN ('nurse', 'physician', 'admin')", name="staff_role_known"),
+)
+
+signed_versions = Table(
+    "signed_versions", metadata,
+    Column("version_id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", ID, nullable=False, index=True),
+    Column("version_no", Integer, nullable=False),
+    # UNIQUE: a version is replaced at most once, so a record's versions form one line, never a tree.
+    Column("replaces_version_id", Integer, ForeignKey("signed_versions.version_id"), unique=True),
+    Column("amendment_reason", Text, nullable=True),
+    Column("signer_id", ID, ForeignKey("staff.staff_id"), nullable=False),
+    Column("meaning", Text, nullable=False),
+    Column("signed_at", TIME, nullable=False),
+    Column("workstation", String(255), nullable=False),
+    Column("form_id", String(100), nullable=False),
+    Column("form_version", String(40), nullable=False),
+    Column("policy_id", String(100), nullable=True),
+    Column("policy_version", String(40), nullable=True),
+    # The frozen payload (content, signer, meaning, time, versions) as canonical JSON, and its SHA-256.
+    Column("content_json", Text, nullable=False),
+    Column("content_sha256", SHA256, nullable=False),
+    UniqueConstraint("record_id", "version_no", name="signed_versions_one_number"),
+)
+
+version_documents = Table(
+    "version_documents", metadata,
+    Column("version_id", Integer, ForeignKey("signed_versions.version_id"), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("pdf", LargeBinary, nullable=False),
+    Column("sha256", SHA256, nullable=False),
+    Column("attached_at", TIME, nullable=False),
+    Column("attached_by", ID, nullable=False),
+    PrimaryKeyConstraint("version_id", "kind", name="version_documents_pk"),
+)
+
+drafts = Table(
+    "drafts", metadata,
+    Column("record_id", ID, primary_key=True),
+    Column("form_id", String(100), nullable=True),
+    Column("form_version", String(40), nullable=True),
+    # The signed version this draft amends; NULL for a record never signed.
+    Column("base_version_id", Integer, ForeignKey("signed_versions.version_id"), nullable=True),
+    Column("data", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("saved_at", TIME, nullable=False),
+    Column("saved_by", ID, nullable=False),
+    Column("workstation", String(255), nullable=False),
+)
+
+audit_events = Table(
+    "audit_events", metadata,
+    # Assigned by us (head + 1), not by the database, so the sequence is part of what is hashed.
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("event_type", String(40), nullable=False),
+    Column("record_id", ID, nullable=True, index=True),
+    Column("staff_id", ID, nullable=False),
+    Column("workstation", String(255), nullable=False),
+    Column("occurred_at", TIME, nullable=False),
+    Column("details", Text, nullable=False),
+    Column("prev_hash", SHA256, nullable=False),
+    Column("hash", SHA256, nullable=False),
+)
+
+# One row (id 1): the last event's number and hash. Appending locks it (SELECT ... FOR UPDATE on a
+# server), which serialises writers; and it reveals events cut off the end of the chain.
+chain_head = Table(
+    "chain_head", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_seq", Integer, nullable=False),
+    Column("last_hash", SHA256, nullable=False),
+)
