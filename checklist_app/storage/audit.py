@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic_core import to_jsonable_python
@@ -53,7 +53,6 @@ class AuditReport:
     count: int
     problems: tuple[str, ...] = ()
     first_broken_seq: int | None = None
-    checked: tuple[str, ...] = field(default=())
 
     @property
     def ok(self) -> bool:

@@ -1,0 +1,51 @@
+"""Site settings from ``forms/site.yaml``: facility, phone numbers, default policy, discharge defaults.
+
+A site administrator edits the file; ``load_site`` refuses a bad value with the key named.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from checklist_app.domain.errors import DefinitionError
+from checklist_app.domain.loading import load_definition
+
+
+class SiteSettingsError(DefinitionError):
+    """forms/site.yaml is malformed."""
+
+
+class DischargeDefaults(BaseModel):
+    """Physician-set values for the discharge sheet, used when the record leaves them blank."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rest_hours: int = Field(ge=0, le=168)
+    no_lifting_weeks: int = Field(ge=0, le=26)
+    fever_call_f: float = Field(ge=99, le=104)
+    ice_days: int = Field(ge=0, le=14)
+    no_driving_days: int = Field(ge=0, le=30)
+    follow_up: str = ""
+
+
+class SiteSettings(BaseModel):
+    """One installation's settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_version: Literal[1]
+    facility_name: str = Field(min_length=1, max_length=120)
+    clinic_phone: str = Field(min_length=3, max_length=40)
+    after_hours_phone: str = Field(default="", max_length=40)
+    emergency_number: str = Field(default="911", max_length=10)
+    default_policy: str = "sir-2019"
+    idle_lock_minutes: int = Field(default=5, ge=1, le=120)
+    printer: str = ""
+    logo: str = ""
+    discharge_defaults: DischargeDefaults
+
+
+def load_site(path: Path) -> SiteSettings:
+    """Read and validate a site settings file."""
+    return load_definition(path, SiteSettings, SiteSettingsError)
