@@ -116,7 +116,7 @@ if ! venv_works; then
     say "creating .venv with $PY ($("$PY" --version 2>&1))"
     if ! make_venv; then
         rm -rf "$VENV" # a half-made venv (no pip) would fool the next run
-        if ! "$PY" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+        if ! "$PY" -c 'import venv, ensurepip; ensurepip.version()' >/dev/null 2>&1; then
             if [[ "$(readlink -f "$PY")" != /usr/bin/* ]]; then
                 die "$PY has no working venv/ensurepip module, so .venv cannot be made." \
                     "Reinstall that Python with ensurepip, or put Debian's /usr/bin/python3 first on PATH."
