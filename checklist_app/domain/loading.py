@@ -74,20 +74,18 @@ def describe_location(data: Any, loc: tuple[Any, ...]) -> str:
             noun = _CONTAINERS.get(container or "", "entry")
             ident = node.get("id") if isinstance(node, dict) else None
             parts.append(f"{noun} '{ident}'" if ident else f"{noun} #{step + 1}")
-            keys = []
+            keys = []  # the list's own key is said by the noun
             continue
         if isinstance(node, dict) and isinstance(step, str):
             if step not in node and step == node.get("kind"):
                 continue  # the discriminator tag pydantic puts in the location
             node = node.get(step)
             container = step
-            keys.append(step)
-            continue
         keys.append(str(step))
     # "item 'x' in section 'y'": innermost first reads best.
     text = " in ".join(reversed(parts))
-    tail = ".".join(k for k in keys if k not in _CONTAINERS or not parts)
-    if tail:
+    if keys:
+        tail = ".".join(keys)
         text = f"{text}, key '{tail}'" if text else f"key '{tail}'"
     return text
 
@@ -108,6 +106,8 @@ def explain(error: dict[str, Any]) -> str:
         return str(ctx.get("error", error["msg"]))
     if kind == "literal_error":
         return f"{error['input']!r} is not allowed; expected {ctx.get('expected')}"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} entr{'y' if ctx.get('min_length') == 1 else 'ies'}"
     if kind == "string_pattern_mismatch":
         return f"{error['input']!r} is not a valid id (lower-case letters, digits and _, starting with a letter)"
     return error["msg"]
