@@ -168,6 +168,7 @@ def _head_problems(head: Any, last_seq: int, last_hash: str) -> list[str]:
 def _missing_guards(conn: Connection) -> list[str]:
     if conn.dialect.name != "sqlite":
         return []
-    present = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    triggers = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    present = {row[0] for row in triggers}
     return [f"the database guard '{name}' was removed, so the database was altered outside the app"
             for name in GUARD_TRIGGERS if name not in present]

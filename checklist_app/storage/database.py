@@ -72,13 +72,14 @@ class Database:
 
 
 def open_database(url: str | None = None, *, data_dir: Path | None = None, workstation: str | None = None,
-                  busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Database:
+                  busy_timeout: float = DEFAULT_BUSY_TIMEOUT, create: bool = True) -> Database:
     """Open (creating and migrating as needed) the checklist database.
 
     ``url``: an SQLAlchemy URL; default ``$CHECKLIST_APP_DATABASE_URL``, else the SQLite file in
     ``data_dir`` (default ``$CHECKLIST_APP_DATA_DIR`` or the user data folder). ``busy_timeout``: seconds
     to wait for another workstation's lock before giving up with DatabaseBusyError.
-    A damaged SQLite file raises DatabaseCorruptError and is left exactly as it was.
+    A damaged SQLite file raises DatabaseCorruptError and is left exactly as it was. ``create=False``
+    refuses to start a new SQLite file (for admin commands, where a mistyped folder should not look empty).
     """
     url = url or os.environ.get(paths.DATABASE_URL_ENV, "").strip() or None
     if url is None:
@@ -90,11 +91,15 @@ def open_database(url: str | None = None, *, data_dir: Path | None = None, works
         is_file = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
         path = Path(parsed.database) if is_file and parsed.database else None
     if path is not None:
+        if not create and not path.exists():
+            raise StorageError(f"There is no checklist database at {path}. Check --data-dir or "
+                               f"{paths.DATA_DIR_ENV}; a new install starts with 'staff add'.")
         return _open_sqlite_file(path, workstation, busy_timeout)
     engine = create_engine(url)
     where = engine.url.render_as_string(hide_password=True)
-    return _finish_open(Database(engine, where=where, path=None, workstation=workstation or workstation_name(),
-                                 busy_timeout=busy_timeout))
+    db = Database(engine, where=where, path=None, workstation=workstation or workstation_name(),
+                  busy_timeout=busy_timeout)
+    return _finish_open(db)
 
 
 def _open_sqlite_file(path: Path, workstation: str | None, busy_timeout: float) -> Database:

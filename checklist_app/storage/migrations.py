@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, func, inspect, insert, select
+from sqlalchemy import Connection, func, insert, inspect, select
 
 from checklist_app.domain.errors import StorageError
 from checklist_app.storage import tables

@@ -1,0 +1,75 @@
+"""Clinical actions that are only audit events: acknowledging a warning, a physician's override, printing
+and exporting a signed version.
+
+The acknowledgement and the override are returned as the record's own models, for the screen to add
+to the record (and so to the draft and the signed version); the event in the trail is the proof of who
+did it, when and where.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pydantic import ValidationError
+
+from checklist_app.domain.errors import StorageError
+from checklist_app.domain.record import Acknowledgement, Override
+from checklist_app.storage.audit import log_event
+from checklist_app.storage.clock import utc_now
+from checklist_app.storage.database import Database
+from checklist_app.storage.drafts import check_record_id
+from checklist_app.storage.staff import require_role, verify_pin
+
+M = TypeVar("M", Override, Acknowledgement)
+
+
+def record_override(db: Database, record_id: str, finding_key: str, physician_id: str, pin: str,
+                    reason: str) -> Override:
+    """A physician overrides a hard stop with their own ID, PIN and a reason.
+
+    Refuses (AuthenticationError) a wrong PIN, a locked account, or anyone who is not a physician.
+    """
+    check_record_id(record_id)
+    reason = reason.strip()
+    if len(reason) < 3:
+        raise StorageError("An override needs the physician's reason (at least 3 characters).")
+    member = verify_pin(db, physician_id, pin, purpose="override", record_id=record_id)
+    require_role(member, ("physician",), "override a hard stop")
+    override = _model(Override, finding_key=finding_key, physician_id=member.staff_id, at=utc_now(),
+                      reason=reason)
+    log_event(db, "override", staff_id=member.staff_id, record_id=record_id,
+              details={"finding_key": finding_key, "reason": reason})
+    return override
+
+
+def acknowledge_finding(db: Database, record_id: str, finding_key: str, staff_id: str,
+                        note: str) -> Acknowledgement:
+    """A nurse acknowledges a warning, noting who was told; recorded in the trail."""
+    check_record_id(record_id)
+    ack = _model(Acknowledgement, finding_key=finding_key, by=staff_id, at=utc_now(), note=note)
+    log_event(db, "finding_acknowledged", staff_id=staff_id, record_id=record_id,
+              details={"finding_key": finding_key, "note": ack.note})
+    return ack
+
+
+def record_printed(db: Database, record_id: str, version_id: int, *, staff_id: str,
+                   kind: str = "checklist") -> None:
+    """Record that a signed version's PDF was printed."""
+    log_event(db, "printed", staff_id=staff_id, record_id=record_id,
+              details={"version_id": version_id, "kind": kind})
+
+
+def record_exported(db: Database, record_id: str, version_id: int, *, staff_id: str, kind: str = "checklist",
+                    file_name: str | None = None) -> None:
+    """Record that a signed version's PDF was exported (the file name only, not the folder)."""
+    log_event(db, "exported", staff_id=staff_id, record_id=record_id,
+              details={"version_id": version_id, "kind": kind, "file_name": file_name})
+
+
+def _model(model: type[M], **values: object) -> M:
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise StorageError(f"The {field} is not acceptable: {first['msg']}.") from None

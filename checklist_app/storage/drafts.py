@@ -1,0 +1,173 @@
+"""Drafts: the current, unsigned state of a checklist, saved in one transaction per call.
+
+A draft is whatever JSON the screen holds (``RecordEnvelope.to_json_data()``, or a raw answers dict
+while it is half typed); it is not validated here, because a draft must be savable mid-word. Each save
+records what changed (``field_changed`` from A to B) in the audit trail in the same transaction. A draft
+disappears when its record is signed; those left are offered back by ``recoverable_drafts()``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic_core import to_jsonable_python
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from checklist_app.domain.canonical import canonical_json
+from checklist_app.domain.errors import StorageError
+from checklist_app.storage import tables
+from checklist_app.storage.audit import append_event
+from checklist_app.storage.clock import utc_now_text
+from checklist_app.storage.database import Database
+
+RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+# Bookkeeping that changes on every save; logging it as a field change would only be noise.
+NOT_AUDITED = frozenset({"updated_at", "updated_by"})
+_ABSENT = object()
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A saved draft: the data as saved, its revision, and who saved it where and when."""
+
+    record_id: str
+    form_id: str | None
+    form_version: str | None
+    base_version_id: int | None  # the signed version this draft amends, None for a new record
+    data: dict[str, Any]
+    revision: int
+    saved_at: str
+    saved_by: str
+    workstation: str
+
+
+def check_record_id(record_id: str) -> None:
+    """Refuse an ID the record model would refuse (the database key must match the record's own)."""
+    if not isinstance(record_id, str) or not RECORD_ID.match(record_id):
+        raise ValueError(f"invalid record id {record_id!r}")
+
+
+def save_draft(db: Database, record_id: str, data: Mapping[str, Any], *, staff_id: str,
+               base_version_id: int | None = None) -> Draft:
+    """Save the current state of a record as its draft, in one transaction; returns the stored draft.
+
+    ``base_version_id`` is the signed version being amended (None for a never-signed record). A save
+    that does not match the record's latest signed version is refused: someone signed it meanwhile.
+    Saving unchanged data writes nothing.
+    """
+    check_record_id(record_id)
+    plain = to_jsonable_python(dict(data))
+    if plain.get("record_id", record_id) != record_id:
+        raise ValueError("the data's record_id differs from the record being saved")
+    text = canonical_json(plain).decode()
+    with db.write() as conn:
+        existing = _row(conn, record_id)
+        latest = latest_version_id(conn, record_id)
+        if base_version_id != latest:
+            raise _stale_error(base_version_id)
+        if existing is not None and existing.data == text:
+            return _draft(existing)
+        if existing is None:
+            details = {"amends_version": base_version_id} if base_version_id is not None else {}
+            append_event(db, conn, "created", staff_id=staff_id, record_id=record_id, details=details)
+        before = json.loads(existing.data) if existing is not None else {}
+        for path, old, new in changed_fields(before, plain):
+            append_event(db, conn, "field_changed", staff_id=staff_id, record_id=record_id,
+                         details={"field": path, "from": old, "to": new})
+        values = {
+            "form_id": _text(plain.get("form_id")), "form_version": _text(plain.get("form_version")),
+            "base_version_id": base_version_id, "data": text, "saved_at": utc_now_text(),
+            "saved_by": staff_id, "workstation": db.workstation,
+            "revision": existing.revision + 1 if existing is not None else 1,
+        }
+        if existing is None:
+            conn.execute(insert(tables.drafts).values(record_id=record_id, **values))
+        else:
+            conn.execute(update(tables.drafts).where(tables.drafts.c.record_id == record_id).values(**values))
+        return _draft(_row(conn, record_id))
+
+
+def load_draft(db: Database, record_id: str) -> Draft | None:
+    """The saved draft of one record, or None."""
+    with db.read() as conn:
+        row = _row(conn, record_id)
+    return _draft(row) if row is not None else None
+
+
+def recoverable_drafts(db: Database) -> list[Draft]:
+    """Every unsigned draft, most recently saved first: what the worklist offers back at start."""
+    query = select(tables.drafts).order_by(tables.drafts.c.saved_at.desc(), tables.drafts.c.record_id)
+    with db.read() as conn:
+        return [_draft(row) for row in conn.execute(query)]
+
+
+def discard_draft(db: Database, record_id: str, *, staff_id: str, reason: str) -> None:
+    """Delete an unsigned draft on purpose (recorded with the reason; its changes stay in the trail)."""
+    if len(reason.strip()) < 3:
+        raise StorageError("Give a reason for discarding the draft (at least 3 characters).")
+    with db.write() as conn:
+        if _row(conn, record_id) is None:
+            raise StorageError("There is no draft to discard for this record.")
+        conn.execute(delete(tables.drafts).where(tables.drafts.c.record_id == record_id))
+        append_event(db, conn, "draft_discarded", staff_id=staff_id, record_id=record_id,
+                     details={"reason": reason.strip()})
+
+
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(field, old, new) for every field that differs; answers are compared one by one.
+
+    Example: ``{"answers": {"inr": 1.1}}`` then ``{"answers": {"inr": 1.3, "weight": 70}}`` gives
+    ``[("answers.inr", 1.1, 1.3), ("answers.weight", None, 70)]``.
+    """
+    old, new = _flatten(before), _flatten(after)
+    changes = []
+    for path in sorted(old.keys() | new.keys()):
+        a, b = old.get(path, _ABSENT), new.get(path, _ABSENT)
+        if a != b:
+            changes.append((path, None if a is _ABSENT else a, None if b is _ABSENT else b))
+    return changes
+
+
+def latest_version_id(conn: Connection, record_id: str) -> int | None:
+    """The id of the record's newest signed version, or None if it was never signed."""
+    v = tables.signed_versions.c
+    newest = select(func.max(v.version_no)).where(v.record_id == record_id).scalar_subquery()
+    query = select(v.version_id).where(v.record_id == record_id, v.version_no == newest)
+    return conn.execute(query).scalar_one_or_none()
+
+
+def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in NOT_AUDITED:
+            continue
+        if key == "answers" and isinstance(value, Mapping):
+            flat.update({f"answers.{k}": v for k, v in value.items()})
+        else:
+            flat[key] = value
+    return flat
+
+
+def _stale_error(given: int | None) -> StorageError:
+    if given is None:
+        return StorageError("This checklist has been signed since it was opened, so these changes cannot "
+                            "be saved as a draft. Open it again from the worklist to amend it.")
+    return StorageError("This amendment starts from a version that is no longer the latest (the record "
+                        "was signed or amended meanwhile). Open it again from the worklist.")
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _row(conn: Connection, record_id: str) -> Any:
+    return conn.execute(select(tables.drafts).where(tables.drafts.c.record_id == record_id)).one_or_none()
+
+
+def _draft(row: Any) -> Draft:
+    return Draft(row.record_id, row.form_id, row.form_version, row.base_version_id, json.loads(row.data),
+                 row.revision, row.saved_at, row.saved_by, row.workstation)

@@ -1,0 +1,185 @@
+"""Signed versions: frozen, hashed, never changed; an amendment is a new version that points back.
+
+``sign`` checks the signer's ID and PIN at that moment, then in one transaction freezes the payload
+(content, signer, meaning of the signature, time, workstation, form and policy versions) as canonical
+JSON with its SHA-256, removes the draft, and records a ``signed`` audit event carrying that hash.
+``amend`` does the same with the version it replaces and a reason. The PDF of a version is attached
+once (``attach_pdf``) and kept with its hash; old versions and their PDFs stay retrievable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic_core import to_jsonable_python
+from sqlalchemy import Connection, delete, func, insert, select
+
+from checklist_app.domain.canonical import canonical_json, sha256_hex
+from checklist_app.domain.errors import StorageError
+from checklist_app.storage import tables
+from checklist_app.storage.audit import append_event
+from checklist_app.storage.clock import utc_now_text
+from checklist_app.storage.database import Database
+from checklist_app.storage.drafts import check_record_id, latest_version_id
+from checklist_app.storage.staff import require_role, verify_pin
+
+SIGNER_ROLES = ("nurse", "physician")
+
+
+@dataclass(frozen=True)
+class SignedVersion:
+    """One signed version as frozen: ``payload`` is exactly what ``sha256`` was computed over."""
+
+    version_id: int
+    record_id: str
+    version_no: int
+    replaces_version_id: int | None
+    amendment_reason: str | None
+    signer: dict[str, str]  # staff_id, name, credentials, role as they were when signing
+    meaning: str
+    signed_at: str
+    workstation: str
+    form_id: str
+    form_version: str
+    policy_id: str | None
+    policy_version: str | None
+    content: dict[str, Any]
+    sha256: str
+    payload: dict[str, Any]
+    documents: tuple[str, ...]  # kinds of attached PDFs, e.g. ("checklist",)
+
+
+def sign(db: Database, record_id: str, *, signer_id: str, pin: str, meaning: str, content: Mapping[str, Any],
+         form_id: str, form_version: str, policy_id: str | None = None, policy_version: str | None = None,
+         pdf: bytes | None = None) -> SignedVersion:
+    """Sign a record for the first time. ``content``: the record and evaluation as JSON-ready data."""
+    return _freeze(db, record_id, None, None, signer_id, pin, meaning, content,
+                   (form_id, form_version, policy_id, policy_version), pdf)
+
+
+def amend(db: Database, record_id: str, *, replaces_version_id: int, reason: str, signer_id: str, pin: str,
+          meaning: str, content: Mapping[str, Any], form_id: str, form_version: str,
+          policy_id: str | None = None, policy_version: str | None = None,
+          pdf: bytes | None = None) -> SignedVersion:
+    """Sign an amendment: a new version replacing the record's latest one, with the reason for it."""
+    if len(reason.strip()) < 3:
+        raise StorageError("An amendment needs a reason (at least 3 characters).")
+    return _freeze(db, record_id, replaces_version_id, reason.strip(), signer_id, pin, meaning, content,
+                   (form_id, form_version, policy_id, policy_version), pdf)
+
+
+def _freeze(db: Database, record_id: str, replaces: int | None, reason: str | None, signer_id: str, pin: str,
+            meaning: str, content: Mapping[str, Any], versions: tuple[Any, ...],
+            pdf: bytes | None) -> SignedVersion:
+    check_record_id(record_id)
+    if len(meaning.strip()) < 3:
+        raise StorageError("Say what the signature means (for example 'Checklist completed and verified').")
+    plain = to_jsonable_python(dict(content))
+    purpose = "amend" if replaces is not None else "sign"
+    member = verify_pin(db, signer_id, pin, purpose=purpose, record_id=record_id)
+    require_role(member, SIGNER_ROLES, "sign a checklist")
+    form_id, form_version, policy_id, policy_version = versions
+    with db.write() as conn:
+        latest = latest_version_id(conn, record_id)
+        if replaces is None and latest is not None:
+            raise StorageError("This checklist is already signed; changes to it must be signed as an "
+                               "amendment.")
+        if replaces is not None and replaces != latest:
+            raise StorageError("Only the latest signed version of a checklist can be amended; open the "
+                               "checklist again to see its latest version.")
+        number = conn.execute(select(func.coalesce(func.max(tables.signed_versions.c.version_no), 0))
+                              .where(tables.signed_versions.c.record_id == record_id)).scalar_one() + 1
+        payload = {
+            "record_id": record_id, "version_no": number, "replaces_version_id": replaces,
+            "amendment_reason": reason, "meaning": meaning.strip(), "signed_at": utc_now_text(),
+            "workstation": db.workstation,
+            "signer": {"staff_id": member.staff_id, "name": member.name, "credentials": member.credentials,
+                       "role": member.role},
+            "form": {"id": form_id, "version": form_version},
+            "policy": {"id": policy_id, "version": policy_version},
+            "content": plain,
+        }
+        digest = sha256_hex(payload)
+        result = conn.execute(insert(tables.signed_versions).values(
+            record_id=record_id, version_no=number, replaces_version_id=replaces, amendment_reason=reason,
+            signer_id=member.staff_id, meaning=payload["meaning"], signed_at=payload["signed_at"],
+            workstation=db.workstation, form_id=form_id, form_version=form_version, policy_id=policy_id,
+            policy_version=policy_version, content_json=canonical_json(payload).decode(),
+            content_sha256=digest,
+        ))
+        version_id = int(result.inserted_primary_key[0])
+        conn.execute(delete(tables.drafts).where(tables.drafts.c.record_id == record_id))
+        append_event(db, conn, "amended" if replaces is not None else "signed", staff_id=member.staff_id,
+                     record_id=record_id, details={
+                         "version_id": version_id, "version_no": number, "sha256": digest,
+                         "meaning": payload["meaning"], "replaces_version_id": replaces, "reason": reason})
+        if pdf is not None:
+            _attach(db, conn, version_id, record_id, pdf, "checklist", member.staff_id)
+    return get_version(db, version_id)
+
+
+def attach_pdf(db: Database, version_id: int, pdf: bytes, *, staff_id: str, kind: str = "checklist") -> str:
+    """Store the PDF of a signed version (once per kind; it can never be replaced). Returns its SHA-256."""
+    with db.write() as conn:
+        row = conn.execute(select(tables.signed_versions.c.record_id)
+                           .where(tables.signed_versions.c.version_id == version_id)).one_or_none()
+        if row is None:
+            raise StorageError(f"There is no signed version {version_id}.")
+        return _attach(db, conn, version_id, row.record_id, pdf, kind, staff_id)
+
+
+def _attach(db: Database, conn: Connection, version_id: int, record_id: str, pdf: bytes, kind: str,
+            staff_id: str) -> str:
+    docs = tables.version_documents
+    if conn.execute(select(docs.c.kind).where(docs.c.version_id == version_id, docs.c.kind == kind)).first():
+        raise StorageError(f"Version {version_id} already has its {kind} PDF; a signed document is never "
+                           f"replaced (sign an amendment to issue a new one).")
+    digest = hashlib.sha256(pdf).hexdigest()
+    conn.execute(insert(docs).values(version_id=version_id, kind=kind, pdf=bytes(pdf), sha256=digest,
+                                     attached_at=utc_now_text(), attached_by=staff_id))
+    append_event(db, conn, "document_attached", staff_id=staff_id, record_id=record_id,
+                 details={"version_id": version_id, "kind": kind, "sha256": digest, "bytes": len(pdf)})
+    return digest
+
+
+def get_pdf(db: Database, version_id: int, kind: str = "checklist") -> bytes | None:
+    """The stored PDF of a version, or None if none was attached."""
+    docs = tables.version_documents
+    with db.read() as conn:
+        query = select(docs.c.pdf).where(docs.c.version_id == version_id, docs.c.kind == kind)
+        row = conn.execute(query).first()
+    return bytes(row.pdf) if row is not None else None
+
+
+def get_version(db: Database, version_id: int) -> SignedVersion:
+    """One signed version by id; StorageError if there is none."""
+    with db.read() as conn:
+        row = conn.execute(select(tables.signed_versions)
+                           .where(tables.signed_versions.c.version_id == version_id)).one_or_none()
+        if row is None:
+            raise StorageError(f"There is no signed version {version_id}.")
+        return _version(conn, row)
+
+
+def list_versions(db: Database, record_id: str) -> list[SignedVersion]:
+    """Every signed version of a record, oldest first (the last one is current)."""
+    v = tables.signed_versions
+    with db.read() as conn:
+        rows = conn.execute(select(v).where(v.c.record_id == record_id).order_by(v.c.version_no)).all()
+        return [_version(conn, row) for row in rows]
+
+
+def _version(conn: Connection, row: Any) -> SignedVersion:
+    payload = json.loads(row.content_json)
+    docs = tables.version_documents
+    kinds = tuple(conn.execute(select(docs.c.kind).where(docs.c.version_id == row.version_id)
+                               .order_by(docs.c.kind)).scalars())
+    return SignedVersion(
+        row.version_id, row.record_id, row.version_no, row.replaces_version_id, row.amendment_reason,
+        payload["signer"], row.meaning, row.signed_at, row.workstation, row.form_id, row.form_version,
+        row.policy_id, row.policy_version, payload["content"], row.content_sha256, payload, kinds,
+    )
