@@ -17,11 +17,11 @@ from checklist_app.cli import EXIT_INVALID, EXIT_NO, EXIT_OK
 from checklist_app.cli.report import human_report
 from checklist_app.domain.errors import ChecklistError, PolicyDefinitionError, RecordValidationError
 from checklist_app.domain.form import FormDefinition
-from checklist_app.domain.loading import read_data, validate_data
+from checklist_app.domain.loading import read_data
 from checklist_app.domain.record import parse_record, record_model
 from checklist_app.domain.timeutil import parse_datetime
 from checklist_app.rules import evaluate, load_form, load_policy_for
-from checklist_app.rules.policy import PolicyDefinition, check_fits_form
+from checklist_app.rules.policy import PolicyDefinition, check_fits_form, load_policy
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -98,8 +98,8 @@ def run_schema(args: argparse.Namespace) -> int:
 def run_validate(args: argparse.Namespace) -> int:
     """Validate a form or a policy file (told apart by its keys)."""
     data = read_data(args.file, PolicyDefinitionError)
-    if isinstance(data, dict) and "rules" in data:
-        policy = validate_data(data, PolicyDefinition, args.file, PolicyDefinitionError)
+    if isinstance(data, dict) and ("rules" in data or "extends" in data):
+        policy = load_policy(args.file)
         form = load_form(args.form)
         check_fits_form(policy, form, args.file)
         print(f"{args.file}: OK - policy {policy.id} v{policy.version}, {len(policy.rules)} rules, "

@@ -17,7 +17,7 @@ from checklist_app.domain.errors import PolicyDefinitionError
 from checklist_app.domain.findings import Severity
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.items import ChoiceItem, RepeatItem, Slug
-from checklist_app.domain.loading import load_definition
+from checklist_app.domain.loading import read_data, validate_data
 from checklist_app.rules.registry import Params, load_checks
 
 Confidence = Literal["READ-P", "READ-S", "UNCONFIRMED", "LOCAL"]
@@ -147,8 +147,11 @@ def _first_error(exc: ValueError) -> str:
 
 
 def load_policy(path: Path) -> PolicyDefinition:
-    """Read and validate a policy file; PolicyDefinitionError names the rule and the fix."""
-    return load_definition(path, PolicyDefinition, PolicyDefinitionError)
+    """Read and validate a policy file (after ``extends``); PolicyDefinitionError names the rule and the fix."""
+    from checklist_app.rules.inheritance import resolve_extends
+
+    data = resolve_extends(read_data(path, PolicyDefinitionError), path)
+    return validate_data(data, PolicyDefinition, path, PolicyDefinitionError)
 
 
 def check_fits_form(policy: PolicyDefinition, form: FormDefinition, path: Path | str = "") -> None:
