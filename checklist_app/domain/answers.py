@@ -122,7 +122,8 @@ def answer_type(item: Any) -> Any:
     if isinstance(item, DateTimeItem):
         return _datetime_type(item)
     if isinstance(item, TextItem):
-        return Annotated[str, StringConstraints(strip_whitespace=True, max_length=item.max_length, pattern=item.pattern)]
+        constraints = StringConstraints(strip_whitespace=True, max_length=item.max_length, pattern=item.pattern)
+        return Annotated[str, constraints]
     if isinstance(item, RepeatItem):
         entry = create_model(
             f"Entry_{item.id}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,9 +14,7 @@ from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.loading import validate_data
 from checklist_app.domain.record import parse_record
 
-from datetime import datetime, timezone
-
-NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
 json_values = st.recursive(scalars, lambda children: st.lists(children, max_size=4)

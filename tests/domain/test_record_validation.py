@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from checklist_app.domain.errors import RecordValidationError
 from checklist_app.domain.record import parse_record
 
-from datetime import datetime, timezone
-
-NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 
 
 def refused(form, data):
@@ -36,9 +36,11 @@ def test_clean_example_is_valid(form, clean_data):
         ("platelets", {"value": 100, "unit": "per litre", "date": "2026-11-18"}, "answers.platelets.unit",
          "not one of the choices", "x10^9/L"),
         ("temperature", {"value": 120, "unit": "F"}, "answers.temperature", "outside 86 to 111 F", "86 to 111 F"),
-        ("identifiers_verified", "maybe", "answers.identifiers_verified", "not yes (true) or no (false)", "true"),
+        ("identifiers_verified", "maybe", "answers.identifiers_verified", "not yes (true) or no (false)",
+         "true"),
         ("scheduled_start", "tomorrow-ish", "answers.scheduled_start", "not a date and time", "YYYY-MM-DDTHH:MM"),
-        ("inr", {"value": 1.1, "unit": "ratio", "date": "2027-01-01"}, "answers.inr.date", "in the future", "not after"),
+        ("inr", {"value": 1.1, "unit": "ratio", "date": "2027-01-01"}, "answers.inr.date", "in the future",
+         "not after"),
     ],
 )
 def test_bad_answer_is_refused_with_field_and_allowed(form, clean_data, field, value, path, problem, allowed):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import yaml
@@ -13,7 +13,7 @@ from checklist_app.domain.errors import PolicyDefinitionError
 from checklist_app.domain.record import parse_record
 from checklist_app.rules import evaluate, load_form, load_policy_for
 
-NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 POLICIES = resources.data_root() / "forms" / "policies"
 
 
