@@ -1,0 +1,106 @@
+"""Answers in words, as a nurse reads them on paper: option labels instead of stored values, units,
+dates written the same way everywhere, and lists (medications, allergies) as rows of a sub-table.
+
+Everything returned here is plain text; the renderers escape it (``fonts.markup``) before layout.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from checklist_app.domain.items import (
+    ChoiceItem,
+    ConfirmItem,
+    DateItem,
+    DateTimeItem,
+    DerivedItem,
+    MeasurementItem,
+    MultiChoiceItem,
+    NumberItem,
+    RepeatItem,
+    TextItem,
+    YesNoItem,
+)
+
+_UNIT_SHOWN = {"C": "°C", "F": "°F"}
+
+
+def format_moment(moment: datetime, *, zone: bool = False) -> str:
+    """'2026-12-01 08:30'; with ``zone``, '2026-12-01 08:30 EST (UTC-05:00)'."""
+    text = f"{moment:%Y-%m-%d %H:%M}"
+    if not zone:
+        return text
+    offset = moment.utcoffset() or timedelta(0)
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    utc = f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    name = moment.tzname() or ""
+    return f"{text} {name} ({utc})" if name and not name.startswith("UTC") else f"{text} ({utc})"
+
+
+def _number(value: float, decimals: int) -> str:
+    return f"{value:.{decimals}f}"
+
+
+def _unit(unit: str) -> str:
+    return _UNIT_SHOWN.get(unit, unit)
+
+
+def format_answer(item: Any, value: Any) -> str:
+    """One answer as text; ``value`` is what ``record.answer_values()`` holds (or a derived value)."""
+    if value is None:
+        return ""
+    if isinstance(item, ConfirmItem):
+        return "Yes, confirmed" if value else "No, not confirmed"
+    if isinstance(item, YesNoItem):
+        return "Yes" if value else "No"
+    if isinstance(item, ChoiceItem):
+        return item.option_label(value)
+    if isinstance(item, MultiChoiceItem):
+        return ", ".join(item.option_label(v) for v in value) or "None selected"
+    if isinstance(item, NumberItem):
+        return f"{_number(value, item.decimals)} {_unit(item.unit)}".strip()
+    if isinstance(item, MeasurementItem):
+        text = f"{value['value']:g} {_unit(value['unit'])}"
+        taken = value.get("date")
+        return f"{text} (taken {taken:%Y-%m-%d})" if isinstance(taken, date) else text
+    if isinstance(item, DateTimeItem):
+        if value == "none":
+            return item.none_label or "None"
+        return format_moment(value) if isinstance(value, datetime) else str(value)
+    if isinstance(item, DateItem):
+        return f"{value:%Y-%m-%d}" if isinstance(value, date) else str(value)
+    if isinstance(item, DerivedItem):
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        return f"{shown} {_unit(item.unit)}".strip()
+    if isinstance(item, TextItem):
+        return str(value)
+    if isinstance(item, RepeatItem):
+        return f"{len(value)} entries" if value else (item.none_label or "None")
+    return str(value)
+
+
+def repeat_columns(item: RepeatItem, entries: list[dict[str, Any]]) -> list[Any]:
+    """The sub-items worth a column: every required field, and optional ones someone filled in."""
+    return [f for f in item.fields if f.required or any(e.get(f.id) is not None for e in entries)]
+
+
+def repeat_rows(item: RepeatItem, entries: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of a list answer: one row per entry, one column per field worth showing."""
+    columns = repeat_columns(item, entries)
+    header = [f.label for f in columns]
+    rows = [[format_answer(f, entry.get(f.id)) for f in columns] for entry in entries]
+    return header, rows
+
+
+def entry_title(item: RepeatItem, entry: dict[str, Any]) -> str:
+    """How one entry is named in a sentence: the title field's label, or the typed name for 'other'."""
+    name = entry.get("name") or entry.get("details")
+    if item.title_field is None:
+        return str(name or "entry")
+    field_item = item.field(item.title_field)
+    value = entry.get(item.title_field)
+    if value == "other" and name:
+        return str(name)
+    return format_answer(field_item, value) if value is not None else str(name or "entry")

@@ -1,0 +1,266 @@
+"""The body of the checklist PDF: status, key values, findings, each section's answers, signature.
+
+Only items the engine says are visible are printed (``Evaluation.visible_items``); a required visible
+item with no answer prints as NOT ANSWERED so a gap is never silent. List answers get their own
+sub-table whose header repeats on every page it runs over.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, Paragraph, Spacer
+
+from checklist_app.domain.errors import PdfRenderError
+from checklist_app.domain.findings import Finding
+from checklist_app.domain.items import DerivedItem, InfoItem, RepeatItem
+from checklist_app.pdf.answers import format_answer, format_moment, repeat_columns, repeat_rows
+from checklist_app.pdf.fonts import markup
+from checklist_app.pdf.layout import STOP_RED, WARN_AMBER
+from checklist_app.pdf.model import SignedPacket
+from checklist_app.pdf.plan import default_text
+from checklist_app.pdf.tables import cells, grid
+
+KEY_VALUES = ("procedure_type", "levels", "scheduled_start", "proceduralist", "sedation_type", "age_years",
+              "weight_kg", "crcl", "egfr", "level_count")
+SHORT_SECTION_ROWS = 14  # a section this short is kept on one page
+
+
+def status_block(packet: SignedPacket, style: dict, width: float) -> list[Flowable]:
+    """The verdict in one sentence, boxed in red when hard stops remain open."""
+    ev = packet.evaluation
+    n_open = len(ev.open_hard_stops)
+    missing = [packet.form.item(i).label if packet.form.has_item(i) else i
+               for i in (p.split("[")[0] for p in ev.missing_required)]
+    if n_open:
+        noun = "hard stop is" if n_open == 1 else "hard stops are"
+        text = (f"<b>NOT CLEARED.</b> {n_open} {noun} open. The procedure must not start until each one is "
+                "resolved or a physician records an override with a reason.")
+        colour = STOP_RED
+    else:
+        unack = len(ev.unacknowledged_warnings)
+        text = "<b>CLEARED.</b> No hard stop is open."
+        if ev.overridden:
+            n = len(ev.overridden)
+            text += f" {n} hard stop{' was' if n == 1 else 's were'} overridden by a physician (see Findings)."
+        if ev.warnings:
+            text += f" {len(ev.warnings)} warning(s), {unack} not yet acknowledged."
+        colour = WARN_AMBER if unack else None
+    if missing:
+        text += f" <b>Not answered:</b> {markup(', '.join(dict.fromkeys(missing)))}."
+    extra = [("BOX", (0, 0), (-1, -1), 1.6, colour)] if colour is not None else []
+    return [grid([[Paragraph(text, style["body"])]], [width], zebra=False, extra=extra), Spacer(1, 3 * mm)]
+
+
+def key_values(packet: SignedPacket, style: dict, width: float) -> list[Flowable]:
+    """Procedure facts and calculated values (age, CrCl, eGFR) in a compact two-pair table."""
+    pairs = []
+    for item_id in KEY_VALUES:
+        if not packet.form.has_item(item_id):
+            continue
+        item = packet.form.item(item_id)
+        value = packet.visible_answer(item_id)
+        text = format_answer(item, value) if value is not None else "-"
+        if isinstance(item, DerivedItem):
+            text += " (calculated)" if value is not None else " (cannot be calculated: an input is missing)"
+        pairs.append((item.label, text))
+    allergies = packet.visible_answer("allergies")
+    if packet.form.has_item("allergies") and isinstance(allergies, list):
+        item = packet.form.item("allergies")
+        names = [format_answer(item.field("substance"), a.get("substance")) for a in allergies]
+        pairs.append(("Allergies", "; ".join(names) if names else (item.none_label or "None")))
+    rows = []
+    for n in range(0, len(pairs), 2):
+        row: list[Any] = []
+        for label, text in pairs[n:n + 2]:
+            row += [Paragraph(markup(label), style["muted"]), Paragraph(markup(text), style["bold"])]
+        rows.append(row + [""] * (4 - len(row)))
+    quarter = width / 4
+    return [Paragraph("Summary", style["h2"]),
+            grid(rows, [quarter * 0.8, quarter * 1.2, quarter * 0.8, quarter * 1.2], zebra=False)]
+
+
+def _finding_status(packet: SignedPacket, finding: Finding) -> tuple[str, Any]:
+    ev = packet.evaluation
+    if finding.is_hard_stop:
+        override = next((o for o in reversed(packet.record.overrides) if o.finding_key == finding.key), None)
+        if finding.key in ev.overridden and override is not None:
+            return (f"<b>Overridden</b> by {markup(packet.staff_name(override.physician_id))} at "
+                    f"{format_moment(override.at)}. Reason: {markup(override.reason)}", None)
+        return "<b>OPEN</b>: stops the procedure", STOP_RED
+    ack = next((a for a in reversed(packet.record.acknowledgements) if a.finding_key == finding.key), None)
+    if finding.key in ev.acknowledged and ack is not None:
+        return (f"<b>Acknowledged</b> by {markup(packet.staff_name(ack.by))} at {format_moment(ack.at)}. "
+                f"Note: {markup(ack.note)}", None)
+    return "<b>Not acknowledged</b>", WARN_AMBER
+
+
+def findings(packet: SignedPacket, style: dict, width: float) -> list[Flowable]:
+    """Every finding: severity, where, message, what to do, source id, and override/acknowledgement."""
+    ev = packet.evaluation
+    if not ev.findings:
+        return [Paragraph("Findings: none", style["h2"]),
+                Paragraph(f"No findings: every check of policy {markup(ev.policy_id)} passed.", style["body"])]
+    n_hard, n_warn = len(ev.hard_stops), len(ev.warnings)
+    head = (f"Findings: {n_hard} hard stop{'s' if n_hard != 1 else ''}, "
+            f"{n_warn} warning{'s' if n_warn != 1 else ''}")
+    rows: list[list[Any]] = [cells(["Severity", "Finding, what to do, source", "Override / acknowledgement"],
+                                   style["bold"])]
+    extra = []
+    for n, f in enumerate(ev.findings, start=1):
+        where = f.item_id
+        if packet.form.has_item(f.item_id):
+            where = f"{packet.form.section_of(f.item_id).title} > {packet.form.item(f.item_id).label}"
+        source = f"Source: {f.source_id}" + (" (UNCONFIRMED default: check local policy)" if f.unconfirmed else "")
+        body = (f"<b>{markup(f.message)}</b><br/>{markup(where)}<br/><b>To do:</b> {markup(f.action)}<br/>"
+                f"<font size='{style['muted'].fontSize}' color='#555555'>{markup(source)}</font>")
+        status, colour = _finding_status(packet, f)
+        severity = "HARD STOP" if f.is_hard_stop else "WARNING"
+        tint = (STOP_RED if f.is_hard_stop else WARN_AMBER).hexval()[2:]
+        rows.append([Paragraph(f"<font color='#{tint}'><b>{severity}</b></font>", style["body"]),
+                     Paragraph(body, style["body"]), Paragraph(status, style["body"])])
+        if colour is not None:
+            extra.append(("BOX", (2, n), (2, n), 1.2, colour))
+    table = grid(rows, [24 * mm, width - 24 * mm - 58 * mm, 58 * mm], header=True, extra=extra)
+    return [Paragraph(head, style["h2"]), table]
+
+
+def _item_rows(packet: SignedPacket, items: list[Any], style: dict) -> list[list[Any]]:
+    rows = []
+    defaults = packet.site_settings.discharge_defaults
+    for item in items:
+        value = packet.visible_answer(item.id)
+        if value is None:
+            fallback = default_text(item.id, defaults)
+            if fallback is not None:
+                text = f"<font color='#555555'>{markup(fallback)}</font>"
+            elif item.required or isinstance(item, DerivedItem):
+                text = ("<font color='#b00020'><b>NOT ANSWERED</b></font>" if item.required
+                        else "Cannot be calculated: an input is missing")
+            else:
+                continue
+        else:
+            text = markup(format_answer(item, value))
+            if isinstance(item, DerivedItem):
+                text += " <font color='#555555'>(calculated)</font>"
+        rows.append([Paragraph(markup(item.label), style["body"]), Paragraph(text, style["bold"])])
+    return rows
+
+
+def _repeat_block(packet: SignedPacket, item: RepeatItem, entries: list[dict], style: dict,
+                  width: float) -> list[Flowable]:
+    label = Paragraph(f"{markup(item.label)}: <font color='#555555'>{len(entries)} "
+                      f"{'entry' if len(entries) == 1 else 'entries'}</font>", style["h3"])
+    if not entries:
+        return [label, Paragraph(markup(item.none_label or "None"), style["bold"]), Spacer(1, 2 * mm)]
+    header, rows = repeat_rows(item, entries)
+    columns = repeat_columns(item, entries)
+    weights = [2.0 if getattr(f, "kind", "") in ("text", "choice") else 1.4 for f in columns]
+    widths = [width * w / sum(weights) for w in weights]
+    data = [cells([markup(h) for h in header], style["bold"])]
+    data += [cells([markup(t) for t in row], style["body"]) for row in rows]
+    return [label, grid(data, widths, header=True), Spacer(1, 2 * mm)]
+
+
+def _section_flow(packet: SignedPacket, items: list[Any], style: dict, width: float) -> tuple[list[Flowable], int]:
+    out: list[Flowable] = []
+    pending: list[Any] = []
+    rows = 0
+    for item in items:
+        value = packet.visible_answer(item.id)
+        if isinstance(item, RepeatItem) and isinstance(value, list):
+            if pending:
+                table_rows = _item_rows(packet, pending, style)
+                out.append(grid(table_rows, [width * 0.52, width * 0.48]))
+                rows += len(table_rows)
+                pending = []
+            out += _repeat_block(packet, item, value, style, width)
+            rows += len(value) + 2
+        else:
+            pending.append(item)
+    table_rows = _item_rows(packet, pending, style)
+    if table_rows:
+        out.append(grid(table_rows, [width * 0.52, width * 0.48]))
+    return out, rows + len(table_rows)
+
+
+def sections(packet: SignedPacket, style: dict, width: float) -> list[Flowable]:
+    """One heading and table per section with at least one visible item; hidden items left out.
+
+    A short section is kept on one page; a long one starts on a new page only when less than about a
+    fifth of a page is left, and then flows on, one whole row at a time.
+    """
+    out: list[Flowable] = []
+    visible = packet.evaluation.visible_items
+    number = 0
+    heading = style["h2"].clone("h2_section", keepWithNext=0)
+    for section in packet.form.sections:
+        items = [i for i in section.items if i.id in visible and i.print != "never" and not isinstance(i, InfoItem)]
+        if not items:
+            continue
+        number += 1
+        body, rows = _section_flow(packet, items, style, width)
+        title = Paragraph(f"{number}. {markup(section.title)}", heading)
+        if rows <= SHORT_SECTION_ROWS:
+            out.append(KeepTogether([title, *body]))
+        else:
+            out += [CondPageBreak(45 * mm), title, *body]
+    return out
+
+
+def _drawn_signature(png: bytes, max_w: float, max_h: float) -> Image:
+    try:
+        w, h = ImageReader(io.BytesIO(png)).getSize()
+    except Exception as exc:  # reportlab raises several types for a bad image
+        raise PdfRenderError(f"the drawn signature is not a readable PNG image ({exc})") from exc
+    scale = min(max_w / w, max_h / h)
+    return Image(io.BytesIO(png), width=w * scale, height=h * scale, hAlign="LEFT")
+
+
+def signature_block(packet: SignedPacket, style: dict, width: float) -> list[Flowable]:
+    """Printed name, credentials, date and time with zone, meaning, drawn signature; or a DRAFT notice."""
+    sig = packet.signature
+    version = f", version {packet.record_version}" if packet.record_version is not None else ""
+    if sig is None:
+        text = ("<b>DRAFT - NOT SIGNED.</b> No one has signed this checklist. It is a working copy and must "
+                "not be used to clear the patient for the procedure.")
+        box = grid([[Paragraph(text, style["body"])]], [width], zebra=False,
+                   extra=[("BOX", (0, 0), (-1, -1), 1.6, STOP_RED)])
+        return [KeepTogether([Paragraph("Signature", style["h2"]), box])]
+    drawn: Any = (_drawn_signature(sig.drawn_png, 70 * mm, 22 * mm) if sig.drawn_png
+                  else Paragraph("Electronic signature (ID and PIN); no drawn signature.", style["muted"]))
+    rows = [
+        ("Signed by", f"{markup(sig.name)}, {markup(sig.credentials)} (staff ID {markup(sig.signer_id)})"),
+        ("Date and time", markup(format_moment(sig.signed_at, zone=True))),
+        ("Meaning of this signature", markup(sig.meaning)),
+        ("Record signed", f"{markup(packet.record.record_id)}{version}; SHA-256 {packet.fingerprint}"),
+    ]
+    data = [[Paragraph(a, style["muted"]), Paragraph(b, style["bold"])] for a, b in rows]
+    data.append([Paragraph("Signature", style["muted"]), drawn])
+    table = grid(data, [width * 0.25, width * 0.75], zebra=False)
+    return [KeepTogether([Paragraph("Signature", style["h2"]), table])]
+
+
+def sources(packet: SignedPacket, style: dict) -> list[Flowable]:
+    """The full citation of each source the findings name, once each."""
+    seen: dict[str, str] = {}
+    for f in packet.evaluation.findings:
+        seen.setdefault(f.source_id.split(":")[0], f.citation)
+    if not seen:
+        return []
+    out: list[Flowable] = [Paragraph("Sources of the findings", style["h3"])]
+    out += [Paragraph(f"<b>{markup(k)}</b>: {markup(v)}", style["muted"]) for k, v in seen.items()]
+    return out
+
+
+def record_trail(packet: SignedPacket, style: dict) -> list[Flowable]:
+    """Who entered the record and when, and when the engine evaluated it."""
+    r = packet.record
+    text = f"Record started by {markup(packet.staff_name(r.created_by))} at {format_moment(r.created_at)}"
+    if r.updated_by and r.updated_at:
+        text += f"; last changed by {markup(packet.staff_name(r.updated_by))} at {format_moment(r.updated_at)}"
+    text += f". Findings evaluated at {markup(packet.evaluation.evaluated_at.replace('T', ' '))}."
+    return [Spacer(1, 2 * mm), Paragraph(text, style["muted"])]

@@ -1,0 +1,44 @@
+"""Table helpers shared by the documents: a grid that splits only between rows, with readable padding.
+
+Reportlab never splits a table row across pages unless asked (``splitInRow``), so every row stays whole;
+``repeatRows`` repeats a header row at the top of each continued page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.lib import colors
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+from checklist_app.pdf.layout import RULE, SHADE
+
+
+def grid(rows: Sequence[Sequence[object]], widths: Sequence[float], *, header: bool = False,
+         zebra: bool = True, extra: Sequence[tuple] = ()) -> Table:
+    """A table of flowables or strings; ``header`` makes row 0 a shaded header repeated on each page."""
+    table = Table([list(r) for r in rows], colWidths=list(widths), repeatRows=1 if header else 0,
+                  splitByRow=1, splitInRow=0, hAlign="LEFT")
+    commands: list[tuple] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+        ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+    ]
+    first = 1 if header else 0
+    if header:
+        commands += [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dedede")),
+                     ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#666666"))]
+    if zebra:
+        for n in range(first + 1, len(rows), 2):
+            commands.append(("BACKGROUND", (0, n), (-1, n), SHADE))
+    table.setStyle(TableStyle(commands + list(extra)))
+    return table
+
+
+def cells(texts: Sequence[str], style) -> list[Paragraph]:
+    """Wrap already-marked-up texts in Paragraphs of one style."""
+    return [Paragraph(text, style) for text in texts]
