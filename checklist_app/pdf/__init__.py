@@ -6,6 +6,7 @@ only, never Qt; pyHanko is imported inside ``seal`` functions so importing this 
 """
 
 from checklist_app.pdf.checklist import render_checklist
+from checklist_app.pdf.discharge import render_discharge
 from checklist_app.pdf.model import Signature, SignedPacket
 
-__all__ = ["render_checklist", "Signature", "SignedPacket"]
+__all__ = ["render_checklist", "render_discharge", "Signature", "SignedPacket"]

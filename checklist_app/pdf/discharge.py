@@ -1,0 +1,221 @@
+"""The discharge instructions PDF: what the patient reads at home, tired and in pain.
+
+Plain language in the patient's language (English or Spanish; any other falls back to English with a
+line asking for an interpreter), specific to vertebroplasty or kyphoplasty, personalised with the
+record's values, the physician-set plan (or the clinic's defaults) and the policy's restart times for
+each held medicine. ``large_print`` sets everything in 14.5 pt type.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer
+
+from checklist_app.domain.items import RepeatItem
+from checklist_app.pdf import fonts
+from checklist_app.pdf.answers import entry_title
+from checklist_app.pdf.discharge_text import DischargeTemplate, fill, load_template, medicine_lines
+from checklist_app.pdf.fonts import markup
+from checklist_app.pdf.layout import INK, MUTED, RULE, STOP_RED, WARN_AMBER, DocumentRenderer
+from checklist_app.pdf.model import SignedPacket
+from checklist_app.pdf.plan import DischargePlan, resolve_plan
+from checklist_app.pdf.tables import grid
+
+NORMAL_SIZE, LARGE_SIZE = 11.5, 14.5
+
+
+def choose_language(packet: SignedPacket, language: str | None) -> tuple[str, str | None]:
+    """(template language, language to name in the interpreter line or None)."""
+    if language:
+        return language, None
+    preferred = packet.visible_answer("preferred_language")
+    if preferred in ("en", "es"):
+        return preferred, None
+    if preferred == "other":
+        return "en", str(packet.visible_answer("preferred_language_other") or "another language")
+    return "en", None
+
+
+class DischargeRenderer(DocumentRenderer):
+    """Lays out the discharge sheet for one packet."""
+
+    top_margin = 22 * mm
+    bottom_margin = 20 * mm
+    left_margin = 18 * mm
+    right_margin = 18 * mm
+
+    def __init__(self, packet: SignedPacket, *, language: str | None = None, large_print: bool | None = None,
+                 invariant: bool = False) -> None:
+        self.packet = packet
+        self.plan: DischargePlan = resolve_plan(packet.visible_answer, packet.site_settings.discharge_defaults)
+        self.large_print = self.plan.large_print if large_print is None else large_print
+        self.base_size = LARGE_SIZE if self.large_print else NORMAL_SIZE
+        lang, self.interpreter_language = choose_language(packet, language)
+        self.text: DischargeTemplate = load_template(lang)
+        self.values = self._values()
+        self.title = fill(self.text.labels["title"], self.values, "labels.title")
+        super().__init__(invariant=invariant)
+
+    def _values(self) -> dict[str, Any]:
+        p, site, plan = self.packet, self.packet.site_settings, self.plan
+        procedure = p.answers.get("procedure_type")
+        proc = self.text.procedures.get(procedure or "", None)
+        start = p.answers.get("scheduled_start")
+        levels = p.answers.get("levels") or []
+        return {
+            "patient_name": p.answers.get("patient_name", ""),
+            "procedure": proc.name if proc else "procedure",
+            "levels": ", ".join(levels),
+            "procedure_date": self.text.format_date(start.date()) if isinstance(start, datetime) else "",
+            "proceduralist": p.answers.get("proceduralist", ""),
+            "facility_name": site.facility_name,
+            "clinic_phone": site.clinic_phone,
+            "after_hours_phone": site.after_hours_phone,
+            "emergency_number": site.emergency_number,
+            "rest_hours": plan.rest_hours,
+            "no_lifting_weeks": plan.no_lifting_weeks,
+            "fever_f": f"{plan.fever_call_f:.1f}",
+            "fever_c": f"{plan.fever_call_c:.1f}",
+            "ice_days": plan.ice_days,
+            "no_driving_days": plan.no_driving_days,
+            "follow_up": plan.follow_up,
+            "language": self.interpreter_language or "",
+        }
+
+    def styles(self) -> dict:
+        """Base styles with room between paragraphs: a tired reader needs the white space."""
+        style = super().styles()
+        style["body"] = style["body"].clone("para", spaceAfter=self.base_size * 0.45)
+        style["bullet"] = style["body"].clone("bullet", spaceAfter=self.base_size * 0.15)
+        return style
+
+    def _fill(self, text: str, where: str) -> str:
+        return markup(fill(text, self.values, where))
+
+    # --- header and footer ----------------------------------------------------------------------------
+    def draw_header(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        """Clinic name and the patient's name on every page, so loose pages find their owner."""
+        width, height = self.page_size
+        left, right = self.left_margin, width - self.right_margin
+        canv.setFillColor(MUTED)
+        size = 9 if not self.large_print else 11
+        fonts.draw_string(canv, left, height - 12 * mm, self.values["facility_name"], size, bold=True,
+                          max_width=(right - left) / 2)
+        fonts.draw_string(canv, right, height - 12 * mm, str(self.values["patient_name"]), size, anchor="right",
+                          max_width=(right - left) / 2 - 4 * mm)
+        canv.setStrokeColor(RULE)
+        canv.line(left, height - 15 * mm, right, height - 15 * mm)
+
+    def draw_footer(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        """The clinic's number at the foot of every page."""
+        left = self.left_margin
+        canv.setFillColor(INK)
+        size = 9.5 if not self.large_print else 12
+        text = fill(self.text.labels["questions"], self.values, "labels.questions")
+        fonts.draw_string(canv, left, 10 * mm, text, size, bold=True, max_width=self.frame_width * 0.7)
+
+    def draw_page_label(self, canv: Canvas, page: int, total: int) -> None:
+        """'Page X of Y' in the sheet's language."""
+        canv.setFillColor(INK)
+        size = 9.5 if not self.large_print else 12
+        label = fill(self.text.labels["page"], {"page": page, "total": total}, "labels.page")
+        fonts.draw_string(canv, self.page_size[0] - self.right_margin, 10 * mm, label, size, anchor="right")
+
+    # --- body -----------------------------------------------------------------------------------------
+    def _bullets(self, texts: list[str]) -> ListFlowable:
+        body = self.style["bullet"]
+        items = [ListItem(Paragraph(t, body), leftIndent=self.base_size * 1.4) for t in texts]
+        return ListFlowable(items, bulletType="bullet", start="•", bulletFontName=fonts.SANS,
+                            bulletFontSize=self.base_size, leftIndent=self.base_size * 1.4,
+                            spaceBefore=0, spaceAfter=self.base_size * 0.3)
+
+    def _block(self, key: str) -> list[Flowable]:
+        block = getattr(self.text.sections, key)
+        bullets = [self._fill(b, f"sections.{key}") for b in block.bullets]
+        return [Paragraph(self._fill(block.heading, f"sections.{key}.heading"), self.style["h2"]),
+                self._bullets(bullets)]
+
+    def _facts(self) -> list[Flowable]:
+        labels, v, s = self.text.labels, self.values, self.style
+        rows = [(labels["patient"], v["patient_name"]), (labels["date"], v["procedure_date"]),
+                (labels["levels"], v["levels"]), (labels["doctor"], v["proceduralist"]),
+                (labels["clinic_phone"], v["clinic_phone"])]
+        if v["after_hours_phone"]:
+            rows.append((labels["after_hours_phone"], v["after_hours_phone"]))
+        data = [[Paragraph(markup(a), s["body"]), Paragraph(markup(str(b)), s["bold"])] for a, b in rows]
+        return [grid(data, [self.frame_width * 0.36, self.frame_width * 0.64], zebra=False)]
+
+    def _medicines(self) -> list[Flowable]:
+        words, p = self.text.sections.medicines, self.packet
+        entries = p.visible_answer("medications") or []
+        item = p.form.item("medications") if p.form.has_item("medications") else None
+        triples = []
+        for entry in entries:
+            name = entry_title(item, entry) if isinstance(item, RepeatItem) else str(entry.get("agent"))
+            medicine = p.policy.medicines.get(entry.get("agent", ""))
+            shown = getattr(medicine, "name", None) or name
+            if entry.get("agent") == "other" and entry.get("name"):
+                shown = str(entry["name"])
+            dose = entry.get("dose")
+            triples.append((f"{shown} {dose}" if dose else shown, entry.get("agent", ""), medicine))
+        lines = medicine_lines(self.text, triples)
+        flow: list[Flowable] = [Paragraph(markup(words.heading), self.style["h2"])]
+        if any(line.held for line in lines):
+            flow.append(Paragraph(markup(words.intro), self.style["body"]))
+            flow.append(self._bullets([f"<b>{markup(line.text)}</b>" for line in lines]))
+            flow.append(Paragraph(markup(words.others), self.style["body"]))
+        else:
+            if lines:
+                flow.append(self._bullets([markup(line.text) for line in lines]))
+            flow.append(Paragraph(markup(words.none), self.style["body"]))
+        flow.append(Paragraph(markup(words.unsure), self.style["body"]))
+        return flow
+
+    def _warning_box(self, key: str, colour, extra_line: str = "") -> Flowable:
+        block = getattr(self.text.sections, key)
+        head = Paragraph(self._fill(block.heading, f"sections.{key}.heading"),
+                         self.style["h2"].clone(f"{key}_head", spaceBefore=0, textColor=colour))
+        inner: list[Any] = [head, self._bullets([self._fill(b, f"sections.{key}") for b in block.bullets])]
+        if extra_line:
+            inner.append(Paragraph(f"<b>{extra_line}</b>", self.style["body"]))
+        box = grid([[inner]], [self.frame_width], zebra=False,
+                   extra=[("BOX", (0, 0), (-1, -1), 2.2, colour), ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                          ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 8)])
+        return KeepTogether([Spacer(1, self.base_size * 0.8), box])
+
+    def story(self) -> list[Flowable]:
+        """Title, facts, about, warning signs, activity, wound, pain, medicines, follow-up, extras."""
+        s, t = self.style, self.text
+        flow: list[Flowable] = [Paragraph(markup(self.title), s["h1"])]
+        if not self.packet.signed:
+            flow.append(Paragraph(f"<b>{markup(t.labels['draft'])}</b>", s["body"].clone("draft", textColor=STOP_RED)))
+        if self.interpreter_language:
+            flow.append(Paragraph(f"<b>{self._fill(t.interpreter, 'interpreter')}</b>", s["body"]))
+            flow.append(Spacer(1, 2 * mm))
+        flow += self._facts()
+        procedure = t.procedures.get(self.packet.answers.get("procedure_type") or "")
+        about = list(procedure.about if procedure else ()) + list(t.about_common)
+        flow += [Spacer(1, self.base_size * 0.6)] + [Paragraph(self._fill(a, "about"), s["body"]) for a in about]
+        phones = t.sections.call_clinic.phones if self.values["after_hours_phone"] else \
+            t.sections.call_clinic.phones_day_only
+        flow.append(self._warning_box("call_911", STOP_RED))
+        flow.append(self._warning_box("call_clinic", WARN_AMBER, self._fill(phones, "call_clinic.phones")))
+        for key in ("activity", "wound", "pain"):
+            flow += self._block(key)
+        flow += self._medicines()
+        flow += self._block("follow_up")
+        if self.plan.extra_instructions:
+            flow += [Paragraph(markup(t.sections.extra.heading), s["h2"]),
+                     Paragraph(markup(self.plan.extra_instructions), s["body"])]
+        return flow
+
+
+def render_discharge(packet: SignedPacket, *, language: str | None = None, large_print: bool | None = None,
+                     invariant: bool = False) -> bytes:
+    """The discharge instructions PDF; language and large print default to what the record says."""
+    return DischargeRenderer(packet, language=language, large_print=large_print, invariant=invariant).render()
+

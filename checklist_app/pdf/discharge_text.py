@@ -1,0 +1,167 @@
+"""The discharge sheet's words: one YAML template per language in resources/text/discharge/, filled with
+a fixed set of values for one patient.
+
+Templates are data: ``{name}`` placeholders from ``PLACEHOLDERS`` only, no attribute access, indexing or
+format specs, so a template cannot run code or reach into objects. ``DischargeText`` is the filled
+result the renderer lays out.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from checklist_app import resources
+from checklist_app.domain.errors import PdfRenderError
+
+LANGUAGES = ("en", "es")
+PLACEHOLDERS = frozenset({
+    "patient_name", "procedure", "levels", "procedure_date", "proceduralist", "facility_name",
+    "clinic_phone", "after_hours_phone", "emergency_number", "rest_hours", "no_lifting_weeks", "fever_f",
+    "fever_c", "ice_days", "no_driving_days", "follow_up", "language", "medicine", "restart", "page", "total",
+})
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Block(_Strict):
+    """A heading with bullet points."""
+
+    heading: str
+    bullets: tuple[str, ...] = ()
+
+
+class MedicineText(_Strict):
+    """Sentences for the medicines section; {medicine} and {restart} are filled per medicine."""
+
+    heading: str
+    intro: str
+    restart: str
+    untranslated: str
+    keep: str
+    ask: str
+    none: str
+    others: str
+    unsure: str
+
+
+class ClinicBlock(Block):
+    """The "call the clinic" list with the phone line (with and without an after-hours number)."""
+
+    phones: str
+    phones_day_only: str
+
+
+class Sections(_Strict):
+    """The sheet's sections, in the order they print (warning signs come before the follow-up)."""
+
+    activity: Block
+    wound: Block
+    pain: Block
+    medicines: MedicineText
+    call_911: Block
+    call_clinic: ClinicBlock
+    follow_up: Block
+    extra: Block
+
+
+class Procedure(_Strict):
+    """How one procedure is named and explained."""
+
+    name: str
+    about: tuple[str, ...] = Field(min_length=1)
+
+
+class DischargeTemplate(_Strict):
+    """One language's template file."""
+
+    language: str
+    language_name: str
+    months: tuple[str, ...] = Field(min_length=12, max_length=12)
+    weekdays: tuple[str, ...] = Field(min_length=7, max_length=7)
+    date_format: str
+    labels: dict[str, str]
+    interpreter: str
+    procedures: dict[str, Procedure]
+    about_common: tuple[str, ...] = ()
+    sections: Sections
+    policy_phrases: dict[str, str] = {}
+
+    def format_date(self, day: date) -> str:
+        """'Tuesday, December 1, 2026' / 'martes 1 de diciembre de 2026'."""
+        return self.date_format.format(weekday=self.weekdays[day.weekday()], month=self.months[day.month - 1],
+                                       day=day.day, year=day.year)
+
+
+def placeholders_in(text: str) -> list[str]:
+    """The field names a template string uses; refuses anything but a plain {name}."""
+    names = []
+    for _, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise ValueError(f"{{{name}}} is not allowed; templates use plain names such as {{patient_name}}")
+        names.append(name)
+    return names
+
+
+def fill(text: str, values: dict[str, Any], where: str = "") -> str:
+    """Fill a template string from ``values``; PdfRenderError names an unknown or missing placeholder."""
+    try:
+        names = placeholders_in(text)
+    except ValueError as exc:
+        raise PdfRenderError(f"discharge template {where}: {exc}") from None
+    for name in names:
+        if name not in PLACEHOLDERS:
+            raise PdfRenderError(f"discharge template {where}: unknown placeholder {{{name}}}; "
+                                 f"known: {', '.join(sorted(PLACEHOLDERS))}")
+        if name not in values:
+            raise PdfRenderError(f"discharge template {where}: no value for {{{name}}} here")
+    return text.format_map(values)
+
+
+@lru_cache(maxsize=8)
+def load_template(language: str) -> DischargeTemplate:
+    """The template for ``language`` ('en', 'es'), validated."""
+    if language not in LANGUAGES:
+        raise PdfRenderError(f"no discharge template for language {language!r}; available: {', '.join(LANGUAGES)}")
+    path = resources.resource_path(f"text/discharge/{language}.yaml")
+    try:
+        return DischargeTemplate.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (ValidationError, yaml.YAMLError) as exc:
+        raise PdfRenderError(f"{path}: the discharge template is malformed ({exc})") from None
+
+
+@dataclass(frozen=True)
+class MedicineLine:
+    """One medicine's sentence, and whether it was held for the procedure."""
+
+    text: str
+    held: bool
+
+
+def medicine_lines(template: DischargeTemplate, entries: list[tuple[str, str, Any]]) -> list[MedicineLine]:
+    """Sentences for (display name, agent, policy medicine or None) triples, in record order."""
+    words = template.sections.medicines
+    lines = []
+    for name, _agent, medicine in entries:
+        action = getattr(medicine, "action", None)
+        restart = getattr(medicine, "restart", "") or ""
+        if action == "hold" and restart:
+            translated = restart if template.language == "en" else template.policy_phrases.get(restart)
+            sentence = words.restart if translated is not None else words.untranslated
+            text = fill(sentence, {"medicine": name, "restart": translated or restart}, "medicines.restart")
+            lines.append(MedicineLine(text, True))
+        elif action == "continue":
+            lines.append(MedicineLine(fill(words.keep, {"medicine": name}, "medicines.keep"), False))
+        elif action in ("hold", "defer", "advise"):
+            lines.append(MedicineLine(fill(words.ask, {"medicine": name}, "medicines.ask"), True))
+    return lines
