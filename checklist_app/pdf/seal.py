@@ -1,0 +1,133 @@
+"""PAdES seal of the signed checklist PDF with pyHanko, and its validation.
+
+``seal_pdf`` adds an invisible PAdES baseline (B-B) signature made with the installation's certificate
+(see ``certificates``); ``validate_sealed`` checks it against the installation's root and says in words
+what is wrong. Any changed byte in the signed range, or anything appended after sealing, fails it.
+pyHanko is imported inside the functions: importing it takes about a second, which start-up and every
+command that does not seal should not pay.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from checklist_app.domain.errors import PdfRenderError
+from checklist_app.pdf.certificates import SealIdentity, installation_identity
+
+log = logging.getLogger(__name__)
+
+FIELD_NAME = "ChecklistSeal"
+REASON = "Sealed by checklist_app: any change after sealing makes this seal invalid."
+
+
+@dataclass(frozen=True)
+class SealCheck:
+    """What validation found; ``valid`` is the one answer callers need."""
+
+    valid: bool
+    intact: bool = False
+    trusted: bool = False
+    whole_file: bool = False
+    signer: str = ""
+    signed_at: datetime | None = None
+    problem: str = ""
+
+    def summary(self) -> str:
+        """One line for a person: valid, or what is wrong."""
+        if self.valid:
+            when = f" at {self.signed_at:%Y-%m-%d %H:%M %Z}" if self.signed_at else ""
+            return f"Seal valid: sealed by {self.signer}{when}; the file is unchanged since."
+        return f"Seal NOT valid: {self.problem}"
+
+
+def _signer(identity: SealIdentity):
+    from pyhanko.sign import signers
+
+    try:
+        if identity.pkcs12 is not None:
+            signer = signers.SimpleSigner.load_pkcs12(str(identity.pkcs12), passphrase=identity.password)
+        else:
+            signer = signers.SimpleSigner.load(str(identity.key), str(identity.cert),
+                                               ca_chain_files=tuple(str(p) for p in identity.chain))
+    except (OSError, ValueError) as exc:
+        raise PdfRenderError(f"The sealing certificate cannot be loaded ({exc}).") from None
+    if signer is None:  # pyHanko logs the reason and returns None for a wrong password or bad file
+        raise PdfRenderError("The sealing certificate cannot be loaded: wrong password or not a certificate file.")
+    return signer
+
+
+def seal_pdf(pdf_bytes: bytes, signer: SealIdentity | None = None, *, reason: str = REASON,
+             location: str | None = None) -> bytes:
+    """Return ``pdf_bytes`` with a PAdES seal added as an incremental update."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigSeedSubFilter
+
+    identity = signer or installation_identity()
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+        meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=SigSeedSubFilter.PADES,
+                                            md_algorithm="sha256", reason=reason, location=location)
+        out = signers.sign_pdf(writer, meta, signer=_signer(identity))
+    except PdfError as exc:
+        raise PdfRenderError(f"The PDF could not be sealed ({exc}).") from exc
+    return out.getvalue()
+
+
+def _trust_roots(identity: SealIdentity | None, trust_root: Path | None) -> list:
+    from pyhanko.keys import load_cert_from_pemder
+
+    if trust_root is not None:
+        return [load_cert_from_pemder(str(trust_root))]
+    identity = identity or installation_identity()
+    if identity.trust_root is not None:
+        return [load_cert_from_pemder(str(identity.trust_root))]
+    if identity.pkcs12 is not None:  # a site PKI without an explicit root: trust the top of the file's chain
+        from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+
+        bundle = pkcs12.load_pkcs12(identity.pkcs12.read_bytes(), identity.password)
+        chain = [c.certificate for c in bundle.additional_certs] or [bundle.cert.certificate]
+        from asn1crypto import x509 as asn1_x509
+
+        return [asn1_x509.Certificate.load(chain[-1].public_bytes(Encoding.DER))]
+    return []
+
+
+def validate_sealed(pdf_bytes: bytes, *, identity: SealIdentity | None = None,
+                    trust_root: Path | None = None) -> SealCheck:
+    """Validate the last seal in ``pdf_bytes``, trusting the installation's root (or ``trust_root``).
+
+    Never raises for a damaged or tampered file: that is a failed check, with the reason in ``problem``.
+    """
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    roots = _trust_roots(identity, trust_root)
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+        seals = reader.embedded_signatures
+        if not seals:
+            return SealCheck(False, problem="the file has no seal")
+        status = validate_pdf_signature(seals[-1], ValidationContext(trust_roots=roots, allow_fetching=False))
+    except Exception as exc:  # a tampered file can break the parser in many ways; all mean "not valid"
+        log.info("seal validation failed: %s", exc, exc_info=True)
+        return SealCheck(False, problem=f"the file is damaged or was changed ({type(exc).__name__}: {exc})")
+    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    signer = status.signing_cert.subject.native.get("common_name", "") if status.signing_cert else ""
+    problems = []
+    if not status.intact or not status.valid:
+        problems.append("the content does not match the seal (it was changed after sealing)")
+    if not status.trusted:
+        problems.append("the seal's certificate is not one this installation trusts")
+    if not whole:
+        problems.append("something was added to the file after it was sealed")
+    return SealCheck(valid=not problems, intact=bool(status.intact and status.valid), trusted=bool(status.trusted),
+                     whole_file=whole, signer=signer, signed_at=status.signer_reported_dt,
+                     problem="; ".join(problems))
