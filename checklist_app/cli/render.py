@@ -1,0 +1,98 @@
+"""Headless PDFs: ``render`` writes a record's checklist and discharge instructions, ``verify-seal``
+checks a sealed checklist.
+
+    python -m checklist_app render forms/examples/clean.json --out out/ [--now 2026-12-01T08:00] [--seal]
+
+A record file carries no signature (signing happens in the app, with a PIN), so ``render`` prints the
+checklist as a marked draft: "DRAFT - NOT SIGNED" on every page instead of a signature block.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+
+from checklist_app.cli import EXIT_NO, EXIT_OK
+from checklist_app.cli.core import load_record_file
+from checklist_app.domain.errors import PdfRenderError
+from checklist_app.domain.timeutil import parse_datetime
+from checklist_app.pdf import SignedPacket, render_checklist, render_discharge
+from checklist_app.rules import evaluate, load_form, load_policy_for
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add render and verify-seal."""
+    p = sub.add_parser("render", help="write <record_id>-checklist.pdf and <record_id>-discharge.pdf")
+    p.add_argument("record", type=Path, help="a checklist record (JSON)")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the PDFs (created if needed)")
+    p.add_argument("--now", help="evaluate as of this ISO date-time (default: now)")
+    p.add_argument("--policy", help="policy id or file (default: the record's, else the site's)")
+    p.add_argument("--form", type=Path, help="form file (default: the shipped form)")
+    p.add_argument("--language", choices=["en", "es"], help="discharge sheet language (default: the record's)")
+    p.add_argument("--large-print", action="store_true", default=None,
+                   help="discharge sheet in large print (default: the record's dc_large_print)")
+    p.add_argument("--only", choices=["checklist", "discharge"], help="write just one of the two")
+    p.add_argument("--seal", action="store_true", help="seal the checklist PDF with the installation certificate")
+    p.add_argument("--reproducible", action="store_true",
+                   help="byte-identical output for the same input (no creation date in the PDF)")
+    p.set_defaults(handler=run_render)
+
+    p = sub.add_parser("verify-seal", help="check the PAdES seal of a checklist PDF; exit 1 when not valid")
+    p.add_argument("pdf", type=Path)
+    p.add_argument("--trust", type=Path, metavar="PEM", help="root certificate to trust (default: this installation's)")
+    p.set_defaults(handler=run_verify)
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise PdfRenderError(f"{path}: cannot be written ({exc.strerror})") from None
+
+
+def run_render(args: argparse.Namespace) -> int:
+    """Render both PDFs for one record."""
+    now = parse_datetime(args.now) if args.now else datetime.now().astimezone()
+    form = load_form(args.form)
+    record = load_record_file(args.record, form, now)
+    policy = load_policy_for(form, args.policy or record.policy_id)
+    packet = SignedPacket(record=record, form=form, evaluation=evaluate(form, record, policy, now), policy=policy)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PdfRenderError(f"{args.out}: the output folder cannot be created ({exc.strerror})") from None
+    written = []
+    if args.only in (None, "checklist"):
+        pdf = render_checklist(packet, invariant=args.reproducible)
+        if args.seal:
+            from checklist_app.pdf.seal import seal_pdf
+
+            pdf = seal_pdf(pdf)
+        path = args.out / f"{record.record_id}-checklist.pdf"
+        _write(path, pdf)
+        written.append(path)
+    if args.only in (None, "discharge"):
+        pdf = render_discharge(packet, language=args.language, large_print=args.large_print,
+                               invariant=args.reproducible)
+        path = args.out / f"{record.record_id}-discharge.pdf"
+        _write(path, pdf)
+        written.append(path)
+    status = "cleared" if packet.evaluation.cleared else "NOT CLEARED"
+    for path in written:
+        print(f"wrote {path}")
+    print(f"{record.record_id}: unsigned draft, {status}" + (", checklist sealed" if args.seal else ""))
+    return EXIT_OK
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """Validate a sealed PDF and print the verdict."""
+    from checklist_app.pdf.seal import validate_sealed
+
+    try:
+        data = args.pdf.read_bytes()
+    except OSError as exc:
+        raise PdfRenderError(f"{args.pdf}: cannot be read ({exc.strerror})") from None
+    check = validate_sealed(data, trust_root=args.trust)
+    print(f"{args.pdf}: {check.summary()}")
+    return EXIT_OK if check.valid else EXIT_NO
