@@ -40,8 +40,11 @@ def evaluate_answers(form: FormDefinition, answers: dict[str, Any], policy: Poli
             late.append((rule, spec))
             continue
         findings.extend(spec.fn(ctx, rule, rule.parsed))
+    # A late check (completeness) stays quiet about an item another rule already stops on, so a problem is
+    # reported once. Only while that stop is open: once a physician overrides it, a different problem on the
+    # same item (an unanswered field of another list entry) must not stay hidden and let the record clear.
     for rule, spec in late:
-        already = {f.item_id for f in findings if f.is_hard_stop}
+        already = {f.item_id for f in findings if f.is_hard_stop and f.key not in overridden}
         findings.extend(f for f in spec.fn(ctx, rule, rule.parsed) if f.item_id not in already)
     order = {item.id: n for n, item in enumerate(form.iter_items())}
     findings.sort(key=lambda f: (not f.is_hard_stop, order.get(f.item_id, len(order)), f.key))

@@ -37,9 +37,12 @@ def pregnancy_test(ctx: Context, rule: Rule, params: PregnancyTestParams) -> Ite
     window = format_hours(params.max_hours_before_start)
     tested = ctx.value(params.test_time_item)
     if status != "test_negative" or not isinstance(tested, datetime):
-        yield ctx.finding(rule, params.item,
+        # A negative test without its time is about the time item (reported once, not again as unanswered).
+        timed = status == "test_negative"
+        yield ctx.finding(rule, params.test_time_item if timed else params.item,
                           f"A pregnancy test within {window} before the procedure is required for this patient; "
-                          "none is recorded.", params.action)
+                          + ("the time of the negative test is not recorded." if timed else "none is recorded."),
+                          params.action)
         return
     start = ctx.start
     if start is not None and aware(start) - aware(tested) > timedelta(hours=params.max_hours_before_start):
