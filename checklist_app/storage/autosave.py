@@ -6,7 +6,8 @@ into memory. A worker thread saves it once typing pauses (``quiet``) or, while t
 ``kill -9``. When a save fails (read-only folder, full disk, database locked) the latest state stays in
 memory, ``error`` says why, and the save is retried every ``retry_interval`` until it succeeds or the
 data is flushed by hand. ``on_saved``/``on_error`` run on the worker thread: a Qt screen should
-re-emit them as signals rather than touch widgets there.
+re-emit them as signals rather than touch widgets there. To sign: ``flush()``, then ``sign(...)``, then
+``forget(record_id)`` (a draft saved after signing would be refused as stale).
 """
 
 from __future__ import annotations
@@ -79,6 +80,15 @@ class Autosaver:
                 entry.generation += 1
                 entry.last_change = now
             self._cond.notify_all()
+
+    def forget(self, record_id: str) -> dict[str, Any] | None:
+        """Drop a record's unsaved state on purpose (it was signed or discarded); returns what was dropped."""
+        with self._cond:
+            entry = self._pending.pop(record_id, None)
+            if not self._pending:
+                self._error, self._retry_at = None, None
+            self._cond.notify_all()
+        return entry.data if entry is not None else None
 
     def flush(self) -> None:
         """Save everything now (in the calling thread); raise the StorageError if something stays unsaved."""

@@ -105,7 +105,7 @@ def open_database(url: str | None = None, *, data_dir: Path | None = None, works
 def _open_sqlite_file(path: Path, workstation: str | None, busy_timeout: float) -> Database:
     path = path.expanduser().resolve()
     where = str(path)
-    paths.ensure_private_dir(path.parent)
+    paths.ensure_private_dir(path.parent, tighten=paths.is_default_data_dir(path.parent))
     created = paths.ensure_private_file(path)
     if not created:
         _refuse_damaged(path, busy_timeout)

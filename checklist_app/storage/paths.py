@@ -40,14 +40,16 @@ def database_path(directory: Path | None = None) -> Path:
     return (directory if directory is not None else data_dir()) / DATABASE_FILE
 
 
-def ensure_private_dir(directory: Path) -> None:
+def ensure_private_dir(directory: Path, *, tighten: bool = False) -> None:
     """Create ``directory`` (mode 0700) if missing; refuse a path that cannot be a folder.
 
-    An existing folder chosen by the site keeps its mode (it may be shared on purpose); the files we put
-    in it are 0600 whatever the folder allows.
+    An existing folder keeps its mode unless ``tighten`` (our own default folder): a folder chosen by
+    the site may be shared on purpose, and the files we put in it are 0600 whatever the folder allows.
     """
     try:
         if directory.is_dir():
+            if tighten and stat.S_IMODE(directory.stat().st_mode) != PRIVATE_DIR_MODE:
+                os.chmod(directory, PRIVATE_DIR_MODE)
             return
         directory.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=False)
         # mkdir's mode is filtered by the umask; say exactly what we mean.
@@ -59,6 +61,12 @@ def ensure_private_dir(directory: Path) -> None:
         ) from None
     except OSError as exc:
         raise unwritable_folder_error(directory, exc) from None
+
+
+def is_default_data_dir(directory: Path) -> bool:
+    """Whether ``directory`` is the platform's user data folder (ours alone, so always made 0700)."""
+    default = Path(platformdirs.user_data_dir("checklist_app", appauthor=False))
+    return directory.expanduser().resolve() == default.resolve()
 
 
 def ensure_private_file(path: Path) -> bool:

@@ -78,3 +78,12 @@ def test_a_bug_in_saving_keeps_the_draft_and_reports_without_its_content(
     monkeypatch.undo()
     saver.close()
     assert load_draft(db, "r1").data == {"answers": {"name": "Ann Example"}}
+
+
+def test_forget_drops_the_unsaved_state_of_a_signed_record(db: Database) -> None:
+    saver = Autosaver(db, quiet=1.0, max_delay=1.0)
+    saver.update("r1", {"answers": {"a": 1}}, staff_id="rn1")
+    assert saver.forget("r1") == {"answers": {"a": 1}}
+    assert not saver.has_unsaved and saver.forget("r1") is None
+    saver.close()
+    assert load_draft(db, "r1") is None

@@ -50,6 +50,20 @@ def test_private_even_with_a_permissive_umask(tmp_path: Path) -> None:
         os.umask(old)
 
 
+def test_the_default_folder_is_the_platform_user_data_folder_and_kept_private(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs
+
+    home = tmp_path / "home" / ".local" / "share" / "checklist_app"
+    home.mkdir(parents=True, mode=0o755)
+    monkeypatch.delenv("CHECKLIST_APP_DATA_DIR", raising=False)
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda *a, **k: str(home))
+    with open_database() as db:
+        assert db.path == home / "checklist.sqlite3"
+    assert mode(home) == 0o700  # our own folder is tightened; a folder the site chose is not
+
+
 def test_environment_variable_chooses_the_folder(data_dir: Path) -> None:
     with open_database() as db:
         assert db.path == (data_dir / "checklist.sqlite3").resolve()
