@@ -6,6 +6,7 @@ live in the policy, never here. Each returns None when an input is missing.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +22,11 @@ def age_years(birth_date: Any, at: Any) -> int | None:
     return max(years, 0)
 
 
+def _down(value: float) -> float:
+    """Truncate to 0.1: what is shown is what decides, and a borderline value gets the stricter row."""
+    return math.floor(value * 10 + 1e-9) / 10
+
+
 def cockcroft_gault_crcl(age: Any, weight: Any, sex: Any, creatinine: Any) -> float | None:
     """Creatinine clearance, mL/min: (140 - age) x weight kg / (72 x SCr mg/dL), x 0.85 if female."""
     if None in (age, weight, sex, creatinine) or creatinine <= 0:
@@ -28,7 +34,7 @@ def cockcroft_gault_crcl(age: Any, weight: Any, sex: Any, creatinine: Any) -> fl
     crcl = (140 - age) * weight / (72 * creatinine)
     if sex == "female":
         crcl *= 0.85
-    return round(max(crcl, 0.0), 1)
+    return _down(max(crcl, 0.0))
 
 
 def ckd_epi_2021_egfr(age: Any, sex: Any, creatinine: Any) -> float | None:
@@ -41,7 +47,7 @@ def ckd_epi_2021_egfr(age: Any, sex: Any, creatinine: Any) -> float | None:
     egfr = 142 * min(ratio, 1) ** alpha * max(ratio, 1) ** -1.200 * 0.9938**age
     if female:
         egfr *= 1.012
-    return round(egfr, 1)
+    return _down(egfr)
 
 
 def count(items: Any) -> int | None:
