@@ -35,7 +35,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every available subcommand."""
-    parser = _Parser(prog="python -m checklist_app", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="python -m checklist_app",
+                     description="Pre-procedure checklist for vertebroplasty and kyphoplasty: headless commands. "
+                     "Exit status: 0 fine, 1 the answer is no (hard stops remain, tampering found), 2 bad input.")
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
