@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -93,6 +94,9 @@ def runs(text: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for char in clean(text):
         face = fonts.face_for(char)
+        # A space or punctuation inside CJK text stays in the CJK run: one run reads back as one word.
+        if out and out[-1][0] == CJK and ord(char) in fonts.cjk and unicodedata.category(char)[0] in "PZ":
+            face = CJK
         if face is None:
             face, char = SANS, REPLACEMENT
         if out and out[-1][0] == face:

@@ -42,6 +42,8 @@ class NumberedCanvas(Canvas):
     page_label = None
 
     def __init__(self, *args, **kwargs) -> None:
+        # Else every page names Helvetica (reportlab's start-up font), which is not embedded.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts.SANS
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from reportlab.lib import colors
 from reportlab.platypus import Paragraph, Table, TableStyle
 
+from checklist_app.pdf import fonts
 from checklist_app.pdf.layout import RULE, SHADE
 
 
@@ -20,6 +21,7 @@ def grid(rows: Sequence[Sequence[object]], widths: Sequence[float], *, header: b
     table = Table([list(r) for r in rows], colWidths=list(widths), repeatRows=1 if header else 0,
                   splitByRow=1, splitInRow=0, hAlign="LEFT")
     commands: list[tuple] = [
+        ("FONTNAME", (0, 0), (-1, -1), fonts.SANS),  # the default is Helvetica, which is not embedded
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
