@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from checklist_app.domain.errors import StorageError
 from checklist_app.storage import migrations, paths
@@ -87,7 +88,11 @@ def open_database(url: str | None = None, *, data_dir: Path | None = None, works
         path: Path | None = paths.database_path(directory)
         url = f"sqlite:///{path}"
     else:
-        parsed = make_url(url)
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise StorageError(f"The database URL in {paths.DATABASE_URL_ENV} or the settings is not a valid "
+                               f"SQLAlchemy URL (for example postgresql+psycopg://host/checklist).") from None
         is_file = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
         path = Path(parsed.database) if is_file and parsed.database else None
     if path is not None:
@@ -95,8 +100,14 @@ def open_database(url: str | None = None, *, data_dir: Path | None = None, works
             raise StorageError(f"There is no checklist database at {path}. Check --data-dir or "
                                f"{paths.DATA_DIR_ENV}; a new install starts with 'staff add'.")
         return _open_sqlite_file(path, workstation, busy_timeout)
-    engine = create_engine(url)
-    where = engine.url.render_as_string(hide_password=True)
+    where = parsed.render_as_string(hide_password=True)
+    try:
+        engine = create_engine(url)
+    except (ImportError, SQLAlchemyError) as exc:
+        raise StorageError(f"The database {where} cannot be used from this installation ("
+                           f"{exc.__class__.__name__}): its driver is missing or the URL names an unknown "
+                           f"database kind. Ask IT to install the driver, or remove the URL to use the "
+                           f"built-in SQLite file.") from None
     db = Database(engine, where=where, path=None, workstation=workstation or workstation_name(),
                   busy_timeout=busy_timeout)
     return _finish_open(db)

@@ -142,3 +142,12 @@ def test_staff_ids_are_checked(db: Database) -> None:
         add_staff(db, "bad id!", "Name", "RN", "nurse", "2468", actor="os:test")
     with pytest.raises(StorageError, match="role 'surgeon' is not known"):
         add_staff(db, "x1", "Name", "RN", "surgeon", "2468", actor="os:test")
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("not a url", "not a valid SQLAlchemy URL"),
+    ("nosuchdb://host/checklist", "driver is missing or the URL names an unknown database kind"),
+])
+def test_an_unusable_url_is_explained(url: str, expected: str) -> None:
+    with pytest.raises(StorageError, match=expected):
+        open_database(url)
