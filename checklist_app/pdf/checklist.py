@@ -123,7 +123,9 @@ class ChecklistRenderer(DocumentRenderer):
     def _draw_watermark(self, canv: Canvas) -> None:
         width, height = self.page_size
         canv.saveState()
-        canv.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.10))
+        # A solid pale colour, not transparency: a transparent watermark makes CUPS and many printer
+        # drivers rasterise the whole page. It is drawn first, so the text lies on top of it.
+        canv.setFillColor(colors.HexColor("#f4d7d7"))
         canv.translate(width / 2, height / 2)
         canv.rotate(35)
         fonts.draw_string(canv, 0, 0, "DRAFT - NOT SIGNED", 54, bold=True, anchor="centre")
