@@ -8,11 +8,12 @@ sub-table whose header repeats on every page it runs over.
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, Paragraph, Spacer, Table
 
 from checklist_app.domain.errors import PdfRenderError
 from checklist_app.domain.findings import Finding
@@ -26,7 +27,7 @@ from checklist_app.pdf.tables import cells, grid
 
 KEY_VALUES = ("procedure_type", "levels", "scheduled_start", "proceduralist", "sedation_type", "age_years",
               "weight_kg", "crcl", "egfr", "level_count")
-SHORT_SECTION_ROWS = 14  # a section this short is kept on one page
+SHORT_SECTION_ROWS = 6  # a section this short is kept on one page; longer ones flow row by row
 
 
 def status_block(packet: SignedPacket, style: dict, width: float) -> list[Flowable]:
@@ -165,7 +166,16 @@ def _repeat_block(packet: SignedPacket, item: RepeatItem, entries: list[dict], s
     return [label, grid(data, widths, header=True), Spacer(1, 2 * mm)]
 
 
-def _section_flow(packet: SignedPacket, items: list[Any], style: dict, width: float) -> tuple[list[Flowable], int]:
+def _answers_table(rows: list[list[Any]], width: float, band: Paragraph | None) -> Flowable:
+    """Question/answer rows; with ``band``, a title row that repeats at the top of each continued page."""
+    widths = [width * 0.52, width * 0.48]
+    if band is None:
+        return grid(rows, widths)
+    return grid([[band, ""], *rows], widths, header=True, extra=[("SPAN", (0, 0), (-1, 0))])
+
+
+def _section_flow(packet: SignedPacket, items: list[Any], style: dict, width: float,
+                  band: Paragraph) -> tuple[list[Flowable], int]:
     out: list[Flowable] = []
     pending: list[Any] = []
     rows = 0
@@ -174,7 +184,7 @@ def _section_flow(packet: SignedPacket, items: list[Any], style: dict, width: fl
         if isinstance(item, RepeatItem) and isinstance(value, list):
             if pending:
                 table_rows = _item_rows(packet, pending, style)
-                out.append(grid(table_rows, [width * 0.52, width * 0.48]))
+                out.append(_answers_table(table_rows, width, band if not out else None))
                 rows += len(table_rows)
                 pending = []
             out += _repeat_block(packet, item, value, style, width)
@@ -183,31 +193,35 @@ def _section_flow(packet: SignedPacket, items: list[Any], style: dict, width: fl
             pending.append(item)
     table_rows = _item_rows(packet, pending, style)
     if table_rows:
-        out.append(grid(table_rows, [width * 0.52, width * 0.48]))
+        out.append(_answers_table(table_rows, width, band if not out else None))
     return out, rows + len(table_rows)
 
 
 def sections(packet: SignedPacket, style: dict, width: float) -> list[Flowable]:
-    """One heading and table per section with at least one visible item; hidden items left out.
+    """One titled table per section with at least one visible item; hidden items left out.
 
-    A short section is kept on one page; a long one starts on a new page only when less than about a
-    fifth of a page is left, and then flows on, one whole row at a time.
+    The title is the table's first row, so it repeats at the top of a page the section runs on to. A short
+    section is kept on one page; a longer one starts on a new page only when less than about 30 mm is left.
     """
     out: list[Flowable] = []
     visible = packet.evaluation.visible_items
     number = 0
     heading = style["h2"].clone("h2_section", keepWithNext=0)
+    band_style = style["bold"].clone("band", fontSize=style["h3"].fontSize, leading=style["h3"].leading)
     for section in packet.form.sections:
         items = [i for i in section.items if i.id in visible and i.print != "never" and not isinstance(i, InfoItem)]
         if not items:
             continue
         number += 1
-        body, rows = _section_flow(packet, items, style, width)
-        title = Paragraph(f"{number}. {markup(section.title)}", heading)
+        title = f"{number}. {markup(section.title)}"
+        body, rows = _section_flow(packet, items, style, width, Paragraph(title, band_style))
+        if not isinstance(body[0], Table):  # the section opens with a list: give it a heading of its own
+            body.insert(0, Paragraph(title, heading))
+        body.insert(0, Spacer(1, 3 * mm))
         if rows <= SHORT_SECTION_ROWS:
-            out.append(KeepTogether([title, *body]))
+            out.append(KeepTogether(body))
         else:
-            out += [CondPageBreak(45 * mm), title, *body]
+            out += [CondPageBreak(30 * mm), *body]
     return out
 
 
@@ -262,5 +276,10 @@ def record_trail(packet: SignedPacket, style: dict) -> list[Flowable]:
     text = f"Record started by {markup(packet.staff_name(r.created_by))} at {format_moment(r.created_at)}"
     if r.updated_by and r.updated_at:
         text += f"; last changed by {markup(packet.staff_name(r.updated_by))} at {format_moment(r.updated_at)}"
-    text += f". Findings evaluated at {markup(packet.evaluation.evaluated_at.replace('T', ' '))}."
+    evaluated = packet.evaluation.evaluated_at
+    try:
+        evaluated = format_moment(datetime.fromisoformat(evaluated), zone=True)
+    except ValueError:
+        pass  # print whatever the engine wrote
+    text += f". Findings evaluated at {markup(evaluated)}."
     return [Spacer(1, 2 * mm), Paragraph(text, style["muted"])]
