@@ -1,0 +1,52 @@
+"""``run_gui(args)``: start the intake window, or say in one line why it cannot start here.
+
+This module imports no Qt at the top: on a machine without a display it must answer before Qt would
+abort with its platform-plugin error, and name the headless commands instead. Everything that needs
+Qt is in ``ui.startup``, imported only once a display (or an explicit ``QT_QPA_PLATFORM``) is there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+
+from checklist_app import resources
+
+
+def no_display() -> bool:
+    """True on Linux and other X11/Wayland systems with no display and no Qt platform chosen."""
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def no_display_message() -> str:
+    """The one line printed instead of starting (from messages.yaml, read without Qt)."""
+    with resources.resource_path("text/messages.yaml").open(encoding="utf-8") as handle:
+        text = yaml.safe_load(handle)["startup"]["no_display"]
+    return " ".join(str(text).split())
+
+
+def parse_args(args: Sequence[str]) -> argparse.Namespace:
+    """Options of ``python -m checklist_app --gui``."""
+    parser = argparse.ArgumentParser(prog="python -m checklist_app --gui", description="Open the intake window.")
+    parser.add_argument("--data-dir", type=Path, help="where the database lives (default: the user data folder)")
+    return parser.parse_args(list(args))
+
+
+def run_gui(args: Sequence[str] = ()) -> int:
+    """Open the worklist; returns the exit status (2 when there is no display)."""
+    options = parse_args(args)
+    if no_display():
+        print(no_display_message())
+        return 2
+    if options.data_dir is not None:
+        os.environ["CHECKLIST_APP_DATA_DIR"] = str(options.data_dir)
+    from checklist_app.ui.startup import start  # Qt from here on
+
+    return start(options)

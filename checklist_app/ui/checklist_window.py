@@ -1,0 +1,284 @@
+"""The checklist window: patient banner on top, sections on the left, the open section in the middle,
+findings on the right. Everything in it is generated from the form; nothing is specific to one item.
+
+Every answer goes to the state, the rules engine is asked again (it is pure and fast), the screen shows
+the result, and autosave gets the draft (saved within a second, in the background). Keyboard: Enter
+moves on through items and sections, Ctrl+PgDown/Ctrl+PgUp or Alt+Right/Alt+Left change section, F6
+moves between the three panes, Alt+R reviews and signs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QMainWindow, QScrollArea, QSplitter, QStackedWidget, QWidget
+
+from checklist_app import storage
+from checklist_app.domain.errors import StorageError
+from checklist_app.storage.clock import from_text
+from checklist_app.ui import controls, finding_actions, messages, signing_flow, theme
+from checklist_app.ui.checklist_state import ChecklistState
+from checklist_app.ui.context import AppContext
+from checklist_app.ui.findings_panel import FindingsPanel
+from checklist_app.ui.patient_banner import PatientBanner
+from checklist_app.ui.section_list import SectionList
+from checklist_app.ui.section_page import SectionPage
+from checklist_app.ui.section_state import overview
+
+WINDOW_TITLE = "Pre-procedure checklist"  # never the patient's name: titles show in taskbars and shares
+
+
+class ChecklistWindow(QMainWindow):
+    """One patient's checklist, editable (a draft) or read-only (signed)."""
+
+    closed = Signal(str)
+    status_changed = Signal(str)
+
+    def __init__(self, ctx: AppContext, state: ChecklistState, signed: storage.SignedVersion | None = None) -> None:
+        super().__init__()
+        self.ctx, self.state, self.signed = ctx, state, signed
+        self.policy = ctx.policy(state.policy_id)
+        self.completeness = ctx.completeness_rules(self.policy)
+        self._names: dict[str, str] = {}
+        self.setWindowTitle(WINDOW_TITLE)
+        self.setObjectName("checklist_window")
+        self.setAccessibleName("Checklist")
+        self._build()
+        for page in self.pages:
+            page.set_answers(state.answers)
+        self.refresh()
+        self.show_section(self._first_open_section(), focus=False)
+        if signed is None:
+            ctx.store.mark_open(state.record_id)
+        else:
+            self._show_signed(signed)
+        ctx.saved.connect(self._on_saved)
+        ctx.save_failed.connect(self._on_save_failed)
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
+
+    # --- layout -------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        form = self.ctx.form
+        self.banner = PatientBanner(form)
+        self.section_list = SectionList(form)
+        self.section_list.setMinimumWidth(200)
+        self.section_list.section_chosen.connect(lambda row: self.show_section(row, focus=False))
+        self.stack = QStackedWidget()
+        self.pages: list[SectionPage] = []
+        self.scrolls: list[QScrollArea] = []
+        for section in form.sections:
+            page = SectionPage(form, section, self.ctx.now)
+            page.answer_changed.connect(self._on_answer_changed)
+            page.finished.connect(self._on_page_finished)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroll.setWidget(page)
+            self.stack.addWidget(scroll)
+            self.pages.append(page)
+            self.scrolls.append(scroll)
+        self.findings = FindingsPanel(form)
+        self.findings.setMinimumWidth(260)
+        self.findings.finding_activated.connect(self.go_to_item)
+        self.findings.acknowledge_requested.connect(lambda f: finding_actions.acknowledge(self, f))
+        self.findings.override_requested.connect(lambda f: finding_actions.override(self, f))
+        self.findings.notify_requested.connect(lambda f: finding_actions.notify(self, f))
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        for widget in (self.section_list, self.stack, self.findings):
+            splitter.addWidget(widget)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 5)
+        splitter.setStretchFactor(2, 3)
+        splitter.setSizes([240, 640, 360])
+        self.previous_button = controls.button("&Previous section", self.previous_section, icon=None,
+                                               tooltip="Alt+Left or Ctrl+PgUp")
+        self.next_button = controls.button("&Next section", self.next_section, tooltip="Alt+Right or Ctrl+PgDown")
+        self.save_label = controls.label("", role="help", wrap=False, name="Save status")
+        self.review_button = controls.button("&Review and sign...", self.review_and_sign, role="primary")
+        self.close_button = controls.button("&Close", self.close)
+        central = QWidget()
+        layout = controls.vbox(central, spacing=0)
+        layout.addWidget(self.banner)
+        body = controls.vbox(spacing=theme.SPACING, margins=theme.SPACING)
+        body.addWidget(splitter, 1)
+        body.addLayout(controls.hbox(self.previous_button, self.next_button, self.save_label, None,
+                                     self.close_button, self.review_button))
+        layout.addLayout(body, 1)
+        self.setCentralWidget(central)
+        keys = [("Ctrl+PgDown", self.next_section), ("Alt+Right", self.next_section),
+                ("Ctrl+PgUp", self.previous_section), ("Alt+Left", self.previous_section),
+                ("F6", lambda: self.cycle_pane(1)), ("Shift+F6", lambda: self.cycle_pane(-1)),
+                ("Ctrl+W", self.close)]
+        for sequence, slot in keys:
+            QShortcut(QKeySequence(sequence), self, slot)
+
+    # --- evaluation and saving ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Ask the rules engine about the current answers and show the result everywhere."""
+        now = self.ctx.now()
+        self.evaluation = self.state.evaluate(self.policy, now)
+        self.view = overview(self.ctx.form, self.evaluation, self.state.answers, self.completeness)
+        self.statuses = finding_actions.finding_statuses(self.state, self.evaluation, self.staff_name)
+        status = self.view.status if self.signed is None else self._signed_status()
+        self.banner.update_from(self.state.answers, status, now)
+        self.section_list.set_states(self.view.sections)
+        by_item: dict[str, list[Any]] = {}
+        for finding in self.view.shown:
+            by_item.setdefault(finding.item_id, []).append(finding)
+        resolved = {k for k, (kind, _) in self.statuses.items() if kind in ("acknowledged", "overridden")}
+        for page in self.pages:
+            page.apply(self.evaluation, by_item, resolved)
+        self.findings.show_findings(self.view.shown, self.view.missing if self.signed is None else (),
+                                    self.statuses)
+
+    def staff_name(self, staff_id: str) -> str:
+        """'A. Mensah, MD' for a staff ID (cached), else the ID itself."""
+        if staff_id not in self._names:
+            member = self.ctx.store.staff(staff_id) if not staff_id.startswith("os:") else None
+            self._names[staff_id] = member.display if member is not None else staff_id
+        return self._names[staff_id]
+
+    def _on_answer_changed(self, item_id: str, value: Any) -> None:
+        if self.signed is not None or not self.state.set_answer(item_id, value):
+            return
+        self.record_changed()
+
+    def record_changed(self) -> None:
+        """After any change: who and when, re-evaluate, autosave."""
+        self.state.touch(self.ctx.user_id(), self.ctx.now())
+        self.refresh()
+        try:
+            self.ctx.autosaver.update(self.state.record_id, self.state.to_data(), staff_id=self.ctx.user_id())
+        except (RuntimeError, ValueError) as exc:
+            messages.show_error(self, exc)
+            return
+        self.save_label.setText("Saving...")
+        self.status_changed.emit(self.state.record_id)
+
+    def _on_saved(self) -> None:
+        if self.signed is None and not self.ctx.autosaver.has_unsaved:
+            self.save_label.setText(f"All changes saved at {self.ctx.now().astimezone():%H:%M:%S}")
+            theme.set_role(self.save_label, "help")
+
+    def _on_save_failed(self, message: str) -> None:
+        self.save_label.setText("NOT SAVED YET, retrying every second. Your answers stay on screen.")
+        self.save_label.setToolTip(message)
+        theme.set_role(self.save_label, "problem")
+
+    # --- navigation ---------------------------------------------------------------------------------
+    def current_index(self) -> int:
+        """The index of the section on screen."""
+        return self.stack.currentIndex()
+
+    def current_page(self) -> SectionPage:
+        """The section page on screen."""
+        return self.pages[self.current_index()]
+
+    def show_section(self, index: int, *, focus: bool = True) -> None:
+        """Open a section (and put focus on its first field)."""
+        self.stack.setCurrentIndex(index)
+        self.section_list.select(index)
+        self.scrolls[index].verticalScrollBar().setValue(0)
+        if focus:
+            self.pages[index].focus_first()
+
+    def _step(self, direction: int) -> None:
+        rows = self.section_list.needed_rows()
+        current = self.current_index()
+        later = [r for r in rows if (r > current if direction > 0 else r < current)]
+        if later:
+            self.show_section(later[0] if direction > 0 else later[-1])
+
+    def next_section(self) -> None:
+        """Go to the next section that applies."""
+        self._step(1)
+
+    def previous_section(self) -> None:
+        """Go to the previous section that applies."""
+        self._step(-1)
+
+    def _on_page_finished(self) -> None:
+        rows = [r for r in self.section_list.needed_rows() if r > self.current_index()]
+        if rows:
+            self.show_section(rows[0])
+        else:
+            self.review_button.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _first_open_section(self) -> int:
+        for index, section in enumerate(self.ctx.form.sections):
+            if self.view.sections.get(section.id) not in ("complete", "not_needed"):
+                return index
+        return 0
+
+    def go_to_item(self, item_id: str) -> None:
+        """Open the item's section and put focus on the item (clicking a finding does this)."""
+        form = self.ctx.form
+        if not form.has_item(item_id):
+            return
+        index = form.sections.index(form.section_of(item_id))
+        self.show_section(index, focus=False)
+        widget = self.pages[index].focus_item(item_id)
+        if widget is not None:
+            self.scrolls[index].ensureWidgetVisible(widget, 20, 40)
+
+    def cycle_pane(self, step: int) -> None:
+        """F6: sections, the open section, findings (Shift+F6 backwards)."""
+        targets = [self.section_list, self.current_page().first_focus(), self.findings.first_card()]
+        targets = [t for t in targets if t is not None]
+        focused = QApplication.focusWidget()
+        here = next((i for i, t in enumerate(targets) if t is focused or t.isAncestorOf(focused)), -1)
+        if here < 0 and self.current_page().isAncestorOf(focused):
+            here = 1
+        targets[(here + step) % len(targets)].setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        scroll = self.scrolls[self.current_index()] if self.scrolls else None
+        if new is not None and scroll is not None and scroll.widget().isAncestorOf(new):
+            scroll.ensureWidgetVisible(new, 20, 60)
+
+    # --- signing and closing ------------------------------------------------------------------------
+    def review_and_sign(self) -> None:
+        """Review every answer and finding, then sign."""
+        signing_flow.review_and_sign(self)
+
+    def mark_signed(self, version: storage.SignedVersion) -> None:
+        """Show the checklist as signed (read-only) after signing."""
+        self.ctx.store.mark_closed(self.state.record_id)
+        self.signed = version
+        self._show_signed(version)
+        self.refresh()
+        self.status_changed.emit(self.state.record_id)
+        self.ctx.records_changed.emit()
+
+    def _signed_status(self) -> str:
+        return "signed" if (self.signed and self.signed.content.get("cleared", True)) else "signed_not_cleared"
+
+    def _show_signed(self, version: storage.SignedVersion) -> None:
+        for page in self.pages:
+            page.set_read_only(True)
+        self.findings.read_only = True
+        self.review_button.hide()
+        signer = version.signer.get("name", version.signer.get("staff_id", ""))
+        at = from_text(version.signed_at).astimezone()
+        self.save_label.setText(messages.text("sign.signed", name=signer, at=f"{at:%Y-%m-%d %H:%M}"))
+        theme.set_role(self.save_label, "ok")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            focused.clearFocus()  # a field waiting for Enter takes its text now
+        try:
+            QApplication.instance().focusChanged.disconnect(self._on_focus_changed)
+        except (RuntimeError, TypeError):
+            pass
+        if self.signed is None:
+            try:
+                self.ctx.autosaver.flush()
+            except StorageError as exc:
+                messages.show_error(self.parent(), exc)  # autosave keeps the changes and retries
+            self.ctx.store.mark_closed(self.state.record_id)
+        self.closed.emit(self.state.record_id)
+        super().closeEvent(event)

@@ -1,0 +1,119 @@
+"""What every window shares: the store, the form and policies, the site settings, the clock and who is
+signed in; and the signals that tell windows when any of these change.
+
+Autosave runs on storage's worker thread; its callbacks only emit ``saved``/``save_failed`` here, and Qt
+delivers those to the windows on the GUI thread (queued), so no widget is touched from the worker.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from checklist_app import storage
+from checklist_app.domain.form import FormDefinition
+from checklist_app.domain.site import SiteSettings
+from checklist_app.domain.timeutil import aware
+from checklist_app.rules import load_form, load_policy_for
+from checklist_app.rules.policy import PolicyDefinition
+from checklist_app.ui.site_settings import load_effective_site
+from checklist_app.ui.store import ChecklistStore
+
+
+@lru_cache(maxsize=1)
+def shipped_form() -> FormDefinition:
+    """The shipped form, loaded once per process (it is immutable)."""
+    return load_form()
+
+
+_POLICIES: dict[tuple[int, str], tuple[FormDefinition, PolicyDefinition]] = {}
+
+
+def _policy(form: FormDefinition, policy_id: str) -> PolicyDefinition:
+    cached = _POLICIES.get((id(form), policy_id))
+    if cached is None or cached[0] is not form:
+        cached = (form, load_policy_for(form, policy_id))
+        _POLICIES[(id(form), policy_id)] = cached
+    return cached[1]
+
+
+def _os_user() -> str:
+    try:
+        return f"os:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "os:unknown"
+
+
+class AppContext(QObject):
+    """Shared state of one running app."""
+
+    user_changed = Signal()
+    site_changed = Signal()
+    saved = Signal()
+    save_failed = Signal(str)
+    records_changed = Signal()  # a checklist was created, signed or its status changed
+
+    def __init__(self, store: ChecklistStore, *, clock: Callable[[], datetime] | None = None,
+                 form: FormDefinition | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.form = form or shipped_form()
+        self._clock = clock or (lambda: datetime.now().astimezone())
+        self.site: SiteSettings = load_effective_site(store.data_dir)
+        self.user: storage.StaffMember | None = None
+        self._autosaver: storage.Autosaver | None = None
+        self.idle_lock: Any = None  # set by ui.idle_lock.IdleLock
+
+    # --- time and people ----------------------------------------------------------------------------
+    def now(self) -> datetime:
+        """The current moment (a fixed clock in tests and screenshots)."""
+        return aware(self._clock())
+
+    def user_id(self) -> str:
+        """Who is working: the signed-in staff ID, else the operating-system account (os:<login>)."""
+        return self.user.staff_id if self.user is not None else _os_user()
+
+    def user_display(self) -> str:
+        """'Jane Doe, RN', or the workstation account when nobody has signed in."""
+        return self.user.display if self.user is not None else f"workstation account {self.user_id()[3:]}"
+
+    def set_user(self, member: storage.StaffMember | None) -> None:
+        """Change who is signed in."""
+        self.user = member
+        self.user_changed.emit()
+
+    # --- form, policy, settings ---------------------------------------------------------------------
+    def policy(self, policy_id: str | None = None) -> PolicyDefinition:
+        """A policy by id (default: the site's), checked against the form; cached."""
+        return _policy(self.form, policy_id or self.site.default_policy)
+
+    def completeness_rules(self, policy: PolicyDefinition) -> frozenset[str]:
+        """Ids of the policy's 'required item not answered' rules (counted, not listed, on screen)."""
+        return frozenset(rule.id for rule in policy.rules if rule.check == "required_items")
+
+    def reload_site(self) -> None:
+        """Re-read the site settings after the Settings dialog saved them."""
+        self.site = load_effective_site(self.store.data_dir)
+        self.site_changed.emit()
+
+    # --- saving -------------------------------------------------------------------------------------
+    @property
+    def autosaver(self) -> storage.Autosaver:
+        """The one background autosaver of this app (created on first use)."""
+        if self._autosaver is None:
+            self._autosaver = self.store.autosaver(on_saved=self.saved.emit,
+                                                   on_error=lambda exc: self.save_failed.emit(str(exc)))
+        return self._autosaver
+
+    def close(self) -> None:
+        """Flush unsaved changes and close the database (StorageError if a change could not be saved)."""
+        try:
+            if self._autosaver is not None:
+                self._autosaver.close()
+        finally:
+            self.store.close()

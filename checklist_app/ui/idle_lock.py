@@ -1,0 +1,154 @@
+"""Locking the workstation: after the site's idle minutes (or Ctrl+L), every window with patient data is
+hidden and a lock screen asks for a staff ID and PIN. Whoever unlocks is the one signed in afterwards.
+
+Idle means no key, mouse, wheel or touch input anywhere in the app. Dialogs open at that moment are
+closed (cancelled), never left on screen. The same screen signs people in at start when staff accounts
+exist. Unlocking is checked by storage (five wrong PINs lock the account).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from checklist_app.domain.errors import ChecklistError
+from checklist_app.ui import controls, messages, theme
+from checklist_app.ui.context import AppContext
+from checklist_app.ui.widgets.base import InlineMessage
+
+INPUT_EVENTS = frozenset({
+    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
+})
+
+
+class LockScreen(QWidget):
+    """The only window shown while locked: no patient data on it."""
+
+    unlocked = Signal(object)  # the StaffMember, or None when there are no accounts
+
+    def __init__(self, ctx: AppContext, *, sign_in: bool = False) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("lock_screen")
+        self.setWindowTitle("Sign in" if sign_in else "Workstation locked")
+        self.setAccessibleName(self.windowTitle())
+        outer = controls.vbox(self, spacing=theme.SPACING * 2, margins=48)
+        outer.addStretch(1)
+        icon = QLabel()
+        icon.setPixmap(theme.pixmap("lock", 64))
+        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        outer.addWidget(icon)
+        for text, role in ((ctx.site.facility_name, "title"),
+                           (messages.text("lock.sign_in" if sign_in else "lock.locked"), "subtitle")):
+            label = controls.label(text, role=role)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            outer.addWidget(label)
+        self.no_accounts = not ctx.store.active_staff()
+        self.id_edit = controls.line_edit("Staff ID", max_length=64)
+        self.pin_edit = controls.line_edit("PIN", password=True, max_length=128)
+        self.problem = InlineMessage("problem", "Sign-in problem")
+        self.unlock_button = controls.button("&Continue" if self.no_accounts else "&Unlock", self.try_unlock,
+                                             role="primary")
+        box = QWidget()
+        box.setMinimumWidth(380)
+        box.setMaximumWidth(520)
+        form = controls.vbox(box, spacing=theme.SPACING)
+        if self.no_accounts:
+            form.addWidget(controls.label(messages.text("lock.no_accounts")))
+        else:
+            for caption, field in (("Staff &ID:", self.id_edit), ("&PIN:", self.pin_edit)):
+                label = controls.label(caption, role="item-label")
+                label.setBuddy(field)
+                form.addWidget(label)
+                form.addWidget(field)
+        form.addWidget(self.problem)
+        form.addLayout(controls.hbox(None, self.unlock_button))
+        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+        self.pin_edit.returnPressed.connect(self.try_unlock)
+        self.id_edit.returnPressed.connect(self.pin_edit.setFocus)
+        (self.unlock_button if self.no_accounts else self.id_edit).setFocus()
+
+    def try_unlock(self) -> None:
+        """Check the ID and PIN; on success emit ``unlocked``."""
+        if self.no_accounts:
+            self.unlocked.emit(None)
+            return
+        staff_id, pin = self.id_edit.text().strip(), self.pin_edit.text()
+        if not staff_id or not pin:
+            self.problem.show_message("Enter your staff ID and PIN.", "state-warning")
+            return
+        try:
+            member = self.ctx.store.verify(staff_id, pin, purpose="unlock")
+        except ChecklistError as exc:
+            self.pin_edit.clear()
+            self.problem.show_message(str(exc), "state-warning")
+            self.pin_edit.setFocus()
+            return
+        self.unlocked.emit(member)
+
+
+class IdleLock(QObject):
+    """Watches input app-wide and locks after ``minutes`` without any."""
+
+    locked_changed = Signal(bool)
+
+    def __init__(self, ctx: AppContext, minutes: float | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.screen: LockScreen | None = None
+        self.hidden: list[QWidget] = []
+        self.timer = QTimer(self, singleShot=True, timeout=self.lock)
+        self.set_minutes(minutes if minutes is not None else ctx.site.idle_lock_minutes)
+        ctx.site_changed.connect(lambda: self.set_minutes(ctx.site.idle_lock_minutes))
+        ctx.idle_lock = self  # the worklist's Lock button finds it here
+        QApplication.instance().installEventFilter(self)
+        self.timer.start()
+
+    @property
+    def locked(self) -> bool:
+        """Whether the lock screen is up."""
+        return self.screen is not None
+
+    def set_minutes(self, minutes: float) -> None:
+        """Change the idle time (the site settings changed)."""
+        self.timer.setInterval(max(1, int(minutes * 60_000)))
+        if not self.locked:
+            self.timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if not self.locked and event.type() in INPUT_EVENTS:
+            self.timer.start()
+        return False
+
+    def lock(self, *, sign_in: bool = False) -> LockScreen:
+        """Hide every window and show the lock screen (or the sign-in screen at start)."""
+        if self.screen is not None:
+            return self.screen
+        self.timer.stop()
+        self.hidden = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        for widget in self.hidden:
+            widget.hide()
+        self.screen = LockScreen(self.ctx, sign_in=sign_in)
+        self.screen.unlocked.connect(self._on_unlocked)
+        self.screen.resize(900, 600)
+        self.screen.show()
+        self.locked_changed.emit(True)
+        return self.screen
+
+    def _on_unlocked(self, member: object) -> None:
+        if member is not None:
+            self.ctx.set_user(member)  # type: ignore[arg-type]
+        screen, self.screen = self.screen, None
+        if screen is not None:
+            screen.close()
+            screen.deleteLater()
+        for widget in self.hidden:
+            popup = widget.windowType() == Qt.WindowType.Popup
+            if popup or (widget.inherits("QDialog") and not widget.inherits("QMessageBox")):
+                continue  # pop-ups and dialogs were cancelled by hiding them; messages come back
+            widget.show()
+        self.hidden = []
+        self.timer.start()
+        self.locked_changed.emit(False)

@@ -1,0 +1,86 @@
+"""User-facing messages as data (``resources/text/messages.yaml``) and the one place errors are shown.
+
+``text("sign.blocked_missing", count=3, first="INR")`` reads a message by its stable id. ``show_error``
+(Anki's ``show_exception``) turns any exception into a dialog: our own ``ChecklistError`` subclasses are
+written for people, so their text is shown with a title and advice from the YAML; anything else gets a
+generic apology while the traceback goes to the log file. A nurse never sees a raw ``ValidationError``.
+The dialog opens without blocking (``open()``), so the excepthook and tests never sit in a nested loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from functools import lru_cache
+from typing import Any
+
+import yaml
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from checklist_app import resources
+from checklist_app.domain.errors import ChecklistError
+
+log = logging.getLogger(__name__)
+
+LOG_FILE = {"path": "the app's log file"}  # app.py fills in the real path once logging is set up
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> dict[str, Any]:
+    with resources.resource_path("text/messages.yaml").open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def text(message_id: str, **values: Any) -> str:
+    """The message with this dotted id, placeholders filled; KeyError names the id when it is missing."""
+    node: Any = _catalogue()
+    for part in message_id.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise KeyError(f"no message '{message_id}' in resources/text/messages.yaml")
+        node = node[part]
+    return str(node).format(**values) if values else str(node)
+
+
+def error_texts(exc: BaseException) -> tuple[str, str, str]:
+    """(title, what happened, what to do) for an exception, as shown to the user."""
+    errors = _catalogue()["errors"]
+    if isinstance(exc, ChecklistError):
+        for cls in type(exc).__mro__:
+            entry = errors.get(cls.__name__)
+            if entry is not None:
+                return entry["title"], str(exc), entry.get("advice", "")
+    entry = errors["unexpected"]
+    return entry["title"], entry["text"], entry["advice"].format(log_file=LOG_FILE["path"])
+
+
+def log_unexpected(exc: BaseException) -> None:
+    """Log an unexpected error: its type and where it happened, never its text.
+
+    The text of an exception can quote what was typed (pydantic puts the input in its messages), and
+    the log file must not collect patient data; the frames say where to look.
+    """
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("unexpected %s\n%s", type(exc).__name__, frames)
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
+    """Show ``exc`` to the user (non-blocking); unexpected errors are logged first. Returns the box."""
+    if not isinstance(exc, ChecklistError):
+        log_unexpected(exc)
+    title, what, advice = error_texts(exc)
+    icon = QMessageBox.Icon.Warning if isinstance(exc, ChecklistError) else QMessageBox.Icon.Critical
+    return show_message(parent, title, what, advice, icon=icon)
+
+
+def show_message(parent: QWidget | None, title: str, body: str, detail: str = "", *,
+                 icon: QMessageBox.Icon = QMessageBox.Icon.Information) -> QMessageBox:
+    """A plain message box, opened without blocking; deleted when closed."""
+    box = QMessageBox(icon, title, body, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("message_box")
+    box.setAccessibleName(title)
+    box.setInformativeText(detail)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

@@ -1,0 +1,184 @@
+"""The window's door to ``checklist_app.storage``: one object holding the open database, plus the few
+queries storage does not offer yet.
+
+Everything clinical (drafts, autosave, signing, overrides, acknowledgements, PIN checks) goes through
+storage's public functions. Two listings had no public API when this was written and are done here
+with read-only queries on storage's own tables: the latest signed version of every record (for the
+worklist) and which records were printed. They belong in storage; until then they live here, in one
+place. The file of checklists open on this workstation (``open-checklists.json``) is how a crash is
+told apart from a normal close: a window removes its record when it closes, a crash cannot.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, func, select
+
+from checklist_app import storage
+from checklist_app.domain.record import Acknowledgement, Override
+from checklist_app.storage import tables
+from checklist_app.storage.clock import to_text
+
+OPEN_FILE = "open-checklists.json"
+
+
+class ChecklistStore:
+    """An open checklist database and this workstation's data folder."""
+
+    def __init__(self, db: storage.Database, data_dir: Path) -> None:
+        self.db = db
+        self.data_dir = data_dir
+        self._open_here: set[str] = set()
+
+    @classmethod
+    def open(cls, data_dir: Path | None = None) -> ChecklistStore:
+        """Open (creating if needed) the database in ``data_dir`` (default: storage's data folder)."""
+        folder = Path(data_dir) if data_dir is not None else storage.data_dir()
+        return cls(storage.open_database(data_dir=folder), folder)
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    # --- listing ------------------------------------------------------------------------------------
+    def drafts(self) -> list[storage.Draft]:
+        """Every unsigned draft, newest first."""
+        return storage.recoverable_drafts(self.db)
+
+    def load_draft(self, record_id: str) -> storage.Draft | None:
+        """One record's draft, or None."""
+        return storage.load_draft(self.db, record_id)
+
+    def latest_versions(self, signed_since: datetime | None = None) -> list[storage.SignedVersion]:
+        """The latest signed version of each record (signed after ``signed_since`` when given)."""
+        v = tables.signed_versions.c
+        newest = (select(v.record_id, func.max(v.version_no).label("n")).group_by(v.record_id).subquery())
+        query = select(v.version_id).join(newest, and_(v.record_id == newest.c.record_id,
+                                                       v.version_no == newest.c.n))
+        if signed_since is not None:
+            query = query.where(v.signed_at >= to_text(signed_since))
+        with self.db.read() as conn:
+            ids = list(conn.execute(query.order_by(v.signed_at.desc()).limit(500)).scalars())
+        return [storage.get_version(self.db, version_id) for version_id in ids]
+
+    def latest_version(self, record_id: str) -> storage.SignedVersion | None:
+        """The current signed version of a record, or None if it was never signed."""
+        versions = storage.list_versions(self.db, record_id)
+        return versions[-1] if versions else None
+
+    def printed(self, record_ids: list[str]) -> set[str]:
+        """Which of these records have had a signed version printed."""
+        if not record_ids:
+            return set()
+        e = tables.audit_events.c
+        query = select(e.record_id).where(e.event_type == "printed", e.record_id.in_(record_ids)).distinct()
+        with self.db.read() as conn:
+            return set(conn.execute(query).scalars())
+
+    def has_checklists(self) -> bool:
+        """Whether the database holds any draft or signed checklist."""
+        with self.db.read() as conn:
+            drafts = conn.execute(select(func.count()).select_from(tables.drafts)).scalar_one()
+            signed = conn.execute(select(func.count()).select_from(tables.signed_versions)).scalar_one()
+        return bool(drafts or signed)
+
+    # --- saving -------------------------------------------------------------------------------------
+    def save_draft(self, record_id: str, data: dict[str, Any], staff_id: str) -> storage.Draft:
+        """Save a draft now (autosave does this in the background for typing)."""
+        return storage.save_draft(self.db, record_id, data, staff_id=staff_id)
+
+    def autosaver(self, on_saved: Any, on_error: Any) -> storage.Autosaver:
+        """A background autosaver on this database (debounced well under a second)."""
+        return storage.Autosaver(self.db, on_saved=on_saved, on_error=on_error)
+
+    # --- staff and clinical actions -----------------------------------------------------------------
+    def active_staff(self) -> list[storage.StaffMember]:
+        """Accounts that can sign in (active, not locked)."""
+        return [m for m in storage.list_staff(self.db) if m.active]
+
+    def staff(self, staff_id: str) -> storage.StaffMember | None:
+        """One account, or None."""
+        return storage.get_staff(self.db, staff_id)
+
+    def verify(self, staff_id: str, pin: str, *, purpose: str, record_id: str | None = None
+               ) -> storage.StaffMember:
+        """Check an ID and PIN now (AuthenticationError when wrong, locked or inactive)."""
+        return storage.verify_pin(self.db, staff_id, pin, purpose=purpose, record_id=record_id)
+
+    def acknowledge(self, record_id: str, finding_key: str, staff_id: str, note: str) -> Acknowledgement:
+        """Record a nurse's acknowledgement (or a hard stop's 'physician notified' note)."""
+        return storage.acknowledge_finding(self.db, record_id, finding_key, staff_id, note)
+
+    def override(self, record_id: str, finding_key: str, physician_id: str, pin: str, reason: str) -> Override:
+        """A physician's override, with their own ID and PIN checked now."""
+        return storage.record_override(self.db, record_id, finding_key, physician_id, pin, reason)
+
+    def sign(self, record_id: str, **kwargs: Any) -> storage.SignedVersion:
+        """Sign a record (storage checks the signer's ID, PIN and role)."""
+        return storage.sign(self.db, record_id, **kwargs)
+
+    # --- checklists open on this workstation --------------------------------------------------------
+    def _open_path(self) -> Path:
+        return self.data_dir / OPEN_FILE
+
+    def _read_open(self) -> dict[str, int]:
+        try:
+            data = json.loads(self._open_path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {str(k): int(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def _write_open(self, entries: dict[str, int]) -> None:
+        path = self._open_path()
+        temporary = path.with_suffix(".tmp")
+        try:
+            temporary.write_text(json.dumps(entries), encoding="utf-8")
+            os.replace(temporary, path)
+        except OSError:
+            pass  # only crash detection suffers; the draft itself is in the database
+
+    def mark_open(self, record_id: str) -> None:
+        """Note that a window has this record open."""
+        self._open_here.add(record_id)
+        entries = self._read_open()
+        entries[record_id] = os.getpid()
+        self._write_open(entries)
+
+    def mark_closed(self, record_id: str) -> None:
+        """Note that the window of this record closed normally."""
+        self._open_here.discard(record_id)
+        entries = self._read_open()
+        if entries.pop(record_id, None) is not None:
+            self._write_open(entries)
+
+    def crashed_records(self) -> list[str]:
+        """Records left open by an app that stopped without closing them, whose draft still exists."""
+        entries = self._read_open()
+        crashed = [rid for rid, pid in entries.items()
+                   if rid not in self._open_here and (pid == os.getpid() or not _alive(pid))]
+        return [rid for rid in crashed if self.load_draft(rid) is not None]
+
+    def forget_crashed(self, record_ids: list[str]) -> None:
+        """Stop offering these records as recovered (they were reopened or dismissed)."""
+        entries = self._read_open()
+        for rid in record_ids:
+            if rid not in self._open_here:
+                entries.pop(rid, None)
+        self._write_open(entries)
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0 or os.name == "nt":  # on Windows os.kill(pid, 0) would send Ctrl+C, not probe
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists but belongs to someone else
+    return True

@@ -1,0 +1,196 @@
+"""Fields with fixed answers: confirm (a tick), yes/no, and choice (radio buttons, or a list for many options).
+
+Keyboard: the first letter of an option picks it (Y and N for yes/no; typing again cycles through options
+with the same letter), digits 1-9 pick by position, Delete clears, and a long list searches as you type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
+
+from checklist_app.ui.widgets.base import ItemWidget
+
+RADIO_LIMIT = 5  # more options than this become a drop-down list
+CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+
+
+class ConfirmWidget(ItemWidget):
+    """A statement to confirm: ticked is True; unticked after a tick is False; never touched is None."""
+
+    def build(self) -> None:
+        self.check_box = QCheckBox("Confirmed")
+        self.accessible(self.check_box)
+        self.check_box.toggled.connect(self._on_toggled)
+        self._touched = False
+        self.editor_layout.addWidget(self.check_box)
+        self.editor_layout.addStretch(1)
+
+    def _on_toggled(self, _checked: bool) -> None:
+        self._touched = True
+        self._emit()
+
+    def value(self) -> Any:
+        if self.check_box.isChecked():
+            return True
+        return False if self._touched else None
+
+    def set_value(self, value: Any) -> None:
+        self._set_loading(True)
+        self.check_box.setChecked(value is True)
+        self._touched = value is not None
+        self._set_loading(False)
+
+    def focus_widgets(self) -> list[QWidget]:
+        return [self.check_box]
+
+
+class RadioGroup(QWidget):
+    """Exclusive radio buttons with letter and digit keys; ``changed`` is a plain callback."""
+
+    def __init__(self, options: list[tuple[Any, str]], name: str, on_change: Any) -> None:
+        super().__init__()
+        self.options = options
+        self.on_change = on_change
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: list[QRadioButton] = []
+        across = sum(len(text) for _, text in options) <= 48
+        layout = QHBoxLayout(self) if across else QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12 if across else 2)
+        for index, (_value, text) in enumerate(options):
+            button = QRadioButton(text)
+            button.setAccessibleName(f"{name}: {text}")
+            button.installEventFilter(self)
+            self.group.addButton(button, index)
+            self.buttons.append(button)
+            layout.addWidget(button)
+        if across:
+            layout.addStretch(1)
+        self.group.idToggled.connect(self._on_id_toggled)
+
+    def _on_id_toggled(self, _index: int, checked: bool) -> None:
+        if checked:
+            self.on_change()
+
+    def value(self) -> Any:
+        index = self.group.checkedId()
+        return self.options[index][0] if index >= 0 else None
+
+    def set_value(self, value: Any) -> None:
+        index = next((i for i, (v, _) in enumerate(self.options) if v == value and value is not None), -1)
+        self.group.blockSignals(True)
+        if index < 0:
+            self.group.setExclusive(False)
+            for button in self.buttons:
+                button.setChecked(False)
+            self.group.setExclusive(True)
+        else:
+            self.buttons[index].setChecked(True)
+        self.group.blockSignals(False)
+
+    def focus_target(self) -> QRadioButton:
+        """The checked button, or the first: where Tab and Enter land."""
+        return self.group.checkedButton() or self.buttons[0]  # type: ignore[return-value]
+
+    def select(self, index: int) -> None:
+        """Pick an option by position, as a click would."""
+        self.buttons[index].setChecked(True)
+        self.buttons[index].setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() != QEvent.Type.KeyPress or not self.isEnabled():
+            return False
+        key, typed = event.key(), event.text().lower()
+        if key in CLEAR_KEYS:
+            self.set_value(None)
+            self.on_change()
+            return True
+        if typed.isdigit() and 1 <= int(typed) <= len(self.options):
+            self.select(int(typed) - 1)
+            return True
+        if typed.isalpha():
+            starts = [i for i, (_, text) in enumerate(self.options) if text.lower().startswith(typed)]
+            if starts:
+                current = self.group.checkedId()
+                later = [i for i in starts if i > current]
+                self.select((later or starts)[0])
+                return True
+        return False
+
+
+class _OptionsWidget(ItemWidget):
+    """Shared by yes/no and choice: radio buttons, or a searchable list when there are many options."""
+
+    def options(self) -> list[tuple[Any, str]]:
+        raise NotImplementedError
+
+    def build(self) -> None:
+        options = self.options()
+        self.radios: RadioGroup | None = None
+        self.combo: QComboBox | None = None
+        if len(options) <= RADIO_LIMIT:
+            self.radios = RadioGroup(options, self.item.label, self._emit)
+            self.editor_layout.addWidget(self.radios, 1)
+        else:
+            self.combo = QComboBox()
+            self.accessible(self.combo)
+            self.combo.addItem("Choose (type to search)...", None)
+            for value, text in options:
+                self.combo.addItem(text, value)
+            self.combo.setMaxVisibleItems(14)
+            # Size to a sensible width, not to the longest option, so rows line up and never clip.
+            self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            self.combo.setMinimumContentsLength(18)
+            self.combo.currentIndexChanged.connect(lambda _i: self._emit())
+            self.combo.installEventFilter(self)
+            self.editor_layout.addWidget(self.combo, 1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.combo and event.type() == QEvent.Type.KeyPress and event.key() in CLEAR_KEYS:
+            self.combo.setCurrentIndex(0)
+            return True
+        return False
+
+    def value(self) -> Any:
+        if self.radios is not None:
+            return self.radios.value()
+        return self.combo.currentData() if self.combo is not None else None
+
+    def set_value(self, value: Any) -> None:
+        self._set_loading(True)
+        if self.radios is not None:
+            self.radios.set_value(value)
+        elif self.combo is not None:
+            index = self.combo.findData(value) if value is not None else 0
+            self.combo.setCurrentIndex(max(index, 0))
+        self._set_loading(False)
+
+    def focus_widgets(self) -> list[QWidget]:
+        if self.radios is not None:
+            return [self.radios.focus_target()]
+        return [self.combo] if self.combo is not None else []
+
+    def next_focus_after(self, widget: QWidget | None) -> QWidget | None:
+        return None  # one answer: Enter always moves to the next item
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        (self.radios or self.combo).setEnabled(not read_only)  # type: ignore[union-attr]
+
+
+class YesNoWidget(_OptionsWidget):
+    """Yes or No (True/False)."""
+
+    def options(self) -> list[tuple[Any, str]]:
+        return [(True, "Yes"), (False, "No")]
+
+
+class ChoiceWidget(_OptionsWidget):
+    """Exactly one of the item's options."""
+
+    def options(self) -> list[tuple[Any, str]]:
+        return [(o.value, o.label) for o in self.item.options]

@@ -1,0 +1,171 @@
+"""Typed fields: free text (one line or several), barcode-scan fields, and numbers with a unit.
+
+A scan field takes its answer when Enter arrives (a scanner types the code and Enter) or focus leaves;
+partial codes never reach the rules engine, so a half-typed MRN cannot flash a wristband mismatch. It
+selects its text on focus, so a second scan replaces the first. Free text counts as it is typed.
+Numbers are taken on Enter or when leaving the field, and refused inline with the allowed range.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+
+from checklist_app.ui import theme
+from checklist_app.ui.widgets.base import ENTER_KEYS, ItemWidget
+
+
+class MultilineEdit(QPlainTextEdit):
+    """Several lines; Tab leaves the field and Ctrl+Enter moves on (plain Enter starts a new line)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTabChangesFocus(True)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 16)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if event.key() in ENTER_KEYS and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            event.ignore()  # handled by the item: move on
+            return
+        super().keyPressEvent(event)
+
+
+class TextWidget(ItemWidget):
+    """Free text, or a scanned code when the item says ``scan: true``."""
+
+    def build(self) -> None:
+        self.scan = bool(self.item.scan)
+        self.pattern = re.compile(self.item.pattern) if self.item.pattern else None
+        if self.item.multiline:
+            self.edit: QLineEdit | QPlainTextEdit = MultilineEdit()
+            self.edit.textChanged.connect(self._on_typed)
+        else:
+            self.edit = QLineEdit()
+            self.edit.setMaxLength(self.item.max_length)
+            if self.scan:
+                self.edit.setPlaceholderText("Scan, or type and press Enter")
+                self.edit.addAction(theme.icon("scan"), QLineEdit.ActionPosition.LeadingPosition)
+                self.edit.editingFinished.connect(self.commit)
+                self.edit.installEventFilter(self)
+            else:
+                self.edit.textChanged.connect(self._on_typed)
+                self.edit.editingFinished.connect(self._check)
+        self.accessible(self.edit)
+        self._committed: str | None = None
+        self.editor_layout.addWidget(self.edit, 1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.edit and event.type() == QEvent.Type.FocusIn:
+            QTimer.singleShot(0, self.edit.selectAll)  # after Qt places the cursor
+        return False
+
+    def _text(self) -> str:
+        raw = self.edit.toPlainText() if isinstance(self.edit, QPlainTextEdit) else self.edit.text()
+        return raw.strip()
+
+    def _valid(self, text: str) -> bool:
+        return not (self.pattern and text and not self.pattern.fullmatch(text))
+
+    def _on_typed(self) -> None:
+        if self.problem.text and self._valid(self._text()):
+            self.set_problem("")
+        self._emit()
+
+    def _check(self) -> None:
+        text = self._text()
+        theme.set_flag(self.edit, "problem", not self._valid(text))
+        self.set_problem("" if self._valid(text) else f"Not accepted: '{text}'. Allowed: {self.item.allowed_text()}.")
+
+    def commit(self) -> None:
+        if not self.scan:
+            self._check()
+            return
+        text = self._text()
+        self._check()
+        if text != self._committed:
+            self._committed = text
+            self._emit()
+
+    def value(self) -> Any:
+        text = self._committed if self.scan else self._text()
+        if not text or not self._valid(text):
+            return None
+        return text[: self.item.max_length]
+
+    def set_value(self, value: Any) -> None:
+        self._set_loading(True)
+        text = "" if value is None else str(value)
+        if isinstance(self.edit, QPlainTextEdit):
+            self.edit.setPlainText(text)
+        else:
+            self.edit.setText(text)
+        self._committed = text
+        self._set_loading(False)
+
+    def focus_widgets(self) -> list[QWidget]:
+        return [self.edit]
+
+
+def parse_number(text: str) -> float:
+    """A number typed with a point or a comma as the decimal mark ('68,5'); ValueError otherwise."""
+    cleaned = text.strip().replace(" ", "")
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", cleaned):
+        raise ValueError(text)
+    return float(cleaned)
+
+
+class NumberWidget(ItemWidget):
+    """A number within the item's range, with its unit shown beside it."""
+
+    def build(self) -> None:
+        self.edit = QLineEdit()
+        self.accessible(self.edit, self.item.unit)
+        self.edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 14 + 24)
+        self.edit.editingFinished.connect(self.commit)
+        self.unit_label = QLabel(self.item.unit)
+        self.editor_layout.addWidget(self.edit)
+        self.editor_layout.addWidget(self.unit_label)
+        self.editor_layout.addStretch(1)
+        self._value: float | None = None
+
+    def _parse(self) -> tuple[float | None, str]:
+        text = self.edit.text().strip()
+        if not text:
+            return None, ""
+        try:
+            number = parse_number(text)
+        except ValueError:
+            return None, f"'{text}' is not a number. Allowed: {self.item.allowed_text()}."
+        if not self.item.min <= number <= self.item.max:
+            return None, f"{text} is out of range. Allowed: {self.item.allowed_text()}."
+        if self.item.decimals == 0 and number != int(number):
+            return None, "Type a whole number."
+        return round(number, self.item.decimals), ""
+
+    def commit(self) -> None:
+        number, problem = self._parse()
+        self.set_problem(problem)
+        theme.set_flag(self.edit, "problem", bool(problem))
+        if number != self._value:
+            self._value = number
+            self._emit()
+
+    def value(self) -> Any:
+        if self._value is None:
+            return None
+        return int(self._value) if self.item.decimals == 0 else self._value
+
+    def set_value(self, value: Any) -> None:
+        self._value = float(value) if isinstance(value, int | float) else None
+        text = "" if self._value is None else f"{self._value:.{self.item.decimals}f}"
+        self.edit.setText(text)
+
+    def focus_widgets(self) -> list[QWidget]:
+        return [self.edit]
+

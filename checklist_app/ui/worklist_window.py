@@ -1,0 +1,270 @@
+"""The worklist: the start window. Today's checklists, search by name or MRN (a wristband scan works:
+the scanner types the MRN and Enter, which opens that patient), New checklist, and reopening drafts.
+
+A checklist that was open when the app stopped unexpectedly is offered back at the top. The window title
+never names a patient; the table is hidden whenever the workstation locks.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QMainWindow, QTableView, QWidget
+
+from checklist_app.domain.errors import ChecklistError
+from checklist_app.storage.clock import from_text
+from checklist_app.ui import controls, messages, theme
+from checklist_app.ui.checklist_state import ChecklistState
+from checklist_app.ui.checklist_window import ChecklistWindow
+from checklist_app.ui.context import AppContext
+from checklist_app.ui.worklist_model import COLUMNS, WorklistFilter, WorklistModel
+from checklist_app.ui.worklist_rows import build_rows
+
+WINDOW_TITLE = "Checklist worklist"
+
+
+class WorklistWindow(QMainWindow):
+    """Today's checklists."""
+
+    checklist_opened = Signal(object)  # the ChecklistWindow
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.open_windows: dict[str, ChecklistWindow] = {}
+        self.setWindowTitle(WINDOW_TITLE)
+        self.setObjectName("worklist_window")
+        self.setAccessibleName("Worklist")
+        self._refresh_timer = QTimer(self, singleShot=True, interval=300, timeout=self.refresh)
+        self._build()
+        ctx.user_changed.connect(self._show_user)
+        ctx.site_changed.connect(self._show_user)
+        ctx.records_changed.connect(self._refresh_timer.start)
+        self._show_user()
+        self.refresh()
+        self.show_recovered(ctx.store.crashed_records())
+
+    def _build(self) -> None:
+        self.facility_label = controls.label("", role="title", wrap=False)
+        self.user_label = controls.label("", role="help", wrap=False)
+        self.lock_button = controls.button("&Lock", self._lock, tooltip="Lock the workstation", icon="lock",
+                                           shortcut="Ctrl+L")
+        self.settings_button = controls.button("Se&ttings...", self._open_settings)
+        self.notice = controls.card("notice")
+        self.notice.setObjectName("recovery_notice")
+        notice_layout = controls.vbox(self.notice, margins=10)
+        self.notice_label = controls.label("", name="Recovered checklist")
+        self.reopen_button = controls.button("Re&open it now", self._reopen_recovered, role="primary")
+        self.dismiss_button = controls.button("Later", self._dismiss_recovered)
+        notice_layout.addWidget(self.notice_label)
+        notice_layout.addLayout(controls.hbox(self.reopen_button, self.dismiss_button, None))
+        self.notice.hide()
+        self.staff_notice = controls.label(messages.text("startup.no_staff"), role="help")
+        self.search_edit = controls.line_edit("Search by name or MRN",
+                                              placeholder="Name or MRN (or scan the wristband)")
+        self.search_edit.textChanged.connect(self._on_search)
+        self.search_edit.returnPressed.connect(self._open_single_match)
+        search_label = controls.label("&Search:", wrap=False)
+        search_label.setBuddy(self.search_edit)
+        self.scope_combo = QComboBox()
+        self.scope_combo.setAccessibleName("Which checklists")
+        self.scope_combo.addItems(["Today and unfinished", "All dates"])
+        self.scope_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.new_button = controls.button("&New checklist", self.new_checklist, role="primary", shortcut="Ctrl+N")
+        self.open_button = controls.button("&Open", self.open_selected)
+        self.model = WorklistModel()
+        self.proxy = WorklistFilter()
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("worklist_table")
+        self.table.setAccessibleName("Checklists")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.table.activated.connect(lambda _i: self.open_selected())
+        self.empty_label = controls.label("", role="help")
+        central = QWidget()
+        layout = controls.vbox(central, spacing=theme.SPACING + 2, margins=theme.MARGIN + 4)
+        layout.addLayout(controls.hbox(self.facility_label, None, self.user_label, self.lock_button,
+                                       self.settings_button))
+        layout.addWidget(self.notice)
+        layout.addWidget(self.staff_notice)
+        layout.addLayout(controls.hbox(search_label, self.search_edit, self.scope_combo, self.open_button,
+                                       self.new_button))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_label)
+        self.setCentralWidget(central)
+        QShortcut(QKeySequence("Ctrl+F"), self, self.search_edit.setFocus)
+        QShortcut(QKeySequence("F5"), self, self.refresh)
+        self.search_edit.setFocus()
+
+    # --- content ------------------------------------------------------------------------------------
+    def _show_user(self) -> None:
+        self.facility_label.setText(self.ctx.site.facility_name)
+        self.user_label.setText(f"Signed in: {self.ctx.user_display()}")
+        self.staff_notice.setVisible(not self.ctx.store.active_staff())
+
+    def refresh(self) -> None:
+        """Re-read the checklists from the database."""
+        selected = self.selected_record()
+        ctx = self.ctx
+        try:
+            rows = build_rows(ctx.store, ctx.form, ctx.policy, ctx.completeness_rules, ctx.now(),
+                              all_dates=self.scope_combo.currentIndex() == 1, default_policy=ctx.site.default_policy)
+        except ChecklistError as exc:
+            messages.show_error(self, exc)
+            return
+        self.model.set_rows(rows, ctx.now())
+        self._update_empty()
+        for proxy_row in range(self.proxy.rowCount()):
+            row = self.proxy.index(proxy_row, 0).data(Qt.ItemDataRole.UserRole)
+            if row.record_id == selected or (selected is None and proxy_row == 0):
+                self.table.selectRow(proxy_row)
+                break
+
+    def _update_empty(self) -> None:
+        query = self.search_edit.text().strip()
+        if self.proxy.rowCount():
+            self.empty_label.setText(f"{self.proxy.rowCount()} checklist(s). Enter or double-click opens one.")
+        elif query:
+            self.empty_label.setText(messages.text("worklist.empty_search", query=query))
+        else:
+            self.empty_label.setText(messages.text("worklist.empty_today"))
+
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_query(text)
+        self._update_empty()
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+
+    def _open_single_match(self) -> None:
+        if self.proxy.rowCount() == 1:
+            self.open_selected()
+
+    def selected_record(self) -> str | None:
+        """The record id of the selected row."""
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        return rows[0].data(Qt.ItemDataRole.UserRole).record_id
+
+    def open_selected(self) -> None:
+        """Open the selected checklist."""
+        record_id = self.selected_record()
+        if record_id is not None:
+            self.open_record(record_id)
+
+    # --- opening ------------------------------------------------------------------------------------
+    def open_record(self, record_id: str) -> ChecklistWindow | None:
+        """Open a draft to continue it, or a signed checklist to read it."""
+        if record_id in self.open_windows:
+            window = self.open_windows[record_id]
+            window.raise_()
+            window.activateWindow()
+            return window
+        ctx = self.ctx
+        try:
+            draft = ctx.store.load_draft(record_id)
+            signed = None if draft is not None else ctx.store.latest_version(record_id)
+            data = draft.data if draft is not None else (signed.content.get("record", {}) if signed else None)
+            if data is None:
+                self.refresh()
+                return None
+            state, dropped = ChecklistState.from_data(ctx.form, data, fallback_staff=ctx.user_id(), now=ctx.now(),
+                                                      policy_id=ctx.site.default_policy)
+            window = ChecklistWindow(ctx, state, signed=signed)
+        except ChecklistError as exc:
+            messages.show_error(self, exc)
+            return None
+        if dropped:
+            messages.show_message(window, "Some saved answers could not be read back",
+                                  "These answers no longer fit the form and were left out: " + ", ".join(dropped),
+                                  "Please answer them again.")
+        return self._show_checklist(window)
+
+    def new_checklist(self) -> ChecklistWindow | None:
+        """Start an empty checklist (saved as a draft at once, so it is in the worklist)."""
+        ctx = self.ctx
+        now = ctx.now()
+        record_id = f"chk-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+        state = ChecklistState.new(ctx.form, record_id, ctx.user_id(), now, ctx.site.default_policy)
+        try:
+            ctx.store.save_draft(record_id, state.to_data(), ctx.user_id())
+        except ChecklistError as exc:
+            messages.show_error(self, exc)
+            return None
+        window = self._show_checklist(ChecklistWindow(ctx, state))
+        window.show_section(0)
+        self.refresh()
+        return window
+
+    def _show_checklist(self, window: ChecklistWindow) -> ChecklistWindow:
+        record_id = window.state.record_id
+        self.open_windows[record_id] = window
+        window.closed.connect(self._on_checklist_closed)
+        window.status_changed.connect(lambda _rid: self._refresh_timer.start())
+        window.resize(self.size().expandedTo(window.minimumSizeHint()))
+        window.show()
+        self.checklist_opened.emit(window)
+        return window
+
+    def _on_checklist_closed(self, record_id: str) -> None:
+        window = self.open_windows.pop(record_id, None)
+        if window is not None:
+            window.deleteLater()
+        self.refresh()
+
+    # --- crash recovery -----------------------------------------------------------------------------
+    def show_recovered(self, record_ids: list[str]) -> None:
+        """Offer back checklists that were open when the app stopped unexpectedly."""
+        self.recovered = record_ids
+        if not record_ids:
+            self.notice.hide()
+            return
+        if len(record_ids) == 1:
+            draft = self.ctx.store.load_draft(record_ids[0])
+            patient = (draft.data.get("answers") or {}).get("patient_name") or "a patient (name not entered)"
+            saved = f"{from_text(draft.saved_at).astimezone():%H:%M}" if draft else "the last change"
+            text = messages.text("worklist.recovered_one", patient=patient, saved_at=saved)
+        else:
+            text = messages.text("worklist.recovered_many", count=len(record_ids))
+        self.notice_label.setText(text)
+        self.notice.show()
+        self.reopen_button.setFocus()
+
+    def _reopen_recovered(self) -> None:
+        for record_id in self.recovered:
+            self.open_record(record_id)
+        self.ctx.store.forget_crashed(self.recovered)
+        self.show_recovered([])
+
+    def _dismiss_recovered(self) -> None:
+        self.ctx.store.forget_crashed(self.recovered)
+        self.show_recovered([])
+        self.search_edit.setFocus()
+
+    # --- other actions ------------------------------------------------------------------------------
+    def _lock(self) -> None:
+        locker = getattr(self.ctx, "idle_lock", None)
+        if locker is not None:
+            locker.lock()
+
+    def _open_settings(self) -> None:
+        from checklist_app.ui.dialogs.settings import open_settings  # only admins get this far
+
+        open_settings(self, self.ctx)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        for window in list(self.open_windows.values()):
+            window.close()
+        super().closeEvent(event)
+
