@@ -81,16 +81,36 @@ def format_answer(item: Any, value: Any) -> str:
     return str(value)
 
 
+DETAIL_FIELDS = ("name", "details")  # free-text fields that say which "other" (or exactly what) the entry is
+
+
 def repeat_columns(item: RepeatItem, entries: list[dict[str, Any]]) -> list[Any]:
-    """The sub-items worth a column: every required field, and optional ones someone filled in."""
-    return [f for f in item.fields if f.required or any(e.get(f.id) is not None for e in entries)]
+    """The sub-items worth a column: every required field, and optional ones someone filled in.
+
+    A detail field (the typed name of an "other" medicine, the exact allergen) is folded into the title
+    column rather than given a mostly empty column of its own.
+    """
+    merged = DETAIL_FIELDS if item.title_field else ()
+    return [f for f in item.fields
+            if f.id not in merged and (f.required or any(e.get(f.id) is not None for e in entries))]
+
+
+def _title_cell(item: RepeatItem, entry: dict[str, Any]) -> str:
+    field = item.field(item.title_field or "")
+    value = entry.get(item.title_field or "")
+    label = format_answer(field, value) if value is not None else ""
+    detail = next((str(entry[d]) for d in DETAIL_FIELDS if entry.get(d)), "")
+    if not detail:
+        return label
+    return detail if value == "other" else f"{label} ({detail})"
 
 
 def repeat_rows(item: RepeatItem, entries: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
     """(header, rows) of a list answer: one row per entry, one column per field worth showing."""
     columns = repeat_columns(item, entries)
     header = [f.label for f in columns]
-    rows = [[format_answer(f, entry.get(f.id)) for f in columns] for entry in entries]
+    rows = [[_title_cell(item, entry) if f.id == item.title_field else format_answer(f, entry.get(f.id))
+             for f in columns] for entry in entries]
     return header, rows
 
 

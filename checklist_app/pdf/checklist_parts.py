@@ -18,7 +18,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, Par
 from checklist_app.domain.errors import PdfRenderError
 from checklist_app.domain.findings import Finding
 from checklist_app.domain.items import DerivedItem, InfoItem, RepeatItem
-from checklist_app.pdf.answers import format_answer, format_moment, repeat_columns, repeat_rows
+from checklist_app.pdf.answers import format_answer, format_moment, repeat_rows
 from checklist_app.pdf.fonts import markup
 from checklist_app.pdf.layout import STOP_RED, WARN_AMBER
 from checklist_app.pdf.model import SignedPacket
@@ -158,9 +158,7 @@ def _repeat_block(packet: SignedPacket, item: RepeatItem, entries: list[dict], s
     if not entries:
         return [label, Paragraph(markup(item.none_label or "None"), style["bold"]), Spacer(1, 2 * mm)]
     header, rows = repeat_rows(item, entries)
-    columns = repeat_columns(item, entries)
-    weights = [2.0 if getattr(f, "kind", "") in ("text", "choice") else 1.4 for f in columns]
-    widths = [width * w / sum(weights) for w in weights]
+    widths = column_widths(header, rows, width)
     data = [cells([markup(h) for h in header], style["bold"])]
     data += [cells([markup(t) for t in row], style["body"]) for row in rows]
     return [label, grid(data, widths, header=True), Spacer(1, 2 * mm)]
@@ -172,6 +170,16 @@ def _answers_table(rows: list[list[Any]], width: float, band: Paragraph | None) 
     if band is None:
         return grid(rows, widths)
     return grid([[band, ""], *rows], widths, header=True, extra=[("SPAN", (0, 0), (-1, 0))])
+
+
+def column_widths(header: list[str], rows: list[list[str]], width: float) -> list[float]:
+    """Share ``width`` by how much each column holds (its longest cell, within limits), so a column of
+    dates is not as wide as a column of drug names and no header word has to break."""
+    weights = []
+    for n, title in enumerate(header):
+        longest = max([len(r[n]) for r in rows] + [max(len(w) for w in title.split()) + 2])
+        weights.append(min(max(longest, 9), 45))
+    return [width * w / sum(weights) for w in weights]
 
 
 def _section_flow(packet: SignedPacket, items: list[Any], style: dict, width: float,

@@ -71,4 +71,4 @@ def default_text(item_id: str, defaults: DischargeDefaults) -> str | None:
     value = getattr(defaults, name)
     units = {"rest_hours": " h", "no_lifting_weeks": " weeks", "fever_call_f": " °F"}
     shown = f"{value:.1f}" if isinstance(value, float) else str(value)
-    return f"Not set: clinic default {shown}{units.get(name, '')}" if shown else None
+    return f"{shown}{units.get(name, '')} (clinic default; not set for this patient)" if shown else None

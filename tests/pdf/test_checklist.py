@@ -186,3 +186,17 @@ def test_fonts_are_embedded(clean_pdf):
 def test_output_is_reproducible_with_invariant(make_packet):
     packet = make_packet("clean")
     assert render_checklist(packet, invariant=True) == render_checklist(packet, invariant=True)
+
+
+def test_discharge_plan_shows_physician_values_or_the_clinic_default(make_packet):
+    text = flat(" ".join(page_texts(render_checklist(make_packet("clean", answers={"dc_rest_hours": 48})))))
+    assert "Rest after the procedure (hours) 48 h" in text
+    assert "No heavy lifting or strenuous activity for (weeks) 6 weeks (clinic default; not set for this patient)" \
+        in text
+
+
+def test_other_medicine_prints_its_typed_name(make_packet):
+    meds = [{"agent": "other", "name": "Fish oil <1 g>", "dose": "1 g", "frequency": "daily",
+             "last_dose": "2026-11-20T08:00"}]
+    text = flat(" ".join(page_texts(render_checklist(make_packet("clean", answers={"medications": meds})))))
+    assert "Fish oil <1 g> 1 g Once a day 2026-11-20 08:00" in text
