@@ -160,7 +160,7 @@ fi
 # ---------------------------------------------------------------------------------------------------
 # 4. The Debian libraries Qt loads (offscreen always; the X11/xcb ones when it will draw on an X display)
 # ---------------------------------------------------------------------------------------------------
-QT_DEBS=(libgl1 libegl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3)
+QT_DEBS=(libgl1 libegl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3 libcups2)
 if [[ -n "${DISPLAY:-}" && "${QT_QPA_PLATFORM:-xcb}" == xcb* ]]; then
     QT_DEBS+=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0
         libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0)
