@@ -25,7 +25,7 @@ class AcknowledgeDialog(FormDialog):
         self.note_edit.setMaxLength(2000)
         self.note_edit.setPlaceholderText("e.g. Dr Mensah informed, will review before sedation")
         self.add_field("&Note:", self.note_edit)
-        self.note_edit.setFocus()
+        self.initial_focus = self.note_edit
 
     def on_primary(self) -> None:
         note = self.note_edit.text().strip()

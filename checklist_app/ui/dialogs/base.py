@@ -24,6 +24,7 @@ class FormDialog(QDialog):
         self.setAccessibleName(title)
         self.setMinimumWidth(520)
         self.result_value: Any = None
+        self.initial_focus: QWidget | None = None  # focused when shown (focus set before show is lost)
         self.outer = controls.vbox(self, spacing=theme.SPACING + 4, margins=theme.MARGIN + 8)
         heading = controls.label(title, role="title")
         self.outer.addWidget(heading)
@@ -43,6 +44,8 @@ class FormDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
+        if self.initial_focus is not None:
+            self.initial_focus.setFocus()
         # Wrapped labels need more height at the dialog's real width than its minimum size says
         # (Qt does not apply height-for-width to windows); grow to fit so nothing overlaps.
         needed = self.layout().totalHeightForWidth(self.width())

@@ -24,7 +24,7 @@ class CredentialsDialog(FormDialog):
         self.pin_edit = controls.line_edit("PIN", password=True, max_length=128)
         self.add_field("Staff &ID:", self.id_edit)
         self.add_field("&PIN:", self.pin_edit)
-        self.id_edit.setFocus()
+        self.initial_focus = self.id_edit
 
     def on_primary(self) -> None:
         staff_id, pin = self.id_edit.text().strip(), self.pin_edit.text()

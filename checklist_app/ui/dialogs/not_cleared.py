@@ -35,7 +35,7 @@ class NotClearedDialog(FormDialog):
         self.add_field("&Physician told:", self.physician_edit)
         self.add_field("&How:", self.how_combo)
         self.add_field("&Note:", self.note_edit)
-        self.physician_edit.setFocus()
+        self.initial_focus = self.physician_edit
 
     def on_primary(self) -> None:
         who = self.physician_edit.text().strip()

@@ -31,7 +31,7 @@ class OverrideDialog(FormDialog):
         self.add_field("Physician &ID:", self.id_edit)
         self.add_field("&PIN:", self.pin_edit)
         self.add_field("&Reason:", self.reason_edit)
-        self.id_edit.setFocus()
+        self.initial_focus = self.id_edit
 
     def on_primary(self) -> None:
         staff_id, pin, reason = self.id_edit.text().strip(), self.pin_edit.text(), self.reason_edit.text().strip()

@@ -34,7 +34,7 @@ class ReviewDialog(FormDialog):
         if parent is not None:
             size = parent.window().size()
             self.resize(int(size.width() * 0.8), int(size.height() * 0.9))
-        self.browser.setFocus()
+        self.initial_focus = self.browser
 
     def on_primary(self) -> None:
         self.result_value = True

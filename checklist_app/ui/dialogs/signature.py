@@ -47,7 +47,7 @@ class SignatureDialog(FormDialog):
         pad_layout.addWidget(self.pad)
         pad_layout.addLayout(controls.hbox(self.clear_button, None))
         self.form.addRow(controls.label("Drawn signature:", role="item-label"), pad_box)
-        (self.pin_edit if signer_id else self.id_edit).setFocus()
+        self.initial_focus = self.pin_edit if signer_id else self.id_edit
 
     def on_primary(self) -> None:
         staff_id, pin = self.id_edit.text().strip(), self.pin_edit.text()

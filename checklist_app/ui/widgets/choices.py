@@ -1,11 +1,13 @@
 """Fields with fixed answers: confirm (a tick), yes/no, and choice (radio buttons, or a list for many options).
 
 Keyboard: the first letter of an option picks it (Y and N for yes/no; typing again cycles through options
-with the same letter), digits 1-9 pick by position, Delete clears, and a long list searches as you type.
+with the same letter), digits 1-9 pick by position, Delete clears, and a long list searches as you type
+whole words, spaces included ("enox t" finds "Enoxaparin (therapeutic dose)"); Space alone opens it.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -15,6 +17,7 @@ from checklist_app.ui.widgets.base import ItemWidget
 
 RADIO_LIMIT = 5  # more options than this become a drop-down list
 CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+SEARCH_PAUSE = 1.0  # seconds without typing before a new search starts
 
 
 class ConfirmWidget(ItemWidget):
@@ -147,13 +150,46 @@ class _OptionsWidget(ItemWidget):
             self.combo.setMinimumContentsLength(18)
             self.combo.currentIndexChanged.connect(lambda _i: self._emit())
             self.combo.installEventFilter(self)
+            self._search, self._typed_at = "", 0.0
             self.editor_layout.addWidget(self.combo, 1)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if watched is self.combo and event.type() == QEvent.Type.KeyPress and event.key() in CLEAR_KEYS:
+        if watched is not self.combo or event.type() != QEvent.Type.KeyPress:
+            return False
+        if event.key() in CLEAR_KEYS:
             self.combo.setCurrentIndex(0)
             return True
-        return False
+        typed = event.text()
+        plain_key = not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        if not typed or not typed.isprintable() or not plain_key:
+            return False
+        now = time.monotonic()
+        if now - self._typed_at > SEARCH_PAUSE:
+            self._search = ""
+        if not self._search and typed == " ":
+            return False  # Space on its own opens the list, as everywhere in Qt
+        self._search += typed
+        self._typed_at = now
+        index = self._find(self._search)
+        if index > 0:
+            self.combo.setCurrentIndex(index)
+        return True
+
+    def _find(self, text: str) -> int:
+        """Type-to-search over whole labels, spaces included: prefix first, then any word, then anywhere."""
+        wanted = text.lower()
+        labels = [self.combo.itemText(i).lower() for i in range(self.combo.count())]
+        tokens = wanted.split()
+
+        def words_start(label: str) -> bool:
+            words = [w.strip("()/,.-\"'") for w in label.split()]
+            return bool(tokens) and all(any(w.startswith(t) for w in words) for t in tokens)
+
+        for test in (lambda t: t.startswith(wanted), words_start, lambda t: wanted in t):
+            found = next((i for i in range(1, len(labels)) if test(labels[i])), -1)
+            if found > 0:
+                return found
+        return -1
 
     def value(self) -> Any:
         if self.radios is not None:

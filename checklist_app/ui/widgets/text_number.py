@@ -25,6 +25,7 @@ class MultilineEdit(QPlainTextEdit):
     def __init__(self) -> None:
         super().__init__()
         self.setTabChangesFocus(True)
+        self.setPlaceholderText("Enter starts a new line; Ctrl+Enter or Tab goes on")
         self.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 16)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
@@ -60,7 +61,7 @@ class TextWidget(ItemWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if watched is self.edit and event.type() == QEvent.Type.FocusIn:
-            QTimer.singleShot(0, self.edit.selectAll)  # after Qt places the cursor
+            QTimer.singleShot(0, self.edit, self.edit.selectAll)  # after Qt places the cursor
         return False
 
     def _text(self) -> str:

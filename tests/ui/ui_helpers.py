@@ -1,0 +1,123 @@
+"""Constants and helpers shared by the intake window tests (imported as ``ui_helpers``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from checklist_app.domain.timeutil import aware
+
+NOW = aware(datetime(2026, 11, 21, 7, 15))
+NURSE, PHYSICIAN, ADMIN = "rn.test", "md.test", "admin.test"
+PINS = {NURSE: "1357", PHYSICIAN: "2468", ADMIN: "9753"}
+
+
+def example_data(ctx, name: str = "clean") -> dict:
+    """A shipped example record, moved to today (07:15 now, 08:30 start) like the demo patient."""
+    from checklist_app.ui.demo import demo_data
+
+    return demo_data(ctx.form, NOW.date(), f"examples/{name}.json")
+
+
+
+def wait_saved(qtbot, ctx, timeout: int = 5000) -> None:
+    """Wait until autosave has written every change."""
+    qtbot.waitUntil(lambda: not ctx.autosaver.has_unsaved, timeout=timeout)
+
+
+# --- typing answers with the keyboard only ------------------------------------------------------------
+
+def focused():
+    from PySide6.QtWidgets import QApplication
+
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has keyboard focus"
+    return widget
+
+
+def press(qtbot, key, modifier=None) -> None:
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(focused(), key, modifier or Qt.KeyboardModifier.NoModifier)
+
+
+def typed_text(item, value) -> str:
+    """What a nurse would type for ``value`` (several time formats on purpose)."""
+    from datetime import date, datetime
+
+    from checklist_app.domain.timeutil import aware
+
+    if value == "none":
+        return "none"
+    if isinstance(value, datetime):
+        local = aware(value).astimezone()
+        if local.date() == NOW.date():
+            return f"{local:%H%M}"  # 0600
+        if (NOW.date() - local.date()).days == 1:
+            return f"yesterday {local:%H:%M}"
+        return f"{local:%Y-%m-%d %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, list):
+        return ", ".join(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def answer(qtbot, item, value, owner) -> None:
+    """Answer one item (focus is on its first part) and leave it with Enter, keys only.
+
+    ``owner`` is the item's widget, used only to check that focus really is where Enter should have put it.
+    """
+    from PySide6.QtCore import Qt
+
+    Key = Qt.Key
+    where = focused()
+    assert owner is where or owner.isAncestorOf(where), f"{item.id}: focus is on {where.accessibleName()!r}"
+    kind = item.kind
+    if kind == "repeat":
+        answer_list(qtbot, item, value, owner)
+        return
+    leave = Qt.KeyboardModifier.ControlModifier if getattr(item, "multiline", False) else None
+    if value is None:
+        press(qtbot, Key.Key_Return, leave)  # in a notes field plain Enter is a new line
+        return
+    if kind == "confirm":
+        if value:
+            press(qtbot, Key.Key_Space)
+    elif kind == "yes_no":
+        press(qtbot, Key.Key_Y if value else Key.Key_N)
+    elif kind == "choice":
+        values = list(item.option_values())
+        if len(values) <= 5:
+            press(qtbot, getattr(Key, f"Key_{values.index(value) + 1}"))
+        else:
+            qtbot.keyClicks(focused(), item.option_label(value))
+    elif kind == "measurement":
+        qtbot.keyClicks(focused(), f"{typed_text(item, value['value'])} {value['unit']}")
+        if item.dated:
+            press(qtbot, Key.Key_Return)
+            qtbot.keyClicks(focused(), typed_text(item, value["date"]))
+    else:
+        qtbot.keyClicks(focused(), typed_text(item, value))
+    press(qtbot, Key.Key_Return, leave)
+
+
+def answer_list(qtbot, item, entries, owner) -> None:
+    """A repeat item: tick 'none', or Enter to the Add button and fill each entry; Tab leaves the list."""
+    from PySide6.QtCore import Qt
+
+    if entries == []:
+        press(qtbot, Qt.Key.Key_Space)  # the "none" tick box has focus
+        press(qtbot, Qt.Key.Key_Return)
+        return
+    if owner.none_box is not None and focused() is owner.none_box:
+        press(qtbot, Qt.Key.Key_Return)  # not ticked: Enter goes on to "Add entry"
+    for number, entry in enumerate(entries or []):
+        assert focused() is owner.add_button
+        press(qtbot, Qt.Key.Key_Return)  # adds an entry and puts focus in its first field
+        fields = owner.entries[number].fields
+        for sub in item.fields:
+            answer(qtbot, sub, entry.get(sub.id), fields[sub.id])
+    assert focused() is owner.add_button
+    press(qtbot, Qt.Key.Key_Tab)
