@@ -2,9 +2,10 @@
 made once per session, because scrypt makes each account cost a tenth of a second), a fixed clock, and
 helpers to open a checklist window on one of the shipped example records.
 
-The offscreen platform prints "This plugin does not support propagateSizeHints()" (or raise(), or grabbing the keyboard) whenever a window's
-minimum size changes; that is a limit of the offscreen plugin, not a problem in the app, so it is the one
-Qt message these tests ignore. Every other Qt warning still fails the test.
+The offscreen platform prints "This plugin does not support ..." (propagateSizeHints(), raise(),
+grabbing the keyboard) whenever a window's size limits change or it is raised; those are limits of the
+offscreen plugin, not problems in the app, so they are the one Qt message these tests ignore. Every
+other Qt warning still fails the test.
 """
 
 from __future__ import annotations
