@@ -60,54 +60,53 @@ class ChecklistWindow(QMainWindow):
 
     # --- layout -------------------------------------------------------------------------------------
     def _build(self) -> None:
+        # Built top-down, each widget created inside its final parent: moving a finished subtree into a
+        # new parent makes Qt re-apply the style sheet to all of it, which tripled the opening time.
         form = self.ctx.form
-        self.banner = PatientBanner(form)
-        self.section_list = SectionList(form)
+        central = QWidget(self)
+        self.setCentralWidget(central)
+        layout = controls.vbox(central, spacing=0)
+        self.banner = PatientBanner(form, central)
+        layout.addWidget(self.banner)
+        body = controls.vbox(spacing=theme.SPACING, margins=theme.SPACING)
+        layout.addLayout(body, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        splitter.setChildrenCollapsible(False)
+        body.addWidget(splitter, 1)
+        self.section_list = SectionList(form, splitter)
         self.section_list.setMinimumWidth(200)
         self.section_list.section_chosen.connect(lambda row: self.show_section(row, focus=False))
-        self.stack = QStackedWidget()
-        self.pages: list[SectionPage] = []
-        self.scrolls: list[QScrollArea] = []
-        for section in form.sections:
-            page = SectionPage(form, section, self.ctx.now)
-            page.answer_changed.connect(self._on_answer_changed)
-            page.finished.connect(self._on_page_finished)
-            scroll = QScrollArea()
-            scroll.setWidgetResizable(True)
-            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            scroll.setWidget(page)
-            self.stack.addWidget(scroll)
-            self.pages.append(page)
-            self.scrolls.append(scroll)
-        self.findings = FindingsPanel(form)
+        self.stack = QStackedWidget(splitter)
+        self.findings = FindingsPanel(form, splitter)
         self.findings.setMinimumWidth(260)
         self.findings.finding_activated.connect(self.go_to_item)
         self.findings.acknowledge_requested.connect(lambda f: finding_actions.acknowledge(self, f))
         self.findings.override_requested.connect(lambda f: finding_actions.override(self, f))
         self.findings.notify_requested.connect(lambda f: finding_actions.notify(self, f))
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setChildrenCollapsible(False)
-        for widget in (self.section_list, self.stack, self.findings):
-            splitter.addWidget(widget)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 5)
-        splitter.setStretchFactor(2, 3)
+        for index, stretch in enumerate((2, 5, 3)):
+            splitter.setStretchFactor(index, stretch)
         splitter.setSizes([240, 640, 360])
-        self.previous_button = controls.button("&Previous section", self.previous_section, icon=None,
+        self.pages: list[SectionPage] = []
+        self.scrolls: list[QScrollArea] = []
+        for section in form.sections:
+            scroll = QScrollArea(self.stack)
+            scroll.setWidgetResizable(True)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.stack.addWidget(scroll)
+            page = SectionPage(form, section, self.ctx.now, parent=scroll.viewport())
+            scroll.setWidget(page)
+            page.answer_changed.connect(self._on_answer_changed)
+            page.finished.connect(self._on_page_finished)
+            self.pages.append(page)
+            self.scrolls.append(scroll)
+        self.previous_button = controls.button("&Previous section", self.previous_section,
                                                tooltip="Alt+Left or Ctrl+PgUp")
         self.next_button = controls.button("&Next section", self.next_section, tooltip="Alt+Right or Ctrl+PgDown")
         self.save_label = controls.label("", role="help", wrap=False, name="Save status")
         self.review_button = controls.button("&Review and sign...", self.review_and_sign, role="primary")
         self.close_button = controls.button("&Close", self.close)
-        central = QWidget()
-        layout = controls.vbox(central, spacing=0)
-        layout.addWidget(self.banner)
-        body = controls.vbox(spacing=theme.SPACING, margins=theme.SPACING)
-        body.addWidget(splitter, 1)
         body.addLayout(controls.hbox(self.previous_button, self.next_button, self.save_label, None,
                                      self.close_button, self.review_button))
-        layout.addLayout(body, 1)
-        self.setCentralWidget(central)
         keys = [("Ctrl+PgDown", self.next_section), ("Alt+Right", self.next_section),
                 ("Ctrl+PgUp", self.previous_section), ("Alt+Left", self.previous_section),
                 ("F6", lambda: self.cycle_pane(1)), ("Shift+F6", lambda: self.cycle_pane(-1)),

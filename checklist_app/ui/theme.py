@@ -99,6 +99,9 @@ QStatusBar {{ color: {MUTED}; }}
 
 def apply_theme(app: QApplication) -> None:
     """Fusion style (the same on every desktop), a readable base font, our palette and style sheet."""
+    if app.property("checklist_theme"):
+        return  # applied already: setting a style sheet again re-polishes every widget alive
+    app.setProperty("checklist_theme", True)
     app.setStyle(QStyleFactory.create("Fusion"))
     font = QFont(app.font())
     font.setPointSizeF(max(font.pointSizeF(), BASE_POINT_SIZE))
