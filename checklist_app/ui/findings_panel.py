@@ -16,6 +16,7 @@ from checklist_app.domain.findings import Finding
 from checklist_app.domain.form import FormDefinition
 from checklist_app.ui import controls, messages, theme
 from checklist_app.ui.widgets.base import ENTER_KEYS
+from checklist_app.ui.widgets.flow_layout import FlowLayout
 
 
 class FindingCard(QFrame):
@@ -55,7 +56,7 @@ class FindingCard(QFrame):
             layout.itemAt(layout.count() - 1).layout().setStretch(1, 1)
         if status:
             layout.addWidget(controls.label(status, role="ok" if done else "help"))
-        self.buttons = controls.hbox(spacing=6)
+        self.buttons = FlowLayout(spacing=6)  # the actions wrap under each other in a narrow panel
         layout.addLayout(self.buttons)
         self.setAccessibleName(f"{severity}{heading}: {finding.message} Item: {where}")
         self.setAccessibleDescription(f"What to do: {finding.action}")

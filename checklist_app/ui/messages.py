@@ -58,9 +58,9 @@ def log_unexpected(exc: BaseException) -> None:
     """Log an unexpected error: its type and where it happened, never its text.
 
     The text of an exception can quote what was typed (pydantic puts the input in its messages), and
-    the log file must not collect patient data; the frames say where to look.
+    the log file must not collect patient data; file, line and function say where to look.
     """
-    frames = "".join(traceback.format_tb(exc.__traceback__))
+    frames = "\n".join(f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__))
     log.error("unexpected %s\n%s", type(exc).__name__, frames)
 
 

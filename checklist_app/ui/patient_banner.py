@@ -72,10 +72,11 @@ class PatientBanner(QFrame):
         today = aware(now).astimezone().date()
         if isinstance(born, date):
             years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-            dob = f"DOB {born:%Y-%m-%d} ({years} y)"
+            dob = f"DOB\u00a0{born:%Y-%m-%d}\u00a0({years}\u00a0y)"
         else:
-            dob = "DOB -"
-        self.details_label.setText(f"{dob}    MRN {answers.get('mrn') or '-'}")
+            dob = "DOB\u00a0-"
+        # No-break spaces: a narrow banner wraps between the two identifiers, never inside one.
+        self.details_label.setText(f"{dob}    MRN\u00a0{answers.get('mrn') or '-'}")
         procedure = self._label("procedure_type", answers.get("procedure_type")) or "Procedure -"
         levels = ", ".join(answers.get("levels") or []) or "-"
         start = answers.get("scheduled_start")

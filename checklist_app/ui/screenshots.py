@@ -29,7 +29,9 @@ from checklist_app.ui.store import ChecklistStore
 from checklist_app.ui.worklist_window import WorklistWindow
 
 
-def _settle(app: QApplication, rounds: int = 4) -> None:
+def _settle(app: QApplication, rounds: int = 4, ctx: AppContext | None = None) -> None:
+    if ctx is not None:
+        ctx.autosaver.wait_until_saved(5.0)  # so the status line says "saved", as it would by now
     for _ in range(rounds):
         app.processEvents()
 
@@ -101,7 +103,7 @@ def _hard_stop(app: QApplication, window: ChecklistWindow, out: Path) -> Iterato
     scan.edit.setFocus()
     scan.edit.setText("MRN-204118")
     scan.commit()
-    _settle(app)
+    _settle(app, ctx=window.ctx)
     yield _save(window, out / "03-findings-hard-stop.png")
     scan.edit.setText("MRN-204811")
     scan.commit()

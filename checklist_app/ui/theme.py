@@ -79,6 +79,7 @@ QLineEdit:read-only {{ background: #eef0f3; }}
 QLineEdit[problem="true"] {{ border: 2px solid {STOP}; padding: 3px 5px; }}
 QCheckBox, QRadioButton {{ padding: 3px 6px; spacing: 8px; }}
 QCheckBox:focus, QRadioButton:focus {{ background: #dfe7fb; border-radius: 4px; }}
+QWidget[role="focus-row"] {{ background: #dfe7fb; border-radius: 4px; }}
 QPushButton {{ padding: 6px 14px; border: 1px solid #8a93a1; border-radius: 4px; background: white; }}
 QPushButton:focus {{ border: 2px solid {FOCUS}; padding: 5px 13px; }}
 QPushButton:disabled {{ color: #9ca3af; background: #f3f4f6; }}

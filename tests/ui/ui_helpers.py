@@ -121,3 +121,38 @@ def answer_list(qtbot, item, entries, owner) -> None:
             answer(qtbot, sub, entry.get(sub.id), fields[sub.id])
     assert focused() is owner.add_button
     press(qtbot, Qt.Key.Key_Tab)
+
+
+# --- layout checks ------------------------------------------------------------------------------------
+
+def clipped(window) -> list[str]:
+    """Visible labels and buttons narrower than their text needs, and pages wider than their viewport."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QScrollArea
+
+    problems = []
+    for widget in window.findChildren(QLabel) + window.findChildren(QAbstractButton):
+        if not widget.isVisibleTo(window) or widget.width() == 0:
+            continue
+        if not widget.text() or (isinstance(widget, QLabel) and widget.wordWrap()):
+            continue  # icon-only buttons inside fields are sized by their field; wrapped text cannot clip
+        needed = widget.minimumSizeHint().width() if isinstance(widget, QLabel) else widget.sizeHint().width()
+        if widget.width() + 1 < needed:
+            problems.append(f"{type(widget).__name__} {widget.text()!r}: {widget.width()} < {needed}")
+    for scroll in window.findChildren(QScrollArea):
+        inner = scroll.widget()
+        if scroll.isVisibleTo(window) and inner is not None:
+            if max(inner.minimumSizeHint().width(), inner.width()) > scroll.viewport().width() + 1:
+                problems.append(f"page {inner.objectName()}: needs {inner.minimumSizeHint().width()} px, "
+                                f"has {scroll.viewport().width()}")
+    return problems
+
+
+def unnamed_controls(window) -> list[str]:
+    """Focusable controls without an accessible name (screen readers would say nothing useful)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    return [f"{type(w).__name__} {w.objectName()}" for w in window.findChildren(QWidget)
+            if w.focusPolicy() & Qt.FocusPolicy.TabFocus and not w.accessibleName() and w.window() is window
+            and type(w).__name__ not in ("QScrollArea", "QSplitterHandle", "QStackedWidget", "QScrollBar")
+            and not type(w).__name__.startswith("Qt")]

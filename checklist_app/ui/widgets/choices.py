@@ -11,9 +11,11 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QCheckBox, QComboBox, QRadioButton, QWidget
 
+from checklist_app.ui import controls, theme
 from checklist_app.ui.widgets.base import ItemWidget
+from checklist_app.ui.widgets.flow_layout import FlowLayout
 
 RADIO_LIMIT = 5  # more options than this become a drop-down list
 CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
@@ -50,8 +52,42 @@ class ConfirmWidget(ItemWidget):
         return [self.check_box]
 
 
+class WrapRadio(QWidget):
+    """A radio button whose text wraps (a long option must never be cut off at 125% scaling).
+
+    The text is a label beside a text-less QRadioButton: clicking it picks the option, and the whole row
+    is highlighted while the button has focus, so the focus is as visible as on a plain radio button.
+    """
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__()
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.radio = QRadioButton()
+        self.radio.setAccessibleName(name)
+        self.text_label = controls.label(text)
+        self.text_label.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.text_label.installEventFilter(self)
+        self.radio.installEventFilter(self)
+        layout = controls.hbox(self.radio, spacing=2, margins=0)
+        layout.addWidget(self.text_label, 1)
+        layout.setAlignment(self.radio, Qt.AlignmentFlag.AlignTop)
+        self.setLayout(layout)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.text_label and event.type() == QEvent.Type.MouseButtonRelease and self.isEnabled():
+            self.radio.click()
+            self.radio.setFocus(Qt.FocusReason.MouseFocusReason)
+        elif watched is self.radio and event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            theme.set_role(self, "focus-row" if event.type() == QEvent.Type.FocusIn else "")
+        return False
+
+
 class RadioGroup(QWidget):
-    """Exclusive radio buttons with letter and digit keys; ``changed`` is a plain callback."""
+    """Exclusive radio buttons with letter and digit keys; ``on_change`` is a plain callback.
+
+    Short options sit side by side and wrap onto a new line when narrow; long ones are listed one per
+    row with wrapping text.
+    """
 
     def __init__(self, options: list[tuple[Any, str]], name: str, on_change: Any) -> None:
         super().__init__()
@@ -61,18 +97,19 @@ class RadioGroup(QWidget):
         self.group.setExclusive(True)
         self.buttons: list[QRadioButton] = []
         across = sum(len(text) for _, text in options) <= 48
-        layout = QHBoxLayout(self) if across else QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(12 if across else 2)
+        layout = FlowLayout(self, spacing=12) if across else controls.vbox(self, spacing=2)
         for index, (_value, text) in enumerate(options):
-            button = QRadioButton(text)
-            button.setAccessibleName(f"{name}: {text}")
+            if across:
+                button = QRadioButton(text)
+                button.setAccessibleName(f"{name}: {text}")
+                layout.addWidget(button)
+            else:
+                row = WrapRadio(text, f"{name}: {text}")
+                button = row.radio
+                layout.addWidget(row)
             button.installEventFilter(self)
             self.group.addButton(button, index)
             self.buttons.append(button)
-            layout.addWidget(button)
-        if across:
-            layout.addStretch(1)
         self.group.idToggled.connect(self._on_id_toggled)
 
     def _on_id_toggled(self, _index: int, checked: bool) -> None:
