@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QScrollArea, QSplitter,
 from checklist_app import storage
 from checklist_app.domain.errors import StorageError
 from checklist_app.storage.clock import from_text
-from checklist_app.ui import controls, finding_actions, messages, signing_flow, theme
+from checklist_app.ui import controls, finding_actions, messages, packet_flow, signing_flow, theme
 from checklist_app.ui.checklist_state import ChecklistState
 from checklist_app.ui.context import AppContext
 from checklist_app.ui.findings_panel import FindingsPanel
@@ -104,9 +104,11 @@ class ChecklistWindow(QMainWindow):
         self.next_button = controls.button("&Next section", self.next_section, tooltip="Alt+Right or Ctrl+PgDown")
         self.save_label = controls.label("", role="help", wrap=False, name="Save status")
         self.review_button = controls.button("&Review and sign...", self.review_and_sign, role="primary")
+        self.packet_button = controls.button("&Print packet...", self.show_packet, role="primary")
+        self.packet_button.hide()
         self.close_button = controls.button("&Close", self.close)
         body.addLayout(controls.hbox(self.previous_button, self.next_button, self.save_label, None,
-                                     self.close_button, self.review_button))
+                                     self.close_button, self.review_button, self.packet_button))
         keys = [("Ctrl+PgDown", self.next_section), ("Alt+Right", self.next_section),
                 ("Ctrl+PgUp", self.previous_section), ("Alt+Left", self.previous_section),
                 ("F6", lambda: self.cycle_pane(1)), ("Shift+F6", lambda: self.cycle_pane(-1)),
@@ -243,6 +245,10 @@ class ChecklistWindow(QMainWindow):
         """Review every answer and finding, then sign."""
         signing_flow.review_and_sign(self)
 
+    def show_packet(self) -> None:
+        """Preview, print or save the signed packet."""
+        packet_flow.show_packet(self)
+
     def mark_signed(self, version: storage.SignedVersion) -> None:
         """Show the checklist as signed (read-only) after signing."""
         self.ctx.store.mark_closed(self.state.record_id)
@@ -260,6 +266,8 @@ class ChecklistWindow(QMainWindow):
             page.set_read_only(True)
         self.findings.read_only = True
         self.review_button.hide()
+        self.packet_button.show()
+        self.packet_button.setFocus()
         signer = version.signer.get("name", version.signer.get("staff_id", ""))
         at = from_text(version.signed_at).astimezone()
         self.save_label.setText(messages.text("sign.signed", name=signer, at=f"{at:%Y-%m-%d %H:%M}"))

@@ -183,3 +183,28 @@ def test_signing_is_refused_while_answers_are_missing(qtbot, open_example, monke
     qtbot.mouseClick(window.review_button, Qt.MouseButton.LeftButton)
     assert "required answers are missing (1)" in shown["blocked"] and "Weight" in shown["blocked"]
     assert window.signed is None
+
+
+def test_the_signed_packet_prints_and_the_worklist_says_printed(qtbot, ctx, open_example, monkeypatch):
+    from checklist_app.ui import packet_flow, printing
+    from checklist_app.ui.signing_flow import sign_now
+    from checklist_app.ui.worklist_rows import build_rows
+
+    window = open_example("clean")
+    window.mark_signed(sign_now(window, NURSE, PINS[NURSE], None, "Checklist completed and verified"))
+    assert window.packet_button.isVisibleTo(window)
+    documents = packet_flow.documents_for(window)
+    assert [name for name, _ in documents] == ["demo-clean-checklist.pdf", "demo-clean-discharge.pdf"]
+    assert all(pdf.startswith(b"%PDF") for _, pdf in documents)
+    sent = []
+    monkeypatch.setattr(printing, "print_packet", lambda parent, docs, printer_name="": sent.append(docs)
+                        or printing.PrintJob(printer_name or "ward-printer", ("7",), len(docs), 4, "lp"))
+    packet_flow.print_packet(window, window, documents)
+    assert sent == [documents]
+    assert events(ctx, window.state.record_id, "printed")
+    rows = build_rows(ctx.store, ctx.form, ctx.policy, ctx.completeness_rules, ctx.now())
+    assert [r.status_text for r in rows] == ["Printed"]
+    dialog = packet_flow.PacketDialog(window, documents, lambda d: None, lambda d: None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.preview.print_button.isEnabled())
