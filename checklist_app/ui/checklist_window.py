@@ -21,6 +21,7 @@ from checklist_app.storage.clock import from_text
 from checklist_app.ui import controls, finding_actions, messages, packet_flow, signing_flow, theme
 from checklist_app.ui.checklist_state import ChecklistState
 from checklist_app.ui.context import AppContext
+from checklist_app.ui.controls import show_shortcuts
 from checklist_app.ui.findings_panel import FindingsPanel
 from checklist_app.ui.patient_banner import PatientBanner
 from checklist_app.ui.section_list import SectionList
@@ -102,7 +103,8 @@ class ChecklistWindow(QMainWindow):
         self.previous_button = controls.button("&Previous section", self.previous_section,
                                                tooltip="Alt+Left or Ctrl+PgUp")
         self.next_button = controls.button("&Next section", self.next_section, tooltip="Alt+Right or Ctrl+PgDown")
-        self.save_label = controls.label("", role="help", wrap=False, name="Save status")
+        self.save_label = controls.label("F1 lists the keyboard shortcuts", role="help", wrap=False,
+                                         name="Save status")
         self.review_button = controls.button("&Review and sign...", self.review_and_sign, role="primary")
         self.packet_button = controls.button("&Print packet...", self.show_packet, role="primary")
         self.packet_button.hide()
@@ -112,7 +114,7 @@ class ChecklistWindow(QMainWindow):
         keys = [("Ctrl+PgDown", self.next_section), ("Alt+Right", self.next_section),
                 ("Ctrl+PgUp", self.previous_section), ("Alt+Left", self.previous_section),
                 ("F6", lambda: self.cycle_pane(1)), ("Shift+F6", lambda: self.cycle_pane(-1)),
-                ("Ctrl+W", self.close)]
+                ("Ctrl+W", self.close), ("F1", lambda: show_shortcuts(self))]
         for sequence, slot in keys:
             QShortcut(QKeySequence(sequence), self, slot)
 

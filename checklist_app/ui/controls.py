@@ -98,3 +98,21 @@ def vbox(parent: QWidget | None = None, *, spacing: int = theme.SPACING, margins
     layout.setSpacing(spacing)
     layout.setContentsMargins(margins, margins, margins, margins)
     return layout
+
+
+def show_shortcuts(parent: QWidget) -> None:
+    """F1: the keyboard shortcuts, from messages.yaml (non-blocking)."""
+    from checklist_app.ui import messages
+
+    box = messages.show_message(parent, messages.text("help.title"), messages.text("help.shortcuts"))
+    box.setObjectName("shortcuts_help")
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Maximised on a laptop-sized screen (1366x768 and the like), else a comfortable 1280x800."""
+    screen = window.screen().availableGeometry() if window.screen() is not None else None
+    if screen is not None and (screen.width() <= 1440 or screen.height() <= 900):
+        window.resize(screen.size())
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    else:
+        window.resize(1280, 800)

@@ -18,6 +18,7 @@ from checklist_app import storage
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.ui import messages, theme
 from checklist_app.ui.context import AppContext
+from checklist_app.ui.controls import fit_to_screen
 from checklist_app.ui.demo import seed_demo
 from checklist_app.ui.idle_lock import IdleLock
 from checklist_app.ui.store import ChecklistStore
@@ -71,7 +72,7 @@ def start(options: argparse.Namespace) -> int:
     if seed_demo(store, ctx.form, ctx.now().astimezone().date()):
         log.info("demo patient added to a new database")
     worklist = WorklistWindow(ctx)
-    worklist.resize(1280, 760)
+    fit_to_screen(worklist)
     lock = IdleLock(ctx)
     if store.active_staff():
         lock.lock(sign_in=True)

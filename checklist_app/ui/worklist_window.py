@@ -105,6 +105,7 @@ class WorklistWindow(QMainWindow):
         self.setCentralWidget(central)
         QShortcut(QKeySequence("Ctrl+F"), self, self.search_edit.setFocus)
         QShortcut(QKeySequence("F5"), self, self.refresh)
+        QShortcut(QKeySequence("F1"), self, lambda: controls.show_shortcuts(self))
         self.search_edit.setFocus()
 
     # --- content ------------------------------------------------------------------------------------
@@ -212,7 +213,10 @@ class WorklistWindow(QMainWindow):
         self.open_windows[record_id] = window
         window.closed.connect(self._on_checklist_closed)
         window.status_changed.connect(lambda _rid: self._refresh_timer.start())
-        window.resize(self.size().expandedTo(window.minimumSizeHint()))
+        if self.isMaximized():
+            controls.fit_to_screen(window)
+        else:
+            window.resize(self.size().expandedTo(window.minimumSizeHint()))
         window.show()
         self.checklist_opened.emit(window)
         return window

@@ -86,3 +86,36 @@ def test_every_message_id_used_in_the_code_exists():
     for state in ("not_started", "in_progress", "complete", "warning", "hard_stop", "not_needed", "draft",
                   "warnings", "ready", "signed", "signed_not_cleared", "printed"):
         messages.text(f"states.{state}")
+
+
+def test_launch_opens_the_worklist_with_the_demo_patient_on_a_fresh_install(qapp, tmp_path, monkeypatch):
+    import argparse
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from checklist_app.ui import startup
+    from checklist_app.ui.worklist_window import WorklistWindow
+
+    monkeypatch.setenv("CHECKLIST_APP_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    seen = {}
+
+    def look_then_quit():
+        shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        seen["windows"] = [type(w).__name__ for w in shown]
+        seen["rows"] = [r.patient for w in shown if isinstance(w, WorklistWindow) for r in w.model.rows]
+        QApplication.exit(0)  # not quit(): that would also close every window, other tests' too
+
+    QTimer.singleShot(0, look_then_quit)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        status = startup.start(argparse.Namespace(data_dir=None))
+    finally:
+        for handler in [h for h in root.handlers if h not in before]:
+            root.removeHandler(handler)
+            handler.close()
+    assert status == 0
+    assert seen == {"windows": ["WorklistWindow"], "rows": ["Okafor, Grace Adaeze"]}
+    assert (tmp_path / "logs" / "app.log").exists()

@@ -97,3 +97,13 @@ def test_sections_that_do_not_apply_are_skipped(qtbot, open_example):
     window.show_section(fasting - 1)
     press(qtbot, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
     assert window.current_index() == fasting + 1
+
+
+def test_f1_lists_the_keyboard_shortcuts(qtbot, open_example):
+    from PySide6.QtWidgets import QMessageBox
+
+    window = open_example("clean")
+    press(qtbot, Qt.Key.Key_F1)
+    box = window.findChild(QMessageBox, "shortcuts_help")
+    assert box is not None and "Ctrl+PgDown" in box.text() and "yesterday 22:00" in box.text()
+    box.close()
