@@ -16,11 +16,12 @@ from checklist_app.domain.findings import Evaluation, Finding
 from checklist_app.domain.form import FormDefinition, Section
 from checklist_app.domain.items import DerivedItem, InfoItem
 
-SectionState = Literal["not_needed", "not_started", "in_progress", "complete", "warning", "hard_stop"]
+SectionState = Literal["not_needed", "optional", "not_started", "in_progress", "complete", "warning", "hard_stop"]
 Status = Literal["draft", "hard_stop", "warnings", "ready"]
 
 STATE_ICONS = {
-    "not_needed": "state-not-needed", "not_started": "state-not-started", "in_progress": "state-in-progress",
+    "not_needed": "state-not-needed", "optional": "state-not-started", "not_started": "state-not-started",
+    "in_progress": "state-in-progress",
     "complete": "state-complete", "warning": "state-warning", "hard_stop": "state-hard-stop",
     "draft": "draft", "warnings": "state-warning", "ready": "state-complete", "signed": "signed",
     "signed_not_cleared": "state-hard-stop", "printed": "printed",
@@ -67,7 +68,11 @@ def overview(form: FormDefinition, evaluation: Evaluation, answers: dict[str, An
             states[section.id] = "not_needed"
             continue
         if not started(section, answers):
-            states[section.id] = "not_started"
+            # Optional only when neither the form nor the policy asks for anything here: the form may not
+            # require teach-back, but the policy stops the procedure without it.
+            required = any(getattr(i, "required", False) and i.id in evaluation.visible_items for i in section.items)
+            wanted = required or any(f.item_id in ids for f in clinical)
+            states[section.id] = "not_started" if wanted else "optional"
             continue
         started_items |= ids
         if not any(m in ids for m in missing):

@@ -83,7 +83,7 @@ def test_every_message_id_used_in_the_code_exists():
         if "{" in message_id:
             continue
         messages.text(message_id)
-    for state in ("not_started", "in_progress", "complete", "warning", "hard_stop", "not_needed", "draft",
+    for state in ("optional", "not_started", "in_progress", "complete", "warning", "hard_stop", "not_needed", "draft",
                   "warnings", "ready", "signed", "signed_not_cleared", "printed"):
         messages.text(f"states.{state}")
 

@@ -114,3 +114,5 @@ def test_nothing_shouts_about_questions_not_reached_yet(qtbot, ctx, open_example
     assert not cards(window)  # no "INR missing" before the labs section is started
     assert window.view.sections["identification"] == "in_progress"
     assert window.view.sections["labs"] == "not_started"
+    assert window.view.sections["discharge_plan"] == "optional"  # nothing there is asked for
+    assert window.view.sections["discharge_teaching"] == "not_started"  # the policy needs teach-back

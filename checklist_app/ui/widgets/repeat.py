@@ -61,7 +61,7 @@ class RepeatEntry(QFrame):
             sub = self.owner.item.field(title_id)
             value = self.fields[title_id].value()
             title = sub.option_label(value) if hasattr(sub, "option_label") else str(value)
-        self.header.setText(f"{self.owner.item.label} {number}" + (f": {title}" if title else ""))
+        self.header.setText(f"{number}. {title or 'New entry'}")
         self.remove_button.setAccessibleName(f"Remove {self.owner.item.label} entry {number}")
 
     def _on_field_changed(self, _value: Any) -> None:
@@ -104,9 +104,10 @@ class RepeatWidget(ItemWidget):
         self.entry_layout = controls.vbox(self.entry_box, spacing=theme.SPACING)
         self.add_button = controls.button("&Add entry", self.add_entry,
                                           name=f"Add an entry to {self.item.label}")
+        hint = controls.label("Enter on Add entry adds one; Tab moves on when the list is complete.", role="help")
         box = self.layout()
         box.insertWidget(box.indexOf(self.problem), self.entry_box)
-        box.insertLayout(box.indexOf(self.problem), controls.hbox(self.add_button, None))
+        box.insertLayout(box.indexOf(self.problem), controls.hbox(self.add_button, hint))
 
     def add_entry(self, value: dict[str, Any] | None = None, *, focus: bool = True) -> RepeatEntry:
         """Append an entry (focused, ready to type into) and return it."""
