@@ -153,7 +153,9 @@ class FindingsPanel(QWidget):
         count = len(missing)
         text = messages.text("findings.missing_one") if count == 1 else \
             messages.text("findings.missing_many", count=count)
-        layout.addLayout(controls.hbox(icon, controls.label(text, role="item-label"), None, spacing=6))
+        title_row = controls.hbox(icon, controls.label(text, role="item-label"), spacing=6)
+        title_row.setStretch(1, 1)
+        layout.addLayout(title_row)
         labels = [self.form.item(m).label for m in missing[:4] if self.form.has_item(m)]
         more = f" and {count - 4} more" if count > 4 else ""
         layout.addWidget(controls.label("Next: " + "; ".join(labels) + more, role="help"))
@@ -176,7 +178,8 @@ class FindingsPanel(QWidget):
         text = ", ".join(parts) if parts else messages.text("findings.none")
         self.summary.setText(text)
         self.summary.setAccessibleName(f"Findings: {text}")
-        theme.set_role(self.summary, "finding-hard_stop" if open_stops else ("finding-warning" if warnings else "ok"))
+        role = "finding-hard_stop" if open_stops else "finding-warning" if warnings else "help" if missing else "ok"
+        theme.set_role(self.summary, role)
 
     def first_card(self) -> QWidget | None:
         """The first card, for keyboard focus."""

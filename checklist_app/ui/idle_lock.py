@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.ui import controls, messages, theme
 from checklist_app.ui.context import AppContext
+from checklist_app.ui.controls import fit_to_screen
 from checklist_app.ui.widgets.base import InlineMessage
 
 INPUT_EVENTS = frozenset({
@@ -128,27 +129,29 @@ class IdleLock(QObject):
             return self.screen
         self.timer.stop()
         self.hidden = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
-        for widget in self.hidden:
-            widget.hide()
         self.screen = LockScreen(self.ctx, sign_in=sign_in)
         self.screen.unlocked.connect(self._on_unlocked)
-        self.screen.resize(900, 600)
-        self.screen.show()
+        fit_to_screen(self.screen)
+        self.screen.show()  # before hiding the rest: there is always a window on screen
+        for widget in self.hidden:
+            widget.hide()
         self.locked_changed.emit(True)
         return self.screen
 
     def _on_unlocked(self, member: object) -> None:
         if member is not None:
             self.ctx.set_user(member)  # type: ignore[arg-type]
-        screen, self.screen = self.screen, None
-        if screen is not None:
-            screen.close()
-            screen.deleteLater()
+        # Windows back first, lock screen closed after: closing the only visible window would make Qt
+        # think the last window was closed and quit the app.
         for widget in self.hidden:
             popup = widget.windowType() == Qt.WindowType.Popup
             if popup or (widget.inherits("QDialog") and not widget.inherits("QMessageBox")):
                 continue  # pop-ups and dialogs were cancelled by hiding them; messages come back
             widget.show()
         self.hidden = []
+        screen, self.screen = self.screen, None
+        if screen is not None:
+            screen.close()
+            screen.deleteLater()
         self.timer.start()
         self.locked_changed.emit(False)

@@ -32,6 +32,7 @@ class FormDialog(QDialog):
             self.outer.addWidget(controls.label(intro, role="help"))
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setVerticalSpacing(theme.SPACING + 2)
         self.outer.addLayout(self.form)
         self.problem = InlineMessage("problem", f"{title}: problem")

@@ -35,6 +35,7 @@ class SettingsDialog(FormDialog):
     def __init__(self, parent: QWidget | None, site: SiteSettings, data_dir: Path) -> None:
         super().__init__(parent, "Site settings", f"Saved on this workstation in {site_file(data_dir)}.")
         self.data_dir = data_dir
+        self.setMinimumWidth(680)
         self.fields: dict[str, QWidget] = {}
         self.problems: dict[str, QLabel] = {}
         self.logo_edit = QLineEdit(site.logo)

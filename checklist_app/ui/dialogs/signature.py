@@ -27,6 +27,7 @@ class SignatureDialog(FormDialog):
         super().__init__(parent, "Sign the checklist")
         self.sign = sign
         self.meaning = meaning
+        self.setMinimumWidth(600)
         box = QFrame()
         theme.set_role(box, "card-hard_stop" if not_cleared else "card")
         inner = controls.vbox(box, spacing=4, margins=10)

@@ -107,7 +107,9 @@ class RepeatWidget(ItemWidget):
         hint = controls.label("Enter on Add entry adds one; Tab moves on when the list is complete.", role="help")
         box = self.layout()
         box.insertWidget(box.indexOf(self.problem), self.entry_box)
-        box.insertLayout(box.indexOf(self.problem), controls.hbox(self.add_button, hint))
+        add_row = controls.hbox(self.add_button, hint)
+        add_row.setStretch(1, 1)
+        box.insertLayout(box.indexOf(self.problem), add_row)
 
     def add_entry(self, value: dict[str, Any] | None = None, *, focus: bool = True) -> RepeatEntry:
         """Append an entry (focused, ready to type into) and return it."""
