@@ -90,8 +90,14 @@ def _signed(ctx: AppContext, record_id: str, name: str, mrn: str, later: int) ->
 
 
 def signature_strokes() -> list[list[tuple[float, float]]]:
-    """A plausible handwritten flourish, as pointer strokes."""
-    first = [(30 + t * 3.2, 90 - 28 * math.sin(t / 5.0) - t * 0.4) for t in range(0, 40)]
-    second = [(170 + t * 3.0, 80 + 18 * math.sin(t / 3.0)) for t in range(0, 45)]
-    underline = [(40 + t * 8.0, 112 + (t % 3)) for t in range(0, 38)]
-    return [first, second, underline]
+    """A plausible handwritten signature: a capital with a loop, cursive loops (a prolate cycloid), a tail."""
+    capital = [(40 + 14 * math.sin(t / 10 * math.pi), 100 - 55 * t / 10) for t in range(0, 11)]
+    capital += [(54 + 3 * t, 45 + 5.5 * t) for t in range(1, 11)]
+    loops = []
+    for step in range(0, 160):
+        t = step / 8.0
+        amplitude = 13 + 5 * math.sin(t / 3)
+        loops.append((66 + 9 * t - 14 * math.sin(t), 84 - amplitude * math.cos(t)))
+    tail = [(loops[-1][0] + 6 * t, loops[-1][1] + 2.2 * t - 0.09 * t * t) for t in range(0, 26)]
+    underline = [(48 + 11 * t, 114 - 0.6 * t + 2 * math.sin(t / 2)) for t in range(0, 30)]
+    return [capital, loops + tail, underline]

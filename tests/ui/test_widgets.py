@@ -140,7 +140,7 @@ def test_measurement_takes_the_unit_typed_after_the_value(qtbot):
     widget = make(qtbot, "temperature")
     type_into(qtbot, widget.value_edit, "100.6 F")
     assert widget.value() == {"value": 100.6, "unit": "F"}
-    assert widget.unit_combo.currentText() == "F"
+    assert widget.unit_combo.currentData() == "F"
     type_into(qtbot, widget.value_edit, "120 F")
     assert widget.value() is None and "out of range" in widget.problem.text
 
@@ -261,3 +261,10 @@ def test_notes_take_several_lines_and_ctrl_enter_moves_on(qtbot):
     with qtbot.waitSignal(widget.advance_requested):
         qtbot.keyClick(widget.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert widget.value() == "numb\nleft foot"
+
+
+def test_temperature_units_are_shown_with_the_degree_sign(qtbot):
+    widget = make(qtbot, "temperature")
+    assert [widget.unit_combo.itemText(i) for i in range(widget.unit_combo.count())] == ["°C", "°F"]
+    type_into(qtbot, widget.value_edit, "38.2 °C")
+    assert widget.value() == {"value": 38.2, "unit": "C"}

@@ -20,6 +20,7 @@ from checklist_app.ui.widgets.base import ItemWidget
 from checklist_app.ui.widgets.text_number import parse_number
 
 _VALUE_AND_UNIT = re.compile(r"^\s*([-+]?[\d.,]+)\s*(\S.*)?$")
+SHOWN = {"C": "°C", "F": "°F"}  # stored as the form's unit, shown as people write it
 
 
 class MeasurementWidget(ItemWidget):
@@ -33,7 +34,7 @@ class MeasurementWidget(ItemWidget):
         self.unit_combo = QComboBox()
         self.accessible(self.unit_combo, "unit")
         for unit in self.item.units:
-            self.unit_combo.addItem(unit.unit, unit.unit)
+            self.unit_combo.addItem(SHOWN.get(unit.unit, unit.unit), unit.unit)
         self.unit_combo.currentIndexChanged.connect(lambda _i: self.commit())
         self.editor_layout.addWidget(self.value_edit)
         self.editor_layout.addWidget(self.unit_combo)
@@ -77,7 +78,7 @@ class MeasurementWidget(ItemWidget):
         if number is None:
             return None, f"'{text}' is not a number. Allowed: {self.item.allowed_text()}.", False
         if match and match.group(2):
-            typed_unit = match.group(2).strip()
+            typed_unit = match.group(2).strip().lstrip("°")
             index = next((i for i, u in enumerate(self.item.units) if u.unit.lower() == typed_unit.lower()), -1)
             if index < 0:
                 units = ", ".join(u.unit for u in self.item.units)
