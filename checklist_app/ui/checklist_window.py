@@ -77,6 +77,7 @@ class ChecklistWindow(QMainWindow):
         self.section_list = SectionList(form, splitter)
         self.section_list.setMinimumWidth(200)
         self.section_list.section_chosen.connect(lambda row: self.show_section(row, focus=False))
+        self.section_list.activated.connect(lambda index: self.show_section(index.row()))  # Enter: into it
         self.stack = QStackedWidget(splitter)
         self.findings = FindingsPanel(form, splitter)
         self.findings.setMinimumWidth(260)
@@ -212,7 +213,7 @@ class ChecklistWindow(QMainWindow):
 
     def _first_open_section(self) -> int:
         for index, section in enumerate(self.ctx.form.sections):
-            if self.view.sections.get(section.id) not in ("complete", "not_needed"):
+            if self.view.sections.get(section.id) not in ("complete", "not_needed", "optional"):
                 return index
         return 0
 

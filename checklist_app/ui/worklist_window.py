@@ -42,6 +42,7 @@ class WorklistWindow(QMainWindow):
         ctx.user_changed.connect(self._show_user)
         ctx.site_changed.connect(self._show_user)
         ctx.records_changed.connect(self._refresh_timer.start)
+        ctx.saved.connect(self._refresh_timer.start)  # a draft's status follows what autosave wrote
         self._show_user()
         self.refresh()
         self.show_recovered(ctx.store.crashed_records())
@@ -66,6 +67,7 @@ class WorklistWindow(QMainWindow):
                                               placeholder="Name or MRN (or scan the wristband)")
         self.search_edit.textChanged.connect(self._on_search)
         self.search_edit.returnPressed.connect(self._open_single_match)
+        QShortcut(QKeySequence("Down"), self.search_edit, self.table_focus, Qt.ShortcutContext.WidgetShortcut)
         search_label = controls.label("&Search:", wrap=False)
         search_label.setBuddy(self.search_edit)
         self.scope_combo = QComboBox()
@@ -131,6 +133,12 @@ class WorklistWindow(QMainWindow):
             if row.record_id == selected or (selected is None and proxy_row == 0):
                 self.table.selectRow(proxy_row)
                 break
+
+    def table_focus(self) -> None:
+        """Down from the search field: into the list of checklists."""
+        self.table.setFocus(Qt.FocusReason.TabFocusReason)
+        if not self.table.selectionModel().selectedRows() and self.proxy.rowCount():
+            self.table.selectRow(0)
 
     def _update_empty(self) -> None:
         query = self.search_edit.text().strip()

@@ -107,3 +107,13 @@ def test_f1_lists_the_keyboard_shortcuts(qtbot, open_example):
     box = window.findChild(QMessageBox, "shortcuts_help")
     assert box is not None and "Ctrl+PgDown" in box.text() and "yesterday 22:00" in box.text()
     box.close()
+
+
+def test_enter_in_the_section_list_goes_into_the_section(qtbot, open_example):
+    window = open_example("clean")
+    assert window.current_index() == 0  # everything complete: it opens at the start
+    window.section_list.setFocus()
+    qtbot.keyClick(window.section_list, Qt.Key.Key_Down)
+    qtbot.keyClick(window.section_list, Qt.Key.Key_Return)
+    assert window.current_index() == 1
+    assert window.pages[1].isAncestorOf(focused())

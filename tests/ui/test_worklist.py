@@ -121,3 +121,13 @@ def test_scope_today_and_all_dates(qtbot, ctx, scope):
     window = make_worklist(qtbot, ctx)
     window.scope_combo.setCurrentIndex(scope)
     assert [r.record_id for r in window.model.rows] == ["r-today"]
+
+
+def test_keyboard_from_search_to_the_list_and_open(qtbot, ctx):
+    save_example(ctx, "clean", "r-one")
+    window = make_worklist(qtbot, ctx)
+    window.search_edit.setFocus()
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Down)
+    assert window.table.hasFocus() and window.selected_record() == "r-one"
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert list(window.open_windows) == ["r-one"]
