@@ -254,6 +254,7 @@ class ChecklistWindow(QMainWindow):
 
     def mark_signed(self, version: storage.SignedVersion) -> None:
         """Show the checklist as signed (read-only) after signing."""
+        self.ctx.autosaver.forget(self.state.record_id)  # a late draft save would be refused as stale
         self.ctx.store.mark_closed(self.state.record_id)
         self.signed = version
         self._show_signed(version)
