@@ -25,6 +25,8 @@ def _finding_block(form: FormDefinition, f: Finding, status: str, record: Any) -
     if form.has_item(f.item_id):
         where = f"{form.section_of(f.item_id).title} > {form.item(f.item_id).label}"
     tag = "HARD STOP" if f.is_hard_stop else "WARNING"
+    if f.is_hard_stop and not f.overridable:
+        tag += ", cannot be overridden"
     lines = [f"  [{tag}{status}] {where}"]
     wrap = textwrap.TextWrapper(width=100, initial_indent="      ", subsequent_indent="      ")
     lines += wrap.wrap(f.message)
@@ -35,7 +37,7 @@ def _finding_block(form: FormDefinition, f: Finding, status: str, record: Any) -
         if o.finding_key == f.key and status:
             lines += wrap.wrap(f"Overridden by {o.physician_id} at {o.at:%Y-%m-%d %H:%M}: {o.reason}")
     for a in record.acknowledgements:
-        if a.finding_key == f.key and status:
+        if a.finding_key == f.key and (status or f.is_hard_stop):
             lines += wrap.wrap(f"Acknowledged by {a.by} at {a.at:%Y-%m-%d %H:%M}: {a.note}")
     return lines
 

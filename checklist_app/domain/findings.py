@@ -27,6 +27,7 @@ class Finding(BaseModel):
     source_id: str
     citation: str
     unconfirmed: bool = False
+    overridable: bool = True  # False: no physician override; the cause must be fixed (e.g. wrong wristband)
 
     @property
     def is_hard_stop(self) -> bool:

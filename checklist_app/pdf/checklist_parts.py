@@ -91,6 +91,12 @@ def _finding_status(packet: SignedPacket, finding: Finding) -> tuple[str, Any]:
         if finding.key in ev.overridden and override is not None:
             return (f"<b>Overridden</b> by {markup(packet.staff_name(override.physician_id))} at "
                     f"{format_moment(override.at)}. Reason: {markup(override.reason)}", None)
+        notified = next((a for a in reversed(packet.record.acknowledgements) if a.finding_key == finding.key), None)
+        if notified is not None:  # completed as NOT CLEARED: the note says who was told
+            return (f"<b>OPEN - NOT CLEARED</b>. {markup(notified.note)} (recorded by "
+                    f"{markup(packet.staff_name(notified.by))} at {format_moment(notified.at)})", STOP_RED)
+        if not finding.overridable:
+            return "<b>OPEN</b>: stops the procedure; cannot be overridden, the cause must be fixed", STOP_RED
         return "<b>OPEN</b>: stops the procedure", STOP_RED
     ack = next((a for a in reversed(packet.record.acknowledgements) if a.finding_key == finding.key), None)
     if finding.key in ev.acknowledged and ack is not None:

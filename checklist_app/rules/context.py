@@ -102,4 +102,5 @@ class Context:
             source_id=f"{source_id}:{source_detail}" if source_detail else source_id,
             citation=citation.citation,
             unconfirmed=rule.unconfirmed or citation.confidence == "UNCONFIRMED",
+            overridable=rule.overridable,
         )

@@ -50,6 +50,7 @@ def evaluate_answers(form: FormDefinition, answers: dict[str, Any], policy: Poli
     findings.sort(key=lambda f: (not f.is_hard_stop, order.get(f.item_id, len(order)), f.key))
     keys = {f.key for f in findings}
     hard = {f.key for f in findings if f.is_hard_stop}
+    can_override = {f.key for f in findings if f.is_hard_stop and f.overridable}
     return Evaluation(
         form_id=form.id,
         form_version=form.version,
@@ -60,7 +61,7 @@ def evaluate_answers(form: FormDefinition, answers: dict[str, Any], policy: Poli
         visible_items=frozenset(ctx.visible),
         missing_required=tuple(_missing(ctx)),
         derived=ctx.derived,
-        overridden=frozenset(k for k in overridden if k in hard),
+        overridden=frozenset(k for k in overridden if k in can_override),
         acknowledged=frozenset(k for k in acknowledged if k in keys - hard),
     )
 

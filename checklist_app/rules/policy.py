@@ -41,6 +41,7 @@ class Rule(BaseModel):
     severity: Severity
     source: str
     unconfirmed: bool = False
+    overridable: bool = True
     when: Condition | None = None
     params: dict[str, Any] = {}
     _parsed: Params | None = PrivateAttr(default=None)

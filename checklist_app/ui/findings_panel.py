@@ -130,7 +130,7 @@ class FindingsPanel(QWidget):
             card.activated.connect(self.finding_activated)
             if not self.read_only and kind == "open" and not finding.is_hard_stop:
                 card.add_action("Acknowledge...", lambda f=finding: self.acknowledge_requested.emit(f))
-            if not self.read_only and finding.is_hard_stop and kind in ("open", "notified"):
+            if not self.read_only and finding.is_hard_stop and kind in ("open", "notified") and finding.overridable:
                 card.add_action("Physician override...", lambda f=finding: self.override_requested.emit(f),
                                 role="danger")
                 if kind == "open":

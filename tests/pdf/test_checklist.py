@@ -200,3 +200,20 @@ def test_other_medicine_prints_its_typed_name(make_packet):
              "last_dose": "2026-11-20T08:00"}]
     text = flat(" ".join(page_texts(render_checklist(make_packet("clean", answers={"medications": meds})))))
     assert "Fish oil <1 g> 1 g Once a day 2026-11-20 08:00" in text
+
+
+def test_not_cleared_with_physician_notified_prints_the_note(make_packet):
+    """Completing as NOT CLEARED is recorded as a note on the open hard stop, and must print."""
+    base = make_packet("hard-inr")
+    (stop,) = base.evaluation.open_hard_stops
+    note = {"finding_key": stop.key, "by": "rn.okoro", "at": "2026-12-01T07:10",
+            "note": "Physician notified: Dr Mensah, by phone at 07:10"}
+    packet = make_packet("hard-inr", acknowledgements=[note])
+    text = " ".join(flat(p) for p in page_texts(render_checklist(packet)))
+    assert "OPEN - NOT CLEARED" in text and "Physician notified: Dr Mensah, by phone at 07:10" in text
+    assert "rn.okoro" in text and "NOT CLEARED: 1 open hard stop" in text
+
+
+def test_a_wristband_mismatch_says_it_cannot_be_overridden(make_packet):
+    text = " ".join(flat(p) for p in page_texts(render_checklist(make_packet("hard-wristband-mismatch"))))
+    assert "cannot be overridden" in text

@@ -35,6 +35,8 @@ def test_wristband_mismatch_is_a_hard_stop_at_once_and_clears_when_corrected(qtb
     assert window.view.sections["identification"] == "hard_stop"
     assert "Hard stop" in window.section_list.item(0).text()  # the state in words, not colour alone
     assert window.banner.status_label.text() == "Hard stop"
+    labels = [card.buttons.itemAt(i).widget().text() for i in range(card.buttons.count())]
+    assert "Physician override..." not in labels  # a wrong wristband is fixed, never overridden
     retype(qtbot, scan.edit, "mrn-204811")  # case and spaces a scanner adds do not matter
     assert not cards(window) and scan.finding.text == ""
     assert window.view.sections["identification"] == "complete"
