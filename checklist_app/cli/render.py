@@ -19,6 +19,8 @@ from checklist_app.domain.errors import PdfRenderError
 from checklist_app.domain.timeutil import parse_datetime
 from checklist_app.pdf import SignedPacket, render_checklist, render_discharge
 from checklist_app.rules import evaluate, load_form, load_policy_for
+from checklist_app.storage.paths import data_dir
+from checklist_app.storage.site import load_effective_site
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -57,7 +59,9 @@ def run_render(args: argparse.Namespace) -> int:
     form = load_form(args.form)
     record = load_record_file(args.record, form, now)
     policy = load_policy_for(form, args.policy or record.policy_id)
-    packet = SignedPacket(record=record, form=form, evaluation=evaluate(form, record, policy, now), policy=policy)
+    site = load_effective_site(data_dir())  # the same settings the app uses, with this workstation's overrides
+    packet = SignedPacket(record=record, form=form, evaluation=evaluate(form, record, policy, now), policy=policy,
+                          site=site)
     try:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -17,42 +17,16 @@ import yaml
 from pydantic import ValidationError
 
 from checklist_app import resources
-from checklist_app.domain.loading import read_data, validate_data
 from checklist_app.domain.site import SiteSettings, SiteSettingsError
+from checklist_app.storage.site import EDITABLE, SITE_FILE_NAME, load_effective_site, shipped_site_data, site_file
 
-SITE_FILE_NAME = "site.yaml"
-EDITABLE = ("facility_name", "logo", "clinic_phone", "after_hours_phone", "emergency_number",
-            "default_policy", "idle_lock_minutes", "printer")
-
-
-def site_file(data_dir: Path) -> Path:
-    """Where this workstation's settings are saved."""
-    return data_dir / SITE_FILE_NAME
-
-
-def _shipped() -> dict[str, Any]:
-    return read_data(resources.form_path("site.yaml"), SiteSettingsError)
-
-
-def load_effective_site(data_dir: Path) -> SiteSettings:
-    """The shipped settings with this data folder's overrides applied; SiteSettingsError names the file."""
-    merged = _shipped()
-    path = site_file(data_dir)
-    if path.exists():
-        local = read_data(path, SiteSettingsError) or {}
-        if not isinstance(local, dict):
-            raise SiteSettingsError(path, "", "must be a mapping of keys")
-        unknown = sorted(set(local) - set(EDITABLE))
-        if unknown:
-            raise SiteSettingsError(path, f"key '{unknown[0]}'", "cannot be set here; only: " + ", ".join(EDITABLE))
-        merged.update(local)
-        return validate_data(merged, SiteSettings, path, SiteSettingsError)
-    return validate_data(merged, SiteSettings, resources.form_path("site.yaml"), SiteSettingsError)
+__all__ = ["EDITABLE", "SITE_FILE_NAME", "available_policies", "field_problems", "load_effective_site",
+           "save_site_settings", "site_file"]
 
 
 def field_problems(values: dict[str, Any]) -> dict[str, str]:
     """Field -> what is wrong, for the editable values merged over the shipped file ({} when valid)."""
-    merged = {**_shipped(), **values}
+    merged = {**shipped_site_data(), **values}
     problems: dict[str, str] = {}
     try:
         SiteSettings.model_validate(merged)

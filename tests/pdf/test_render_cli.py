@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pypdf import PdfReader
 from pdf_helpers import EXAMPLES, flat, page_texts
 
 from checklist_app import resources
@@ -59,3 +60,16 @@ def test_render_reports_bad_input_as_an_error(tmp_path, capsys):
     blocker.write_text("x")
     assert main(["render", str(EXAMPLES / "clean.json"), "--out", str(blocker / "sub"), "--now", NOW]) == EXIT_INVALID
     assert "output folder cannot be created" in capsys.readouterr().err
+
+
+def test_render_uses_this_workstations_site_settings(tmp_path, monkeypatch):
+    """The app's Settings dialog writes site.yaml in the data folder; render must print the same phone."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "site.yaml").write_text('clinic_phone: "(555) 010-9999"\n')
+    monkeypatch.setenv("CHECKLIST_APP_DATA_DIR", str(data))
+    out = tmp_path / "out"
+    assert main(["render", str(resources.form_path("examples/clean.json")), "--out", str(out),
+                 "--now", "2026-11-21T10:00", "--only", "discharge"]) == 0
+    text = " ".join(PdfReader(str(out / "demo-clean-discharge.pdf")).pages[0].extract_text().split())
+    assert "(555) 010-9999" in text and "(555) 010-4477" not in text
