@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-CACHE = Path(__file__).resolve().parent / ".cache"
+# Where generated databases are kept between runs (git-ignored); the smoke test points it at a temporary folder.
+CACHE = Path(os.environ.get("CHECKLIST_BENCH_CACHE") or Path(__file__).resolve().parent / ".cache")
 MEDICATIONS = 200
 RECORD_ID = "bench-200-meds"
 

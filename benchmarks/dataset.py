@@ -70,7 +70,6 @@ def _build(folder: Path, count: int) -> None:
     from checklist_app.rules import load_form, load_policy_for
     from checklist_app.storage.audit import event_hash
     from checklist_app.storage.clock import to_text
-    from checklist_app.storage.migrations import GENESIS_HASH
 
     form = load_form()
     policy = load_policy_for(form, "sir-2019")
