@@ -328,14 +328,14 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     leak = report["environment"]["none_refs_lost_per_qt_call"]
     if leak > 0:
-        crash = report.get("qt_none_leak_crash_check", {})
+        crash = report.get("qt_none_leak_crash_check")
+        verdict = ("" if crash is None else " The 200-medication window survived without the guard." if
+                   crash["survived"] else f" Without the guard the 200-medication window CRASHED ({crash['detail']}).")
         report["notes"].append(
             f"PySide6 {report['environment']['pyside6']} on Python {report['environment']['python']} loses "
             f"{leak:g} reference to None per void Qt call; the app aborts ('Fatal Python error: none_dealloc') "
-            f"once None's count reaches 0. The 200-medication window "
-            f"{'survived' if crash.get('survived') else 'CRASHED'} without a guard"
-            f"{': ' + crash['detail'] if crash and not crash.get('survived') else ''}. "
-            f"{'GUI figures were measured with the guard (references added to None).' if guarded else ''}")
+            f"once None's count reaches 0.{verdict}"
+            f"{' GUI figures were measured with the guard (references added to None).' if guarded else ''}")
     judge(figures)
     for fig in figures.values():
         if "what" in fig:

@@ -41,6 +41,7 @@ from checklist_app.storage.versions import (
     attach_pdf,
     get_pdf,
     get_version,
+    latest_versions,
     list_versions,
     sign,
 )
@@ -49,7 +50,8 @@ __all__ = [
     "AuditEvent", "AuditReport", "AuthenticationError", "Autosaver", "Database", "DatabaseBusyError",
     "DatabaseCorruptError", "Draft", "SignedVersion", "StaffMember", "StorageError", "acknowledge_finding",
     "add_staff", "amend", "attach_pdf", "backup_to", "check_integrity", "data_dir", "database_path",
-    "discard_draft", "get_pdf", "get_staff", "get_version", "list_events", "list_staff", "list_versions",
+    "discard_draft", "get_pdf", "get_staff", "get_version", "latest_versions", "list_events", "list_staff",
+    "list_versions",
     "load_draft", "log_event", "open_database", "record_exported", "record_override", "record_printed",
     "recoverable_drafts", "save_draft", "set_pin", "sign", "unlock_staff", "verify_audit", "verify_pin",
     "verify_versions",

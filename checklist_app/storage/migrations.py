@@ -66,9 +66,15 @@ def _step_1(conn: Connection) -> None:
     _create_guard_triggers(conn)
 
 
+def _step_2(conn: Connection) -> None:
+    # IF NOT EXISTS: a database made by step 1 of this version already has it (create_all makes every index).
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_signed_versions_signed_at ON signed_versions (signed_at)")
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "staff, drafts, signed versions and documents, audit trail with its chain head and guards",
          _step_1),
+    Step(2, "index of signed versions by signing time (the worklist lists the newest)", _step_2),
 )
 LATEST_VERSION = STEPS[-1].version
 

@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -71,6 +72,9 @@ signed_versions = Table(
     Column("content_json", Text, nullable=False),
     Column("content_sha256", SHA256, nullable=False),
     UniqueConstraint("record_id", "version_no", name="signed_versions_one_number"),
+    # The worklist lists the latest signed versions newest first (and "since two days ago"): without this
+    # index that is a scan of every version, 70 ms on 50,000 checklists.
+    Index("ix_signed_versions_signed_at", "signed_at"),
 )
 
 version_documents = Table(

@@ -173,11 +173,40 @@ def list_versions(db: Database, record_id: str) -> list[SignedVersion]:
         return [_version(conn, row) for row in rows]
 
 
-def _version(conn: Connection, row: Any) -> SignedVersion:
-    payload = json.loads(row.content_json)
+def latest_versions(db: Database, signed_since: str | None = None, limit: int = 500) -> list[SignedVersion]:
+    """The current (latest) signed version of each record, newest signature first, at most ``limit``.
+
+    ``signed_since``: only versions signed at or after this UTC time text (``clock.to_text``). One query for
+    the versions (by the signing-time index, each checked to have no later version) and one for their
+    documents, however many records there are.
+    """
+    v = tables.signed_versions
+    later = v.alias("later")
+    newer = select(later.c.version_id).where(later.c.record_id == v.c.record_id,
+                                             later.c.version_no > v.c.version_no).exists()
+    query = select(v).where(~newer)
+    if signed_since is not None:
+        query = query.where(v.c.signed_at >= signed_since)
+    query = query.order_by(v.c.signed_at.desc(), v.c.version_id.desc()).limit(limit)
     docs = tables.version_documents
-    kinds = tuple(conn.execute(select(docs.c.kind).where(docs.c.version_id == row.version_id)
-                               .order_by(docs.c.kind)).scalars())
+    with db.read() as conn:
+        rows = conn.execute(query).all()
+        kinds: dict[int, list[str]] = {}
+        if rows:
+            found = conn.execute(select(docs.c.version_id, docs.c.kind)
+                                 .where(docs.c.version_id.in_([row.version_id for row in rows]))
+                                 .order_by(docs.c.kind))
+            for version_id, kind in found:
+                kinds.setdefault(version_id, []).append(kind)
+    return [_version(None, row, tuple(kinds.get(row.version_id, ()))) for row in rows]
+
+
+def _version(conn: Connection | None, row: Any, kinds: tuple[str, ...] | None = None) -> SignedVersion:
+    payload = json.loads(row.content_json)
+    if kinds is None:
+        docs = tables.version_documents
+        kinds = tuple(conn.execute(select(docs.c.kind).where(docs.c.version_id == row.version_id)
+                                   .order_by(docs.c.kind)).scalars())
     return SignedVersion(
         row.version_id, row.record_id, row.version_no, row.replaces_version_id, row.amendment_reason,
         payload["signer"], row.meaning, row.signed_at, row.workstation, row.form_id, row.form_version,

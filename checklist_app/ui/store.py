@@ -2,11 +2,11 @@
 queries storage does not offer yet.
 
 Everything clinical (drafts, autosave, signing, overrides, acknowledgements, PIN checks) goes through
-storage's public functions. Two listings had no public API when this was written and are done here
-with read-only queries on storage's own tables: the latest signed version of every record (for the
-worklist) and which records were printed. They belong in storage; until then they live here, in one
-place. The file of checklists open on this workstation (``open-checklists.json``) is how a crash is
-told apart from a normal close: a window removes its record when it closes, a crash cannot.
+storage's public functions (the worklist's latest signed versions too: ``storage.latest_versions``). One
+listing has no public API yet and is done here with a read-only query on storage's own tables: which
+records were printed. It belongs in storage; until then it lives here, in one place. The file of
+checklists open on this workstation (``open-checklists.json``) is how a crash is told apart from a
+normal close: a window removes its record when it closes, a crash cannot.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from checklist_app import storage
 from checklist_app.domain.record import Acknowledgement, Override
@@ -55,16 +55,8 @@ class ChecklistStore:
         return storage.load_draft(self.db, record_id)
 
     def latest_versions(self, signed_since: datetime | None = None) -> list[storage.SignedVersion]:
-        """The latest signed version of each record (signed after ``signed_since`` when given)."""
-        v = tables.signed_versions.c
-        newest = (select(v.record_id, func.max(v.version_no).label("n")).group_by(v.record_id).subquery())
-        query = select(v.version_id).join(newest, and_(v.record_id == newest.c.record_id,
-                                                       v.version_no == newest.c.n))
-        if signed_since is not None:
-            query = query.where(v.signed_at >= to_text(signed_since))
-        with self.db.read() as conn:
-            ids = list(conn.execute(query.order_by(v.signed_at.desc()).limit(500)).scalars())
-        return [storage.get_version(self.db, version_id) for version_id in ids]
+        """The latest signed version of each record (signed after ``signed_since`` when given), at most 500."""
+        return storage.latest_versions(self.db, to_text(signed_since) if signed_since is not None else None, 500)
 
     def latest_version(self, record_id: str) -> storage.SignedVersion | None:
         """The current signed version of a record, or None if it was never signed."""

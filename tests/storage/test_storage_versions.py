@@ -131,3 +131,25 @@ def test_tampering_with_a_version_or_its_pdf_is_detected(staffed: Database) -> N
     conn.execute("UPDATE signed_versions SET content_sha256 = ?", (sha256_hex(forged),))
     assert "differs from the one recorded when it was signed" in verify_versions(staffed)[1][0]
     conn.close()
+
+
+def test_latest_versions_lists_each_records_current_version_newest_first(staffed: Database) -> None:
+    from checklist_app.storage import latest_versions
+
+    first = sign_r1(staffed)
+    r2 = {"record": {"record_id": "r2", "answers": {}}, "evaluation": {"findings": []}}
+    second = sign(staffed, "r2", signer_id="rn1", pin=PINS["rn1"], meaning="Checklist completed", content=r2,
+                  form_id="vertebral_augmentation", form_version="1.0")
+    amended = amend(staffed, "r1", replaces_version_id=first.version_id, reason="weight corrected",
+                    signer_id="rn1", pin=PINS["rn1"], meaning="Checklist completed", content=CONTENT,
+                    form_id="vertebral_augmentation", form_version="1.0")
+    listed = latest_versions(staffed)
+    assert [v.version_id for v in listed] == [amended.version_id, second.version_id]
+    assert listed[0] == get_version(staffed, amended.version_id)  # documents and payload as get_version has them
+    assert [v.version_id for v in latest_versions(staffed, signed_since=amended.signed_at)] == [amended.version_id]
+    assert [v.version_id for v in latest_versions(staffed, limit=1)] == [amended.version_id]
+    assert latest_versions(staffed, signed_since="2999-01-01T00:00:00+00:00") == []
+    with raw(staffed) as conn:  # the worklist's query is served by the signing-time index
+        plan = " ".join(str(row) for row in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM signed_versions WHERE signed_at >= '2026' ORDER BY signed_at DESC"))
+    assert "ix_signed_versions_signed_at" in plan
