@@ -6,7 +6,7 @@ in scrypt. Each signed version has the real payload shape (the clean example's r
 with its own name, MRN, dates and id), its true SHA-256, and audit events (created, signed, mostly printed)
 chained with the app's own event hash, so ``verify-audit`` accepts the file. One in a hundred records was
 amended once (version 2). Today (the benchmark's fixed day) has its usual 27 signed checklists, and 12
-drafts are open: 8 from today, 4 abandoned earlier. Cached as ``benchmarks/.cache/worklist-N-vK/``.
+drafts are open: 8 from today, 4 abandoned earlier. Cached as ``benchmarks/.cache/worklist-N-vK-schemaS/``.
 """
 
 from __future__ import annotations
@@ -33,8 +33,10 @@ GIVEN = ["Grace", "Ahmed", "Maria", "John", "Anna", "Yusuf", "Hiro", "Siobhan", 
 
 
 def folder_for(count: int) -> Path:
-    """Where the database of ``count`` checklists is cached."""
-    return common.CACHE / f"worklist-{count}-v{VERSION}"
+    """Where the database of ``count`` checklists is cached (per schema version: a newer app would migrate it)."""
+    from checklist_app.storage.migrations import LATEST_VERSION
+
+    return common.CACHE / f"worklist-{count}-v{VERSION}-schema{LATEST_VERSION}"
 
 
 def ensure(count: int) -> tuple[Path, bool]:
