@@ -33,10 +33,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class FontSet:
-    """Which characters each registered font can draw."""
+    """Which characters each registered font can draw (the CJK font is loaded the first time it is asked)."""
 
     latin: frozenset[int]
-    cjk: frozenset[int]
+
+    @property
+    def cjk(self) -> frozenset[int]:
+        """The characters of the CJK font (registering it on first use)."""
+        return register_cjk_font()
 
     def face_for(self, char: str) -> str | None:
         """SANS when DejaVu has the character, CJK when only the CJK font has it, else None."""
@@ -63,7 +67,11 @@ def _cjk_path() -> Path | None:
 
 @lru_cache(maxsize=1)
 def register_fonts() -> FontSet:
-    """Register the embedded fonts with reportlab (once) and return their coverage."""
+    """Register the embedded fonts with reportlab (once) and return their coverage.
+
+    The CJK font is registered only when a text first needs it (``FontSet.cjk``): parsing its 30,000 glyphs
+    takes about 100 ms and 24 MB, which a packet without a CJK character should not pay.
+    """
     regular = TTFont(SANS, str(resources.resource_path("fonts/DejaVuSans.ttf")))
     bold = TTFont(SANS_BOLD, str(resources.resource_path("fonts/DejaVuSans-Bold.ttf")))
     for font in (regular, bold):
@@ -71,16 +79,29 @@ def register_fonts() -> FontSet:
     # <b> inside a Paragraph looks up the family's bold face; italic falls back to upright.
     for is_bold, is_italic, name in ((0, 0, SANS), (1, 0, SANS_BOLD), (0, 1, SANS), (1, 1, SANS_BOLD)):
         addMapping(SANS, is_bold, is_italic, name)
-    cjk_codes: frozenset[int] = frozenset()
+    latin = frozenset(regular.face.charToGlyph)
+    _SANS_ONLY.clear()
+    _SANS_ONLY.update(latin | {ord(c) for c in "\n\t "})
+    return FontSet(latin=latin)
+
+
+# The characters DejaVu draws, plus the white space ``face_for`` gives to it: text made only of these (nearly
+# all text) is one DejaVu run, found with one set comparison instead of a look-up per character.
+_SANS_ONLY: set[int] = set()
+
+
+@lru_cache(maxsize=1)
+def register_cjk_font() -> frozenset[int]:
+    """Register the CJK font with reportlab (once) and return the characters it has (none when missing)."""
     path = _cjk_path()
-    if path is not None:
-        cjk = TTFont(CJK, str(path), subfontIndex=0) if path.suffix == ".ttc" else TTFont(CJK, str(path))
-        pdfmetrics.registerFont(cjk)
-        for is_bold in (0, 1):  # there is no bold CJK face; bold CJK text prints regular
-            for is_italic in (0, 1):
-                addMapping(CJK, is_bold, is_italic, CJK)
-        cjk_codes = frozenset(cjk.face.charToGlyph)
-    return FontSet(latin=frozenset(regular.face.charToGlyph), cjk=cjk_codes)
+    if path is None:
+        return frozenset()
+    cjk = TTFont(CJK, str(path), subfontIndex=0) if path.suffix == ".ttc" else TTFont(CJK, str(path))
+    pdfmetrics.registerFont(cjk)
+    for is_bold in (0, 1):  # there is no bold CJK face; bold CJK text prints regular
+        for is_italic in (0, 1):
+            addMapping(CJK, is_bold, is_italic, CJK)
+    return frozenset(cjk.face.charToGlyph)
 
 
 def clean(text: str) -> str:
@@ -91,8 +112,11 @@ def clean(text: str) -> str:
 def runs(text: str) -> list[tuple[str, str]]:
     """Split text into (font name, piece) runs; characters no font has become U+FFFD in DejaVu."""
     fonts = register_fonts()
+    text = clean(text)
+    if _SANS_ONLY.issuperset(map(ord, text)):
+        return [(SANS, text)] if text else []
     out: list[tuple[str, str]] = []
-    for char in clean(text):
+    for char in text:
         face = fonts.face_for(char)
         # A space or punctuation inside CJK text stays in the CJK run: one run reads back as one word.
         if out and out[-1][0] == CJK and ord(char) in fonts.cjk and unicodedata.category(char)[0] in "PZ":
