@@ -23,7 +23,7 @@ from checklist_app.pdf.fonts import markup
 from checklist_app.pdf.layout import STOP_RED, WARN_AMBER
 from checklist_app.pdf.model import SignedPacket
 from checklist_app.pdf.plan import default_text
-from checklist_app.pdf.tables import cells, grid
+from checklist_app.pdf.tables import CellParagraph, cells, grid
 
 KEY_VALUES = ("procedure_type", "levels", "scheduled_start", "proceduralist", "sedation_type", "age_years",
               "weight_kg", "crcl", "egfr", "level_count")
@@ -153,7 +153,7 @@ def _item_rows(packet: SignedPacket, items: list[Any], style: dict) -> list[list
             text = markup(format_answer(item, value))
             if isinstance(item, DerivedItem):
                 text += " <font color='#555555'>(calculated)</font>"
-        rows.append([Paragraph(markup(item.label), style["body"]), Paragraph(text, style["bold"])])
+        rows.append([CellParagraph(markup(item.label), style["body"]), CellParagraph(text, style["bold"])])
     return rows
 
 
