@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.gui, pytest.mark.pdf]
 
 WITH_BASELINE = ["cold_start", "cold_start_again", "cold_start_50k", "keystroke_p50", "keystroke_p99",
                  "autosave_p50", "autosave_p99", "sign_first", "sign_warm", "sign_first_small", "sign_warm_small",
-                 "worklist_50k", "worklist_50k_again", "worklist_all_dates", "peak_memory"]
+                 "worklist_50k", "worklist_50k_again", "worklist_all_dates", "peak_memory", "peak_memory_small"]
 BUDGETED = ["cold_start", "cold_start_50k", "keystroke_p99", "autosave_p99", "sign_first", "sign_warm",
             "worklist_50k", "worklist_50k_again", "peak_memory"]
 
