@@ -1,17 +1,27 @@
 """What the rules engine says about a record: findings, and the evaluation they belong to.
 
 A finding names the item, its severity, what is wrong, what to do, and the policy rule and source it
-comes from. ``key`` is stable for the same problem across re-evaluations, so an acknowledgement or an
-override recorded against it still applies after unrelated answers change.
+comes from. ``key`` is stable for the same problem with the same values across re-evaluations, so an
+acknowledgement or an override still applies after unrelated answers change, and stops applying when
+the values it was given for change (see ``finding_key``).
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 Severity = Literal["hard_stop", "warning"]
+
+
+def finding_key(rule_id: str, item_id: str, detail: str, message: str) -> str:
+    """``rule:item[:detail]@fingerprint``: the fingerprint is of the message, which carries the values
+    that raised the finding (38.2 C; last dose at 08:00). An override or acknowledgement recorded against
+    a key therefore stops applying when those values change, or when list entries move under it."""
+    base = ":".join(p for p in (rule_id, item_id, detail) if p)
+    return f"{base}@{hashlib.sha256(message.encode()).hexdigest()[:8]}"
 
 
 class Finding(BaseModel):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from checklist_app.domain.findings import Finding, Severity
+from checklist_app.domain.findings import Finding, Severity, finding_key
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.items import DerivedItem, Item, MeasurementItem, NumberItem
 from checklist_app.domain.timeutil import aware
@@ -93,7 +93,7 @@ class Context:
         source_id = source or rule.source
         citation = self.policy.sources[source_id]
         return Finding(
-            key=":".join(p for p in (rule.id, item_id, detail) if p),
+            key=finding_key(rule.id, item_id, detail, message),
             rule_id=rule.id,
             item_id=item_id,
             severity=severity or rule.severity,

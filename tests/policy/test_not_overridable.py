@@ -22,7 +22,8 @@ def _record(form, **extra):
 def test_wristband_mismatch_ignores_an_override():
     form = load_form()
     policy = load_policy_for(form)
-    override = {"finding_key": "ID-02-wristband:wristband_scan", "physician_id": "md.x", "at": "2026-12-01T07:00",
+    (stop,) = evaluate(form, _record(form), policy, NOW).open_hard_stops
+    override = {"finding_key": stop.key, "physician_id": "md.x", "at": "2026-12-01T07:00",
                 "reason": "Looks like the same patient to me."}
     result = evaluate(form, _record(form, overrides=[override]), policy, NOW)
     (stop,) = result.open_hard_stops
@@ -37,7 +38,9 @@ def test_other_hard_stops_stay_overridable():
 
 def test_not_cleared_note_shows_on_the_open_hard_stop(tmp_path, capsys):
     data = json.loads(resources.form_path("examples/hard-inr.json").read_text())
-    data["acknowledgements"] = [{"finding_key": "LAB-01-inr:inr", "by": "rn.demo", "at": "2026-12-01T07:10",
+    form, policy = load_form(), load_policy_for(load_form())
+    (stop,) = evaluate(form, parse_record(data, form, NOW), policy, NOW).open_hard_stops
+    data["acknowledgements"] = [{"finding_key": stop.key, "by": "rn.demo", "at": "2026-12-01T07:10",
                                  "note": "Physician notified: Dr Mensah told at 07:10, will review."}]
     path = tmp_path / "r.json"
     path.write_text(json.dumps(data))

@@ -96,6 +96,12 @@ class Checklist:
         answers.update(copy.deepcopy(changes or {}))
         for item_id in remove:
             answers.pop(item_id, None)
+        if overrides or acknowledgements:
+            # Keys given without their "@fingerprint" name the finding as it is shown for these answers,
+            # as a physician or nurse acts on the finding on screen.
+            shown = {f.key.split("@")[0]: f.key for f in self(changes, remove=remove, now=now).findings}
+            overrides = [shown.get(k, k) for k in overrides]
+            acknowledgements = [shown.get(k, k) for k in acknowledgements]
         data["overrides"] = [
             {"finding_key": key, "physician_id": "md.test", "at": "2026-11-21T09:00",
              "reason": "Test override with a reason."}

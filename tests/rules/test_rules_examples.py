@@ -57,8 +57,8 @@ def test_clean_example_has_no_findings_at_all(form, policy):
 
 def test_overridden_example_is_cleared_by_its_override(form, policy):
     result = _evaluate(form, policy, "overridden")
-    assert [f.key for f in result.hard_stops] == ["INF-01-fever:temperature"]
-    assert result.overridden == {"INF-01-fever:temperature"}
+    assert [f.key for f in result.hard_stops] == ["INF-01-fever:temperature@9ce2cd1f"]
+    assert result.overridden == {"INF-01-fever:temperature@9ce2cd1f"}
     assert result.cleared
 
 

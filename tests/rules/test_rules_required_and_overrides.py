@@ -17,7 +17,7 @@ def test_an_unanswered_visible_required_item_is_a_hard_stop(checklist, item):
     (finding,) = outcome.of(REQ)
     assert finding.severity == "hard_stop"
     assert finding.item_id == item
-    assert finding.key == f"{REQ}:{item}"
+    assert finding.key.split("@")[0] == f"{REQ}:{item}"
     assert item in outcome.evaluation.missing_required
     assert not outcome.evaluation.cleared
 
@@ -46,7 +46,7 @@ def test_required_fields_of_list_entries(checklist):
     outcome = checklist({"allergies": [{"substance": "latex"}]})
     (finding,) = outcome.of(REQ)
     assert finding.item_id == "allergies"
-    assert finding.key == f"{REQ}:allergies:allergies[0].reaction"
+    assert finding.key.split("@")[0] == f"{REQ}:allergies:allergies[0].reaction"
     assert outcome.warnings == {"ALG-01-latex"}
 
 
@@ -75,7 +75,7 @@ def test_overriding_one_stop_on_a_list_does_not_hide_another_missing_answer(chec
     assert "allergies[1].reaction" in before.evaluation.missing_required
     after = checklist({"allergies": allergies}, overrides=["ALG-01-cement:allergies"])
     assert not after.evaluation.cleared, after.summary()
-    assert [f.key for f in after.evaluation.open_hard_stops] == [f"{REQ}:allergies:allergies[1].reaction"]
+    assert [f.key.split("@")[0] for f in after.evaluation.open_hard_stops] == [f"{REQ}:allergies:allergies[1].reaction"]
 
 
 def test_overriding_a_hold_does_not_hide_a_missing_dose_of_another_medicine(checklist):
@@ -83,13 +83,13 @@ def test_overriding_a_hold_does_not_hide_a_missing_dose_of_another_medicine(chec
             {"agent": "metformin", "frequency": "bid", "last_dose": checklist.before(12)}]  # no dose
     outcome = checklist({"medications": meds}, overrides=["MED-01-holds:medications:apixaban#1"])
     assert not outcome.evaluation.cleared, outcome.summary()
-    assert [f.key for f in outcome.evaluation.open_hard_stops] == [f"{REQ}:medications:medications[1].dose"]
+    assert [f.key.split("@")[0] for f in outcome.evaluation.open_hard_stops] == [f"{REQ}:medications:medications[1].dose"]
 
 
 # --- Overrides and acknowledgements --------------------------------------------------------------------
 
 FEVER = {"temperature": {"value": 38.2, "unit": "C"}}
-FEVER_KEY = "INF-01-fever:temperature"
+FEVER_KEY = "INF-01-fever:temperature@9ce2cd1f"  # rule:item@fingerprint of "Temperature 38.2 C: ..."
 
 
 def test_override_keyed_to_the_hard_stop_clears_it(checklist):
@@ -135,7 +135,7 @@ def test_override_survives_an_unrelated_change(checklist):
 def test_acknowledgement_of_a_warning(checklist):
     key = "ABX-01-none:antibiotic_prophylaxis"
     outcome = checklist({"antibiotic_prophylaxis": "none"}, acknowledgements=[key])
-    assert outcome.evaluation.acknowledged == frozenset({key})
+    assert {k.split("@")[0] for k in outcome.evaluation.acknowledged} == {key}
     assert outcome.evaluation.unacknowledged_warnings == ()
     assert outcome.evaluation.cleared is True
 
@@ -162,7 +162,8 @@ def test_medicine_hold_keys_are_stable_across_unrelated_changes(checklist):
     key = "MED-01-holds:medications:clopidogrel#1"
     first = checklist(meds)
     second = checklist({**meds, "pain_score": 8, "proceduralist": "Dr. B"})
-    assert [f.key for f in first.evaluation.hard_stops] == [f.key for f in second.evaluation.hard_stops] == [key]
+    assert [f.key for f in first.evaluation.hard_stops] == [f.key for f in second.evaluation.hard_stops]
+    assert first.evaluation.hard_stops[0].key.split("@")[0] == key
     assert checklist(meds, overrides=[key]).evaluation.cleared is True
 
 
@@ -171,3 +172,22 @@ def test_hard_stops_come_before_warnings(checklist):
                          **FEVER})
     severities = [f.severity for f in outcome.findings]
     assert severities == sorted(severities, key=lambda s: s != "hard_stop")
+
+
+def test_an_override_stops_applying_when_the_value_changes(checklist):
+    """Overridden at 38.2 C; the temperature is then re-measured at 40.5 C: the physician must look again."""
+    overridden = checklist(FEVER, overrides=[FEVER_KEY])
+    assert overridden.evaluation.cleared
+    data_key = overridden.record.overrides[0].finding_key
+    hotter = checklist({"temperature": {"value": 40.5, "unit": "C"}}, overrides=[data_key])
+    assert not hotter.evaluation.cleared and [f.rule_id for f in hotter.evaluation.open_hard_stops] == ["INF-01-fever"]
+
+
+def test_an_override_does_not_move_to_another_entry_when_the_list_changes(checklist):
+    """Two clopidogrel entries, the first overridden; deleting it must not hand its override to the second."""
+    first = checklist.med("clopidogrel", checklist.before(96))
+    second = checklist.med("clopidogrel", checklist.before(12))
+    both = checklist({"medications": [first, second]})
+    key_first = next(f.key for f in both.evaluation.open_hard_stops if "#1" in f.key)
+    remaining = checklist({"medications": [second]}, overrides=[key_first])
+    assert not remaining.evaluation.cleared
