@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QScrollArea, QSplitter,
 from checklist_app import storage
 from checklist_app.domain.errors import StorageError
 from checklist_app.storage.clock import from_text
-from checklist_app.ui import controls, finding_actions, messages, packet_flow, signing_flow, theme
+from checklist_app.ui import controls, finding_actions, messages, packet_flow, signing_flow, theme, unsaved
 from checklist_app.ui.checklist_state import ChecklistState
 from checklist_app.ui.context import AppContext
 from checklist_app.ui.controls import show_shortcuts
@@ -281,15 +281,19 @@ class ChecklistWindow(QMainWindow):
         focused = QApplication.focusWidget()
         if focused is not None and self.isAncestorOf(focused):
             focused.clearFocus()  # a field waiting for Enter takes its text now
-        try:
-            QApplication.instance().focusChanged.disconnect(self._on_focus_changed)
-        except (RuntimeError, TypeError):
-            pass
         if self.signed is None:
             try:
                 self.ctx.autosaver.flush()
             except StorageError as exc:
-                messages.show_error(self.parent(), exc)  # autosave keeps the changes and retries
+                if self.ctx.autosaver.unsaved_data(self.state.record_id) is not None:
+                    # Closing would throw these answers away: stay open (autosave keeps retrying) and say so.
+                    event.ignore()
+                    unsaved.show_not_saved(self, exc)
+                    return
             self.ctx.store.mark_closed(self.state.record_id)
+        try:
+            QApplication.instance().focusChanged.disconnect(self._on_focus_changed)
+        except (RuntimeError, TypeError):
+            pass
         self.closed.emit(self.state.record_id)
         super().closeEvent(event)

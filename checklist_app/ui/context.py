@@ -110,6 +110,11 @@ class AppContext(QObject):
                                                    on_error=lambda exc: self.save_failed.emit(str(exc)))
         return self._autosaver
 
+    @property
+    def has_unsaved(self) -> bool:
+        """Whether autosave still holds a change that is not in the database (False before any change)."""
+        return self._autosaver is not None and self._autosaver.has_unsaved
+
     def close(self) -> None:
         """Flush unsaved changes and close the database (StorageError if a change could not be saved)."""
         try:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from checklist_app import storage
 from checklist_app.domain.errors import ChecklistError
-from checklist_app.ui import messages, theme
+from checklist_app.ui import messages, theme, unsaved
 from checklist_app.ui.context import AppContext
 from checklist_app.ui.controls import fit_to_screen
 from checklist_app.ui.demo import seed_demo
@@ -80,7 +80,14 @@ def start(options: argparse.Namespace) -> int:
     else:
         worklist.show()
     try:
-        return app.exec()
+        while True:
+            status = app.exec()
+            if unsaved.settle(ctx, None):
+                return status
+            # "Keep open": autosave still holds answers the database refused; quitting would lose them.
+            log.warning("quit refused: answers not saved yet")
+            shown = lock.screen if lock.locked and lock.screen is not None else worklist
+            shown.show()
     finally:
         for widget in QApplication.topLevelWidgets():
             widget.close()

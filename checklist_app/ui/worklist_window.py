@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QMainWi
 
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.storage.clock import from_text
-from checklist_app.ui import controls, messages, theme
+from checklist_app.ui import controls, messages, theme, unsaved
 from checklist_app.ui.checklist_state import ChecklistState
 from checklist_app.ui.checklist_window import ChecklistWindow
 from checklist_app.ui.context import AppContext
@@ -276,7 +276,13 @@ class WorklistWindow(QMainWindow):
         open_settings(self, self.ctx)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        # Closing the worklist quits the app: never while autosave still holds answers it could not write.
+        if not unsaved.settle(self.ctx, self):
+            event.ignore()
+            return
         for window in list(self.open_windows.values()):
-            window.close()
+            if not window.close():  # it could not save its last answers: it stays, and so does the app
+                event.ignore()
+                return
         super().closeEvent(event)
 

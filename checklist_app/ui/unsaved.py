@@ -1,0 +1,84 @@
+"""Never close over unsaved answers: what the windows and the app do when the last save fails.
+
+Autosave keeps every change in memory until it is written, and retries every second. Closing is the one
+moment that memory would be thrown away, so:
+
+- a checklist window whose own answers are still unsaved after a final flush stays open and says so
+  (``show_not_saved``, a non-blocking message: the nurse can go on working, or free space and close again);
+- the app does not quit while the autosaver holds anything unsaved (``settle``): it asks "Try again" or
+  "Keep open" through ``UnsavedQuestion.ask``, a classmethod that tests replace; there is no "quit anyway".
+
+The texts live here until they move to ``resources/text/messages.yaml`` (outside the ui package).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from checklist_app.domain.errors import StorageError
+from checklist_app.ui import messages
+
+log = logging.getLogger(__name__)
+
+NOT_SAVED_TITLE = "Your answers are NOT saved yet"
+NOT_SAVED_BODY = "The last changes to this checklist could not be written to the database: {reason}"
+NOT_SAVED_ADVICE = (
+    "This window stays open so that nothing is lost: your answers stay on screen and the app keeps trying "
+    "to save them every second. Free space on the disk (or ask IT to), then close the window again. If "
+    "it keeps happening, call IT before closing or switching off anything.")
+QUIT_TITLE = "Answers not saved yet"
+QUIT_BODY = "Some answers could not be written to the database: {reason}\n\nIf the app closed now, they would be lost."
+QUIT_ADVICE = ("Free space on the disk or call IT, then choose Try again. Keep open leaves the app running with "
+               "the answers on screen.")
+TRY_AGAIN = "&Try again"
+KEEP_OPEN = "&Keep open"
+
+
+def show_not_saved(parent: QWidget, error: BaseException) -> QMessageBox:
+    """Say (without blocking) that a checklist's answers are not saved yet and what to do."""
+    return messages.show_message(parent, NOT_SAVED_TITLE, NOT_SAVED_BODY.format(reason=_reason(error)),
+                                 NOT_SAVED_ADVICE, icon=QMessageBox.Icon.Warning)
+
+
+class UnsavedQuestion:
+    """"Try again" or "Keep open" when quitting would lose unsaved answers."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, error: BaseException) -> bool:
+        """True: try saving again; False: keep the app open. (Tests replace this classmethod.)"""
+        box = QMessageBox(QMessageBox.Icon.Warning, QUIT_TITLE, QUIT_BODY.format(reason=_reason(error)),
+                          QMessageBox.StandardButton.NoButton, parent)
+        box.setObjectName("unsaved_question")
+        box.setAccessibleName(QUIT_TITLE)
+        box.setInformativeText(QUIT_ADVICE)
+        retry = box.addButton(TRY_AGAIN, QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(KEEP_OPEN, QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(retry)
+        box.setEscapeButton(keep)
+        try:
+            box.exec()
+            return box.clickedButton() is retry
+        finally:
+            box.deleteLater()
+
+
+def settle(ctx: Any, parent: QWidget | None) -> bool:
+    """Save everything now; True when nothing is left unsaved, False when the user chose to keep the app open.
+
+    While a save fails, asks ``UnsavedQuestion.ask`` again after each "Try again".
+    """
+    while ctx.has_unsaved:
+        try:
+            ctx.autosaver.flush()
+        except StorageError as exc:
+            log.warning("unsaved answers at quit: %s", exc.__class__.__name__)
+            if not UnsavedQuestion.ask(parent, exc):
+                return False
+    return True
+
+
+def _reason(error: BaseException) -> str:
+    return str(error) if isinstance(error, StorageError) else "an unexpected problem (see the log file)"
