@@ -24,7 +24,7 @@ STATE_ICONS = {
     "in_progress": "state-in-progress",
     "complete": "state-complete", "warning": "state-warning", "hard_stop": "state-hard-stop",
     "draft": "draft", "warnings": "state-warning", "ready": "state-complete", "signed": "signed",
-    "signed_not_cleared": "state-hard-stop", "printed": "printed",
+    "signed_not_cleared": "state-hard-stop", "printed": "printed", "policy_unavailable": "state-missing",
 }
 
 

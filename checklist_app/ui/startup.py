@@ -15,7 +15,8 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from checklist_app import storage
-from checklist_app.domain.errors import ChecklistError
+from checklist_app.domain.errors import ChecklistError, DefinitionError
+from checklist_app.domain.site import SiteSettingsError
 from checklist_app.ui import messages, theme, unsaved
 from checklist_app.ui.context import AppContext
 from checklist_app.ui.controls import fit_to_screen
@@ -54,6 +55,38 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
+def startup_error_texts(exc: BaseException, data_dir: Path | None = None) -> tuple[str, str, str]:
+    """(title, what happened, what to do) for an error that keeps the app from starting.
+
+    The general advice ("open Settings to correct it") cannot be followed when the app does not start,
+    so a broken settings, form or policy file gets advice that names the file and how to get going again.
+    """
+    title, what, advice = messages.error_texts(exc)
+    if isinstance(exc, DefinitionError):
+        path = Path(exc.path)
+        if isinstance(exc, SiteSettingsError) and data_dir is not None and path.parent == Path(data_dir):
+            advice = (f"Correct {path} as described above, or move that file out of the data folder to go back to "
+                      f"the shipped settings (then set them again in Settings); then start the app again. Ask the "
+                      f"site administrator if you are not sure.")
+        else:
+            advice = (f"Ask the site administrator to correct or restore {path}; the app cannot start until the "
+                      f"file is fixed.")
+    return title, what, advice
+
+
+def critical(title: str, text: str) -> None:
+    """A blocking error box before any window exists (tests replace this)."""
+    QMessageBox.critical(None, title, text)
+
+
+def show_startup_error(exc: BaseException, data_dir: Path | None = None) -> None:
+    """Show why the app cannot start (unexpected errors are logged first, without their text)."""
+    if not isinstance(exc, ChecklistError):
+        messages.log_unexpected(exc)
+    title, what, advice = startup_error_texts(exc, data_dir)
+    critical(title, f"{what}\n\n{advice}")
+
+
 def start(options: argparse.Namespace) -> int:
     """Run the app until the worklist closes; returns the exit status."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -63,15 +96,25 @@ def start(options: argparse.Namespace) -> int:
     try:
         store = ChecklistStore.open()
     except ChecklistError as exc:
-        title, what, advice = messages.error_texts(exc)
-        QMessageBox.critical(None, title, f"{what}\n\n{advice}")
+        show_startup_error(exc)
         return 1
     setup_logging(store.data_dir)
     install_excepthook()
-    ctx = AppContext(store)
-    if seed_demo(store, ctx.form, ctx.now().astimezone().date()):
-        log.info("demo patient added to a new database")
-    worklist = WorklistWindow(ctx)
+    ctx: AppContext | None = None
+    try:
+        # Site settings, form and policies are read here: a broken file must be named on screen, not
+        # end the app with status 1 and nothing shown.
+        ctx = AppContext(store)
+        if seed_demo(store, ctx.form, ctx.now().astimezone().date()):
+            log.info("demo patient added to a new database")
+        worklist = WorklistWindow(ctx)
+    except Exception as exc:  # noqa: BLE001 (whatever it is, the user must see it)
+        show_startup_error(exc, store.data_dir)
+        try:
+            (ctx if ctx is not None else store).close()
+        except ChecklistError:
+            pass  # nothing was typed yet; the error shown is the one that matters
+        return 1
     fit_to_screen(worklist)
     lock = IdleLock(ctx)
     if store.active_staff():

@@ -62,7 +62,7 @@ class WorklistModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return row
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.patient} - {row.status_text}"
+            return f"{row.patient} - {row.status_text}" + (f"\n{row.problem}" if row.problem else "")
         return None
 
 

@@ -13,12 +13,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from checklist_app.domain.errors import ChecklistError
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.timeutil import aware, parse_datetime
 from checklist_app.rules.policy import PolicyDefinition
 from checklist_app.ui import messages
 from checklist_app.ui.checklist_state import ChecklistState
 from checklist_app.ui.section_state import overview
+
+
+# States the worklist adds to messages.yaml's (kept here until they move there, outside the ui package).
+UI_STATES = {
+    "policy_unavailable": "Policy unavailable",
+}
 
 
 @dataclass(frozen=True)
@@ -31,13 +38,14 @@ class WorklistRow:
     procedure: str
     levels: str
     scheduled: datetime | None
-    status: str  # a key of messages "states" (draft, hard_stop, warnings, ready, signed, ...)
+    status: str  # a key of messages "states" (draft, hard_stop, warnings, ready, signed, ...) or of UI_STATES
     is_draft: bool
+    problem: str = ""  # why the status could not be worked out (policy_unavailable): names the file
 
     @property
     def status_text(self) -> str:
         """The status in words."""
-        return messages.text(f"states.{self.status}")
+        return UI_STATES.get(self.status) or messages.text(f"states.{self.status}")
 
     def matches(self, query: str) -> bool:
         """Whether a search (name or MRN, any case, spaces ignored in the MRN) finds this row."""
@@ -76,12 +84,18 @@ def build_rows(store: Any, form: FormDefinition, policy_for: Callable[[str], Pol
     for draft in store.drafts():
         state, _ = ChecklistState.from_data(form, draft.data, fallback_staff=draft.saved_by, now=now,
                                             policy_id=default_policy)
-        policy = policy_for(state.policy_id)
-        evaluation = state.evaluate(policy, now)
-        status = overview(form, evaluation, state.answers, completeness(policy)).status
+        problem = ""
+        try:
+            policy = policy_for(state.policy_id)
+            evaluation = state.evaluate(policy, now)
+            status = overview(form, evaluation, state.answers, completeness(policy)).status
+        except ChecklistError as exc:
+            # One draft's missing or broken policy file must not take the whole worklist down: that row
+            # says so (opening it shows the file and the fix), every other row is listed as usual.
+            status, problem = "policy_unavailable", str(exc)
         texts = _answer_texts(form, state.answers)
         rows.append(WorklistRow(draft.record_id, scheduled=_scheduled(state.answers.get("scheduled_start")),
-                                status=status, is_draft=True, **texts))
+                                status=status, is_draft=True, problem=problem, **texts))
     since = None if all_dates else aware(now) - timedelta(days=2)
     versions = store.latest_versions(since)
     printed = store.printed([v.record_id for v in versions])

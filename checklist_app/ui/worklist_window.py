@@ -207,6 +207,7 @@ class WorklistWindow(QMainWindow):
         record_id = f"chk-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
         state = ChecklistState.new(ctx.form, record_id, ctx.user_id(), now, ctx.site.default_policy)
         try:
+            ctx.policy(state.policy_id)  # a missing or broken default policy is named now, before a draft exists
             ctx.store.save_draft(record_id, state.to_data(), ctx.user_id())
         except ChecklistError as exc:
             messages.show_error(self, exc)
