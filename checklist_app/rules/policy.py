@@ -64,6 +64,7 @@ class HoldRow(BaseModel):
     warn_doses: int | None = Field(default=None, ge=1)
     warn_hours: float | None = Field(default=None, gt=0)
     approx_hours: float | None = Field(default=None, gt=0)
+    min_hours: float | None = Field(default=None, gt=0)  # the source's own day value ("~2 d"): a floor
     label: str = ""
 
     @model_validator(mode="after")

@@ -61,6 +61,7 @@ def _triggers(cl):
         "BLEED-01": ({"bleeding_disorder_family": True}, [], "warning", set()),
         "LAB-01-inr-missing": ({}, ["inr"], "hard_stop", set()),
         "LAB-01-inr": ({"inr": cl.lab(1.9, "ratio")}, [], "hard_stop", set()),
+        "LAB-01-inr-range": ({"inr": cl.lab(1.6, "ratio")}, [], "warning", set()),
         "LAB-01-inr-age": ({"inr": cl.lab(1.1, "ratio", "2026-10-01")}, [], "warning", set()),
         "LAB-01-inr-warfarin": ({"medications": [cl.med("warfarin", cl.before(24 * 6))],
                                  "thrombotic_risk_high": False}, [], "warning", set()),

@@ -44,9 +44,25 @@ def test_clear_liquid_2h00_passes_1h59_fails_with_the_times_in_the_message(check
 
 
 @pytest.mark.parametrize("item", [f[0] for f in FASTING])
-def test_none_since_midnight_always_passes(checklist, item):
+def test_none_since_midnight_passes_for_a_0830_start(checklist, item):
     outcome = checklist({item: "none"})
     assert not {r for _, r, _ in FASTING} & (outcome.hard | outcome.warnings)
+
+
+@pytest.mark.parametrize(("start", "item", "stops"), [
+    ("2026-12-01T07:00", "last_fatty_meal", True),    # midnight is only 7 h before: 8 h needed
+    ("2026-12-01T08:00", "last_fatty_meal", False),   # exactly 8 h
+    ("2026-12-01T05:59", "last_light_meal", True),    # 6 h needed
+    ("2026-12-01T06:00", "last_light_meal", False),
+])
+def test_none_since_midnight_counts_from_midnight(checklist, start, item, stops):
+    """Review P2: 'none since before midnight' cannot prove 8 h before a 07:00 start."""
+    outcome = checklist({"scheduled_start": start, item: "none", "last_clear_liquid": "2026-12-01T01:00"})
+    rule = {"last_fatty_meal": "NPO-01-fatty", "last_light_meal": "NPO-01-light"}[item]
+    assert (rule in outcome.hard) is stops, outcome.summary()
+    if stops:
+        (finding,) = outcome.of(rule)
+        assert "none since before midnight" in finding.message and "enter that time" in finding.action
 
 
 def test_intake_at_the_start_itself_is_a_stop(checklist):

@@ -186,6 +186,13 @@ def test_weekly_dose_inside_168_h_warns(checklist, agent, hours, minutes, warns)
     assert outcome.warnings == ({"MED-03-glp1-hold"} if warns else set()), outcome.summary()
 
 
+@pytest.mark.parametrize("frequency", ["other", "as_needed"])
+def test_unknown_glp1_schedule_gets_the_weekly_window(checklist, frequency):
+    """Review B: weekly semaglutide recorded as 'other' two days ago used to pass."""
+    outcome = _glp1(checklist, "semaglutide", frequency, checklist.before(48))
+    assert outcome.warnings == {"MED-03-glp1-hold"}, outcome.summary()
+
+
 @pytest.mark.parametrize("last, warns", [
     ("2026-12-01T06:00", True),   # the morning of the procedure
     ("2026-12-01T00:00", True),   # just after midnight

@@ -215,9 +215,27 @@ def test_cangrelor_or_gp2b3a_defers_the_procedure(checklist):
 
 
 def test_non_antithrombotics_are_not_held(checklist):
-    outcome = checklist({"medications": [checklist.med("metformin", checklist.before(0, 30), "bid"),
-                                         checklist.med("other", checklist.before(0, 30), "daily")]})
+    outcome = checklist({"medications": [checklist.med("metformin", checklist.before(0, 30), "bid")]})
     assert outcome.of(RULE) == []
+
+
+def test_a_medicine_recorded_as_other_is_brought_to_the_proceduralist(checklist):
+    """Review P5: 'Other: Xarelto' 12.5 h before the start used to pass in silence."""
+    entry = {**checklist.med("other", checklist.before(12, 30), "daily"), "name": "Xarelto"}
+    (finding,) = checklist({"medications": [entry]}).of(RULE)
+    assert finding.severity == "warning" and "Xarelto" in finding.message and "thins the blood" in finding.message
+
+
+@pytest.mark.parametrize(("agent", "frequency", "hours", "stops"), [
+    ("rivaroxaban", "bid", 25.5, True),   # 2 doses twice a day would be 24 h; the source says ~2 d
+    ("rivaroxaban", "bid", 48, False),
+    ("apixaban", "tid", 34.5, True),      # 4 doses three times a day would be 32 h
+    ("enoxaparin_therapeutic", "tid", 16, True),  # "2 doses or 24 h"
+    ("enoxaparin_prophylactic", "bid", 12, False),  # "hold 1 dose": no day value to keep
+])
+def test_a_frequent_schedule_never_shortens_the_sources_days(checklist, agent, frequency, hours, stops):
+    outcome = checklist({"medications": [checklist.med(agent, checklist.before(hours), frequency)]})
+    assert (outcome.severity(RULE) == "hard_stop") is stops, outcome.summary()
 
 
 def test_each_listed_medicine_is_its_own_finding(checklist):

@@ -1,7 +1,8 @@
 """Fasting intervals, counted back from the scheduled start.
 
 Exact at the boundary: a clear liquid 2 h 00 min before the start meets a 2 h minimum; 1 h 59 min
-does not. "none" (nothing since before midnight) always meets it.
+does not. "none" (nothing since before midnight) counts from midnight on the start's day, so it meets
+an 8 h minimum only for a start at 08:00 or later; earlier, the nurse is asked for the actual time.
 """
 
 from __future__ import annotations
@@ -35,9 +36,21 @@ def _when(moment: datetime, start: datetime) -> str:
 def fasting_interval(ctx: Context, rule: Rule, params: FastingParams) -> Iterator[Finding]:
     """Flag intake closer to the start than the policy's minimum."""
     taken, start = ctx.value(params.item), ctx.start
-    if not isinstance(taken, datetime) or start is None:
+    if start is None or not (isinstance(taken, datetime) or taken == "none"):
         return
     required = timedelta(hours=params.min_hours)
+    if taken == "none":  # "nothing since before midnight": the latest it can have been is midnight
+        midnight = aware(start).replace(hour=0, minute=0, second=0, microsecond=0)
+        if aware(start) - midnight >= required:
+            return
+        label = ctx.item(params.item).label.split(" (")[0]
+        yield ctx.finding(
+            rule, params.item,
+            f"{label}: \"none since before midnight\" is only {format_hours((aware(start) - midnight).total_seconds() / 3600)} "
+            f"before the {_when(start, start)} start; this policy needs at least {format_hours(params.min_hours)}.",
+            f"Ask the patient when it was and enter that time. {params.action}",
+        )
+        return
     gap = aware(start) - aware(taken)
     if gap >= required:
         return

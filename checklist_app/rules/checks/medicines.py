@@ -38,10 +38,14 @@ def _row_hours(row: HoldRow, frequency: Any, warn: bool = False) -> tuple[float 
         return hours, format_hours(hours)
     if doses is None:
         return None, ""
+    scale = doses / (row.doses or doses)  # warning rows count more doses than the stop row
     interval = DOSE_INTERVAL_HOURS.get(frequency)
     if interval is None:
-        approx = row.approx_hours if not warn else (row.approx_hours or 0) * (doses / (row.doses or doses))
+        approx = (row.approx_hours or 0) * scale
         return approx, f"{doses} doses (about {format_hours(approx)}; dosing frequency not recorded as regular)"
+    floor = (row.min_hours or 0) * scale
+    if doses * interval < floor:  # a more frequent schedule never shortens the hold below the source's days
+        return floor, f"{doses} doses and at least {format_hours(floor)}"
     return doses * interval, f"{doses} doses ({format_hours(doses * interval)} at {FREQ_WORDS[frequency]})"
 
 
@@ -71,6 +75,8 @@ def medicine_holds(ctx: Context, rule: Rule, params: HoldParams) -> Iterator[Fin
         if med is None or med.action == "continue":
             continue
         detail, name = f"{entry['agent']}#{n + 1}", med.name
+        if entry.get("name"):
+            name += f" ({entry['name']})"
         if med.action == "defer":
             yield ctx.finding(rule, params.item, f"{name}: {med.note}", "Defer the procedure, or decide with "
                               "cardiology and the proceduralist.", detail=detail, source=med.source,
@@ -134,9 +140,9 @@ def glp1_hold(ctx: Context, rule: Rule, params: Glp1Params) -> Iterator[Finding]
         if agent not in params.agents or not isinstance(last, datetime):
             continue
         label = ctx.item(params.item).field("agent").option_label(agent)  # type: ignore[union-attr]
-        if entry.get("frequency") == "weekly":
+        if entry.get("frequency") not in ("daily", "bid", "tid"):  # weekly, or not known: the longer window
             if aware(start) - aware(last) < timedelta(hours=params.weekly_hold_hours):
-                yield ctx.finding(rule, params.item, f"{label}: weekly dose taken {_fmt(last)}, within "
+                yield ctx.finding(rule, params.item, f"{label}: last dose {_fmt(last)}, within "
                                   f"{format_hours(params.weekly_hold_hours)} of the start.", params.action,
                                   detail=f"{agent}#{n + 1}")
         elif same_day(last, start):
