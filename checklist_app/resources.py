@@ -8,6 +8,16 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from checklist_app.domain.errors import ChecklistError
+
+
+class ResourceNotFound(ChecklistError, FileNotFoundError):
+    """A named file under forms/ or resources/ is not there (the message lists what is)."""
+
+
+class BadResourceName(ChecklistError, ValueError):
+    """A resource name that is absolute or climbs out of its folder."""
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -23,12 +33,12 @@ def data_root() -> Path:
 def _resolve(top: str, name: str) -> Path:
     pure = PurePosixPath(name)
     if pure.is_absolute() or ".." in pure.parts or not name:
-        raise ValueError(f"resource name must be relative and stay inside {top}/: {name!r}")
+        raise BadResourceName(f"resource name must be relative and stay inside {top}/: {name!r}")
     path = data_root() / top / pure
     if not path.exists():
         folder = path.parent
         known = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-        raise FileNotFoundError(f"{top}/{name} does not exist; {folder.name}/ holds: {', '.join(known) or 'nothing'}")
+        raise ResourceNotFound(f"{top}/{name} does not exist; {folder.name}/ holds: {', '.join(known) or 'nothing'}")
     return path
 
 

@@ -8,9 +8,11 @@ consistent snapshot of the database while the app may still be running.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
-from checklist_app.storage import backup_to, open_database, verify_audit, verify_versions
+from checklist_app.domain.errors import StorageError
+from checklist_app.storage import backup_to, open_database, paths, verify_audit, verify_versions
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "backup", help="write a consistent copy of the database",
         description="Write a snapshot of the database (safe while the app runs). DEST is a new file or a "
                     "folder for a dated file; keep it on another disk, readable only by the admin.")
-    backup.add_argument("destination", metavar="DEST", type=Path)
+    backup.add_argument("destination", metavar="DEST",
+                        help="a folder (created if needed; ends with / or has no extension) or a new file name")
     backup.set_defaults(handler=_backup)
 
 
@@ -46,7 +49,13 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
+    destination = Path(args.destination).expanduser()
+    if args.destination.endswith(("/", os.sep)) or not destination.suffix:
+        try:  # a folder, as in the README: make it rather than write a file called "backups"
+            paths.ensure_private_dir(destination)
+        except OSError as exc:
+            raise StorageError(f"{destination}: the backup folder cannot be created ({exc.strerror})") from None
     with open_database(create=False) as db:
-        written = backup_to(db, args.destination)
+        written = backup_to(db, destination)
     print(f"Backup written to {written} (readable by this user only).")
     return 0

@@ -22,6 +22,8 @@ from checklist_app.domain.record import parse_record, record_model
 from checklist_app.domain.timeutil import parse_datetime
 from checklist_app.rules import evaluate, load_form, load_policy_for
 from checklist_app.rules.policy import PolicyDefinition, check_fits_form, load_policy
+from checklist_app.storage.paths import data_dir
+from checklist_app.storage.site import load_effective_site
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print findings as JSON for machines")
     p.add_argument("--policy", help="policy id (e.g. sir-2019) or file; default: the record's, else the site's")
     p.add_argument("--form", type=Path, help="form file (default: the shipped form)")
-    p.add_argument("--now", help="evaluate as of this ISO date-time (default: now)")
+    p.add_argument("--now", type=moment, help="evaluate as of this ISO date-time (default: now)")
     p.set_defaults(handler=run_check)
 
     p = sub.add_parser("schema", help="print the JSON Schema of a checklist record (or of the form file)")
@@ -44,6 +46,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", type=Path)
     p.add_argument("--form", type=Path, help="for a policy: the form it must fit (default: the shipped form)")
     p.set_defaults(handler=run_validate)
+
+
+def moment(text: str) -> datetime:
+    """argparse type for --now: an ISO date-time, or a usage error naming the format."""
+    try:
+        return parse_datetime(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def policy_for(form: FormDefinition, chosen: str | None, record: Any) -> Any:
+    """The policy asked for, else the record's, else this site's default (the Settings dialog's choice)."""
+    default = load_effective_site(data_dir()).default_policy
+    return load_policy_for(form, chosen or record.policy_id or default)
 
 
 def load_record_file(path: Path, form: FormDefinition, now: datetime) -> Any:
@@ -61,7 +77,7 @@ def load_record_file(path: Path, form: FormDefinition, now: datetime) -> Any:
 
 def run_check(args: argparse.Namespace) -> int:
     """Evaluate one record and print the findings."""
-    now = parse_datetime(args.now) if args.now else datetime.now().astimezone()
+    now = args.now or datetime.now().astimezone()
     form = load_form(args.form)
     try:
         record = load_record_file(args.record, form, now)
@@ -71,7 +87,7 @@ def run_check(args: argparse.Namespace) -> int:
         else:
             print(exc, file=sys.stderr)
         return EXIT_INVALID
-    policy = load_policy_for(form, args.policy or record.policy_id)
+    policy = policy_for(form, args.policy, record)
     result = evaluate(form, record, policy, now)
     if args.json:
         out = result.model_dump(mode="json")

@@ -10,15 +10,15 @@ checklist as a marked draft: "DRAFT - NOT SIGNED" on every page instead of a sig
 from __future__ import annotations
 
 import argparse
+import os
 from datetime import datetime
 from pathlib import Path
 
 from checklist_app.cli import EXIT_NO, EXIT_OK
-from checklist_app.cli.core import load_record_file
+from checklist_app.cli.core import load_record_file, moment, policy_for
 from checklist_app.domain.errors import PdfRenderError
-from checklist_app.domain.timeutil import parse_datetime
 from checklist_app.pdf import SignedPacket, render_checklist, render_discharge
-from checklist_app.rules import evaluate, load_form, load_policy_for
+from checklist_app.rules import evaluate, load_form
 from checklist_app.storage.paths import data_dir
 from checklist_app.storage.site import load_effective_site
 
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("render", help="write <record_id>-checklist.pdf and <record_id>-discharge.pdf")
     p.add_argument("record", type=Path, help="a checklist record (JSON)")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the PDFs (created if needed)")
-    p.add_argument("--now", help="evaluate as of this ISO date-time (default: now)")
+    p.add_argument("--now", type=moment, help="evaluate as of this ISO date-time (default: now)")
     p.add_argument("--policy", help="policy id or file (default: the record's, else the site's)")
     p.add_argument("--form", type=Path, help="form file (default: the shipped form)")
     p.add_argument("--language", choices=["en", "es"], help="discharge sheet language (default: the record's)")
@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="discharge sheet in large print (default: the record's dc_large_print)")
     p.add_argument("--only", choices=["checklist", "discharge"], help="write just one of the two")
     p.add_argument("--seal", action="store_true", help="seal the checklist PDF with the installation certificate")
+    p.add_argument("--force", action="store_true", help="replace PDFs already in the output folder")
     p.add_argument("--reproducible", action="store_true",
                    help="byte-identical output for the same input (no creation date in the PDF)")
     p.set_defaults(handler=run_render)
@@ -46,19 +47,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_verify)
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes, replace: bool) -> None:
+    """Write a PDF readable by this user only (it holds patient data); never replace a file unasked."""
+    target = path.with_name(path.name + ".part") if replace else path
     try:
-        path.write_bytes(data)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise PdfRenderError(f"{target} already exists; use --force to replace it") from None
     except OSError as exc:
+        raise PdfRenderError(f"{target}: cannot be written ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        if replace:
+            os.replace(target, path)
+    except OSError as exc:
+        target.unlink(missing_ok=True)
         raise PdfRenderError(f"{path}: cannot be written ({exc.strerror})") from None
 
 
 def run_render(args: argparse.Namespace) -> int:
     """Render both PDFs for one record."""
-    now = parse_datetime(args.now) if args.now else datetime.now().astimezone()
+    now = args.now or datetime.now().astimezone()
     form = load_form(args.form)
     record = load_record_file(args.record, form, now)
-    policy = load_policy_for(form, args.policy or record.policy_id)
+    policy = policy_for(form, args.policy, record)
     site = load_effective_site(data_dir())  # the same settings the app uses, with this workstation's overrides
     packet = SignedPacket(record=record, form=form, evaluation=evaluate(form, record, policy, now), policy=policy,
                           site=site)
@@ -74,13 +87,13 @@ def run_render(args: argparse.Namespace) -> int:
 
             pdf = seal_pdf(pdf)
         path = args.out / f"{record.record_id}-checklist.pdf"
-        _write(path, pdf)
+        _write(path, pdf, args.force)
         written.append(path)
     if args.only in (None, "discharge"):
         pdf = render_discharge(packet, language=args.language, large_print=args.large_print,
                                invariant=args.reproducible)
         path = args.out / f"{record.record_id}-discharge.pdf"
-        _write(path, pdf)
+        _write(path, pdf, args.force)
         written.append(path)
     status = "cleared" if packet.evaluation.cleared else "NOT CLEARED"
     for path in written:

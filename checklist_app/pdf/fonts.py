@@ -18,9 +18,10 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from checklist_app import resources
+from checklist_app.domain.errors import PdfRenderError
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,14 @@ def _cjk_path() -> Path | None:
     return None
 
 
+def _load_font(name: str, resource: str) -> TTFont:
+    try:
+        return TTFont(name, str(resources.resource_path(resource)))
+    except (OSError, ValueError, TTFError) as exc:
+        raise PdfRenderError(f"resources/{resource}: the font the PDFs embed cannot be read ({exc}); "
+                             "reinstall the app or restore the file") from None
+
+
 @lru_cache(maxsize=1)
 def register_fonts() -> FontSet:
     """Register the embedded fonts with reportlab (once) and return their coverage.
@@ -72,8 +81,8 @@ def register_fonts() -> FontSet:
     The CJK font is registered only when a text first needs it (``FontSet.cjk``): parsing its 30,000 glyphs
     takes about 100 ms and 24 MB, which a packet without a CJK character should not pay.
     """
-    regular = TTFont(SANS, str(resources.resource_path("fonts/DejaVuSans.ttf")))
-    bold = TTFont(SANS_BOLD, str(resources.resource_path("fonts/DejaVuSans-Bold.ttf")))
+    regular = _load_font(SANS, "fonts/DejaVuSans.ttf")
+    bold = _load_font(SANS_BOLD, "fonts/DejaVuSans-Bold.ttf")
     for font in (regular, bold):
         pdfmetrics.registerFont(font)
     # <b> inside a Paragraph looks up the family's bold face; italic falls back to upright.

@@ -7,6 +7,7 @@ A site variant lists its own ``sources``, ``medicines`` (each replaces the base 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,10 @@ def resolve_extends(data: Any, path: Path, depth: int = 0) -> Any:
     if depth >= _MAX_DEPTH:
         raise PolicyDefinitionError(path, "extends", f"policies extend each other more than {_MAX_DEPTH} deep")
     base_id = data["extends"]
+    if not isinstance(base_id, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", base_id) or ".." in base_id:
+        raise PolicyDefinitionError(path, "extends", f"{base_id!r} is not a policy id (like sir-2019)")
     base_path = path.with_name(f"{base_id}.yaml")
-    if not isinstance(base_id, str) or not base_path.is_file():
+    if not base_path.is_file():
         raise PolicyDefinitionError(path, "extends", f"no policy file '{base_id}.yaml' next to this one")
     base = resolve_extends(read_data(base_path, PolicyDefinitionError), base_path, depth + 1)
     if not isinstance(base, dict):

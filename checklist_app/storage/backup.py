@@ -22,7 +22,11 @@ def backup_to(db: Database, destination: Path) -> Path:
     require_sqlite_file(db)
     destination = destination.expanduser()
     if destination.is_dir():
-        destination = destination / f"checklist-{utc_now():%Y%m%d-%H%M%S}.sqlite3"
+        stem = f"checklist-{utc_now():%Y%m%d-%H%M%S}"
+        candidate, n = destination / f"{stem}.sqlite3", 2
+        while candidate.exists():  # two backups in one second: a new name, never an overwrite
+            candidate, n = destination / f"{stem}-{n}.sqlite3", n + 1
+        destination = candidate
     if destination.exists():
         raise StorageError(f"{destination} already exists; a backup never overwrites a file. "
                            f"Choose a new name.")

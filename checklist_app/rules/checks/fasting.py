@@ -44,10 +44,11 @@ def fasting_interval(ctx: Context, rule: Rule, params: FastingParams) -> Iterato
         if aware(start) - midnight >= required:
             return
         label = ctx.item(params.item).label.split(" (")[0]
+        since = format_hours((aware(start) - midnight).total_seconds() / 3600)
         yield ctx.finding(
             rule, params.item,
-            f"{label}: \"none since before midnight\" is only {format_hours((aware(start) - midnight).total_seconds() / 3600)} "
-            f"before the {_when(start, start)} start; this policy needs at least {format_hours(params.min_hours)}.",
+            f"{label}: \"none since before midnight\" is only {since} before the {_when(start, start)} start; "
+            f"this policy needs at least {format_hours(params.min_hours)}.",
             f"Ask the patient when it was and enter that time. {params.action}",
         )
         return
