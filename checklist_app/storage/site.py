@@ -42,5 +42,14 @@ def load_effective_site(data_dir: Path) -> SiteSettings:
         if unknown:
             raise SiteSettingsError(path, f"key '{unknown[0]}'", "cannot be set here; only: " + ", ".join(EDITABLE))
         merged.update(local)
-        return validate_data(merged, SiteSettings, path, SiteSettingsError)
-    return validate_data(merged, SiteSettings, resources.form_path("site.yaml"), SiteSettingsError)
+    else:
+        path = resources.form_path("site.yaml")
+    return _policy_exists(validate_data(merged, SiteSettings, path, SiteSettingsError), path)
+
+
+def _policy_exists(site: SiteSettings, path: Path) -> SiteSettings:
+    policies = resources.data_root() / "forms" / "policies"
+    if not (policies / f"{site.default_policy}.yaml").is_file() or "/" in site.default_policy:
+        known = ", ".join(sorted(p.stem for p in policies.glob("*.yaml")))
+        raise SiteSettingsError(path, "key 'default_policy'", f"no policy '{site.default_policy}'; available: {known}")
+    return site

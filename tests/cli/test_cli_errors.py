@@ -104,3 +104,17 @@ def test_backup_into_a_folder_that_does_not_exist_yet(tmp_path, monkeypatch, cap
         assert main(["backup", str(tmp_path / "backups") + "/"]) == 0
     copies = sorted((tmp_path / "backups").glob("checklist-*.sqlite3"))
     assert (tmp_path / "backups").is_dir() and len(copies) == 2
+
+
+def test_a_site_default_policy_that_does_not_exist_is_named(tmp_path, monkeypatch, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "site.yaml").write_text("default_policy: retired-variant\n")
+    monkeypatch.setenv("CHECKLIST_APP_DATA_DIR", str(data))
+    path = tmp_path / "r.json"
+    record = json.loads(resources.form_path("examples/clean.json").read_text())
+    record.pop("policy_id")
+    path.write_text(json.dumps(record))
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "site.yaml: key 'default_policy': no policy 'retired-variant'; available: asra-2018, sir-2019" in err
