@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from checklist_app import storage
-from checklist_app.domain.errors import PolicyDefinitionError
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.site import SiteSettings
 from checklist_app.domain.timeutil import aware
@@ -38,15 +37,7 @@ _POLICIES: dict[tuple[int, str], tuple[FormDefinition, PolicyDefinition]] = {}
 def _policy(form: FormDefinition, policy_id: str) -> PolicyDefinition:
     cached = _POLICIES.get((id(form), policy_id))
     if cached is None or cached[0] is not form:
-        try:
-            loaded = load_policy_for(form, policy_id)
-        except FileNotFoundError as exc:
-            # resources.policy_path raises FileNotFoundError for a policy file that is gone (a draft
-            # started under a policy since removed); windows show ChecklistErrors, so say it as one.
-            raise PolicyDefinitionError(f"forms/policies/{policy_id}.yaml", "", (
-                f"this checklist uses the policy '{policy_id}', but its file no longer exists. Put the file "
-                f"back, or ask the site administrator which policy replaces it.")) from exc
-        cached = (form, loaded)
+        cached = (form, load_policy_for(form, policy_id))  # a missing or broken file: PolicyDefinitionError
         _POLICIES[(id(form), policy_id)] = cached
     return cached[1]
 
