@@ -43,6 +43,7 @@ class ChecklistWindow(QMainWindow):
         self.policy = ctx.policy(state.policy_id)
         self.completeness = ctx.completeness_rules(self.policy)
         self._names: dict[str, str] = {}
+        self._typing: set[str] = set()  # items whose typed text the findings show but autosave has not had yet
         self.setWindowTitle(WINDOW_TITLE)
         self.setObjectName("checklist_window")
         self.setAccessibleName("Checklist")
@@ -98,6 +99,7 @@ class ChecklistWindow(QMainWindow):
             page = SectionPage(form, section, self.ctx.now, parent=scroll.viewport())
             scroll.setWidget(page)
             page.answer_changed.connect(self._on_answer_changed)
+            page.answer_edited.connect(self._on_answer_edited)
             page.finished.connect(self._on_page_finished)
             self.pages.append(page)
             self.scrolls.append(scroll)
@@ -145,10 +147,28 @@ class ChecklistWindow(QMainWindow):
             self._names[staff_id] = member.display if member is not None else staff_id
         return self._names[staff_id]
 
-    def _on_answer_changed(self, item_id: str, value: Any) -> None:
+    def _on_answer_edited(self, item_id: str, value: Any) -> None:
+        """Text being typed: the findings follow it now; it is saved and audited once it is committed."""
         if self.signed is not None or not self.state.set_answer(item_id, value):
             return
+        self._typing.add(item_id)
+        self.refresh()
+
+    def _on_answer_changed(self, item_id: str, value: Any) -> None:
+        if self.signed is not None:
+            return
+        if not self.state.set_answer(item_id, value) and item_id not in self._typing:
+            return
+        self._typing.discard(item_id)
         self.record_changed()
+
+    def commit_typing(self) -> None:
+        """Take any text still being typed as its answer now (before review, closing or quitting)."""
+        form = self.ctx.form
+        for item_id in list(self._typing):
+            if form.has_item(item_id):
+                page = self.pages[form.sections.index(form.section_of(item_id))]
+                page.items[item_id].commit()
 
     def record_changed(self) -> None:
         """After any change: who and when, re-evaluate, autosave."""
@@ -246,6 +266,7 @@ class ChecklistWindow(QMainWindow):
     # --- signing and closing ------------------------------------------------------------------------
     def review_and_sign(self) -> None:
         """Review every answer and finding, then sign."""
+        self.commit_typing()
         signing_flow.review_and_sign(self)
 
     def show_packet(self) -> None:
@@ -281,6 +302,7 @@ class ChecklistWindow(QMainWindow):
         focused = QApplication.focusWidget()
         if focused is not None and self.isAncestorOf(focused):
             focused.clearFocus()  # a field waiting for Enter takes its text now
+        self.commit_typing()
         if self.signed is None:
             try:
                 self.ctx.autosaver.flush()

@@ -23,7 +23,8 @@ from checklist_app.ui.widgets.readonly import DerivedWidget
 class SectionPage(QWidget):
     """The items of one section."""
 
-    answer_changed = Signal(str, object)  # item id, typed value
+    answer_changed = Signal(str, object)  # item id, the answer (committed: saved and audited)
+    answer_edited = Signal(str, object)  # item id, the answer as typed so far (live findings only)
     finished = Signal()  # Enter after the last item
 
     def __init__(self, form: FormDefinition, section: Section, clock: Clock, parent: QWidget | None = None) -> None:
@@ -41,6 +42,7 @@ class SectionPage(QWidget):
             if isinstance(widget, DerivedWidget):
                 widget.set_inputs([form.item(src).label for src in item.inputs.values() if form.has_item(src)])
             widget.answer_changed.connect(lambda value, item_id=item.id: self.answer_changed.emit(item_id, value))
+            widget.answer_edited.connect(lambda value, item_id=item.id: self.answer_edited.emit(item_id, value))
             widget.advance_requested.connect(lambda w=widget: self.advance_from(w))
             layout.addWidget(widget)
             self.items[item.id] = widget

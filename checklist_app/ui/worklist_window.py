@@ -278,6 +278,8 @@ class WorklistWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         # Closing the worklist quits the app: never while autosave still holds answers it could not write.
+        for window in self.open_windows.values():
+            window.commit_typing()
         if not unsaved.settle(self.ctx, self):
             event.ignore()
             return

@@ -2,7 +2,8 @@
 
 Subclasses build their editor and implement ``value()``, ``set_value()`` and ``focus_widgets()``; this class
 gives them the rest: ``answer_changed`` (emitted when the nurse changes the answer, never by
-``set_value``), Enter to go on (to the next part of the same field, else ``advance_requested``), a
+``set_value``; this is what is saved and audited), ``answer_edited`` (free text as it is being typed, for
+the live findings only: it becomes an answer with Enter, leaving the field or a pause), Enter to go on (to the next part of the same field, else ``advance_requested``), a
 "not understood" message for typed text, and the finding the rules engine reports about this item.
 A field knows nothing about the rules or about other items.
 """
@@ -60,7 +61,8 @@ class InlineMessage(QWidget):
 class ItemWidget(QWidget):
     """One form item on screen."""
 
-    answer_changed = Signal(object)
+    answer_changed = Signal(object)  # the answer, committed: saved by autosave and recorded in the audit trail
+    answer_edited = Signal(object)  # the answer as typed so far, not committed yet: for live findings only
     advance_requested = Signal()
 
     def __init__(self, item: Any, *, clock: Clock, compact: bool = False, parent: QWidget | None = None) -> None:
@@ -119,6 +121,10 @@ class ItemWidget(QWidget):
     def _emit(self) -> None:
         if not self._loading:
             self.answer_changed.emit(self.value())
+
+    def _emit_edited(self) -> None:
+        if not self._loading:
+            self.answer_edited.emit(self.value())
 
     def _set_loading(self, loading: bool) -> None:
         self._loading = loading

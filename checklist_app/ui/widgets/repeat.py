@@ -22,6 +22,7 @@ class RepeatEntry(QFrame):
     """One entry: a numbered header with Remove, and a form of the entry's fields."""
 
     changed = Signal()
+    edited = Signal()  # a field's text is being typed (not committed yet)
     remove_requested = Signal(object)
 
     def __init__(self, owner: RepeatWidget, number: int) -> None:
@@ -44,6 +45,7 @@ class RepeatEntry(QFrame):
         for sub in owner.item.fields:
             widget = create_item_widget(sub, clock=owner.clock, compact=True)
             widget.answer_changed.connect(self._on_field_changed)
+            widget.answer_edited.connect(lambda _value: self.edited.emit())
             widget.advance_requested.connect(lambda w=widget: owner._after_field(self, w))
             form.addRow(controls.label(sub.label, role="item-label"), widget)
             self.fields[sub.id] = widget
@@ -115,6 +117,7 @@ class RepeatWidget(ItemWidget):
         """Append an entry (focused, ready to type into) and return it."""
         entry = RepeatEntry(self, len(self.entries) + 1)
         entry.changed.connect(self._emit)
+        entry.edited.connect(self._emit_edited)
         entry.remove_requested.connect(self.remove_entry)
         self.entry_layout.addWidget(entry)
         self.entries.append(entry)
@@ -162,6 +165,11 @@ class RepeatWidget(ItemWidget):
         following = [w for w in widgets[widgets.index(field) + 1:] if w.first_focus() is not None]
         target = following[0].first_focus() if following else self.add_button
         target.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def commit(self) -> None:
+        for entry in self.entries:
+            for field in entry.fields.values():
+                field.commit()
 
     def value(self) -> Any:
         if self.entries:

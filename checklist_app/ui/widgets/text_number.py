@@ -2,7 +2,11 @@
 
 A scan field takes its answer when Enter arrives (a scanner types the code and Enter) or focus leaves;
 partial codes never reach the rules engine, so a half-typed MRN cannot flash a wristband mismatch. It
-selects its text on focus, so a second scan replaces the first. Free text counts as it is typed.
+selects its text on focus, so a second scan replaces the first. Free text is shown to the rules engine as
+it is typed (``answer_edited``: the findings follow every key), but becomes the answer that is saved and
+recorded in the audit trail (``answer_changed``) only when it is committed: Enter (Ctrl+Enter in a notes
+field), leaving the field, or a pause in typing of ``PAUSE_COMMIT_MS``, so the trail shows 'Okafor, Grace'
+once rather than 'Okaf', 'Okafor, ' and so on, and a crash loses at most the last few seconds of typing.
 Numbers are taken on Enter or when leaving the field, and refused inline with the allowed range.
 """
 
@@ -38,30 +42,35 @@ class MultilineEdit(QPlainTextEdit):
 class TextWidget(ItemWidget):
     """Free text, or a scanned code when the item says ``scan: true``."""
 
+    PAUSE_COMMIT_MS = 3000  # typing that stops this long is committed (saved and audited) as it stands
+
     def build(self) -> None:
         self.scan = bool(self.item.scan)
         self.pattern = re.compile(self.item.pattern) if self.item.pattern else None
+        self._pause = QTimer(self, singleShot=True, interval=self.PAUSE_COMMIT_MS, timeout=self.commit)
         if self.item.multiline:
             self.edit: QLineEdit | QPlainTextEdit = MultilineEdit()
             self.edit.textChanged.connect(self._on_typed)
+            self.edit.installEventFilter(self)  # leaving the field commits (a plain text edit has no editingFinished)
         else:
             self.edit = QLineEdit()
             self.edit.setMaxLength(self.item.max_length)
             if self.scan:
                 self.edit.setPlaceholderText("Scan, or type and press Enter")
                 self.edit.addAction(theme.icon("scan"), QLineEdit.ActionPosition.LeadingPosition)
-                self.edit.editingFinished.connect(self.commit)
                 self.edit.installEventFilter(self)
             else:
                 self.edit.textChanged.connect(self._on_typed)
-                self.edit.editingFinished.connect(self._check)
+            self.edit.editingFinished.connect(self.commit)  # Enter or leaving the field
         self.accessible(self.edit)
         self._committed: str | None = None
         self.editor_layout.addWidget(self.edit, 1)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if watched is self.edit and event.type() == QEvent.Type.FocusIn:
+        if watched is self.edit and event.type() == QEvent.Type.FocusIn and self.scan:
             QTimer.singleShot(0, self.edit, self.edit.selectAll)  # after Qt places the cursor
+        elif watched is self.edit and event.type() == QEvent.Type.FocusOut and isinstance(self.edit, QPlainTextEdit):
+            self.commit()
         return False
 
     def _text(self) -> str:
@@ -74,7 +83,10 @@ class TextWidget(ItemWidget):
     def _on_typed(self) -> None:
         if self.problem.text and self._valid(self._text()):
             self.set_problem("")
-        self._emit()
+        if self._loading or self._read_only:
+            return
+        self._pause.start()  # restarted by every key: fires once typing stops
+        self._emit_edited()
 
     def _check(self) -> None:
         text = self._text()
@@ -82,12 +94,13 @@ class TextWidget(ItemWidget):
         self.set_problem("" if self._valid(text) else f"Not accepted: '{text}'. Allowed: {self.item.allowed_text()}.")
 
     def commit(self) -> None:
-        if not self.scan:
-            self._check()
+        """Take the typed text as the answer (saved, audited) if it differs from the last one taken."""
+        self._pause.stop()
+        if self._read_only:
             return
         text = self._text()
         self._check()
-        if text != self._committed:
+        if text != (self._committed or ""):
             self._committed = text
             self._emit()
 
