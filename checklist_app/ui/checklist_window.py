@@ -280,6 +280,7 @@ class ChecklistWindow(QMainWindow):
         self.signed = version
         self._show_signed(version)
         self.refresh()
+        packet_flow.keep_packet(self, version)  # the PDFs as of now, kept with the version for every reprint
         self.status_changed.emit(self.state.record_id)
         self.ctx.records_changed.emit()
 

@@ -1,14 +1,21 @@
-"""The signed packet on screen and on paper: build it from the signed version, preview both PDFs, print
-or save them, and record that in the audit trail (which is what makes the worklist say "Printed").
+"""The signed packet on screen and on paper: make both PDFs when a version is signed and keep them with it,
+preview them, print or save them, and record that in the audit trail (which makes the worklist say
+"Printed").
 
 The PDFs are made from exactly what was signed (the frozen content of the version, its signer, time
-and fingerprint), never from what is on screen. Rendering and printing belong to ``pdf`` and
-``ui.printing``; this module only connects them to the window and to storage.
+and fingerprint), never from what is on screen, and they are made once: at signing, with the policy
+file and site settings (facility, phone numbers) in force then, and stored with the version
+(``storage.attach_pdf``). Preview, print and save use those stored bytes, so a reprint next month is the
+document signed today even if the policy or the settings changed since. Versions signed before the app
+kept its PDFs have none stored; theirs are made again from the version, and the preview says so.
+Rendering and printing belong to ``pdf`` and ``ui.printing``; this module only connects them to the
+window and to storage.
 """
 
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtWidgets import QDialog, QWidget
@@ -40,11 +47,75 @@ def packet_for(ctx: Any, version: storage.SignedVersion, name_of: Any) -> Signed
                         site=ctx.site, staff={p: name_of(p) for p in people})
 
 
+KINDS = ("checklist", "discharge")  # the packet's documents, as stored with a signed version
+REMADE_NOTE = (
+    "Made again now: this checklist was signed before the app kept its PDFs, so the {what} shown here "
+    "{verb} produced today from the signed answers, findings and signature, but with today's policy file and "
+    "site settings (facility, phone numbers). {it} may differ from what was printed at signing.")
+POLICY_CHANGED = " The policy has changed since: signed under {policy} version {then}, now version {now}."
+
+
+@dataclass(frozen=True)
+class PacketDocuments:
+    """The two PDFs of a signed version (file name, bytes), and which of them had to be made again now."""
+
+    documents: list[tuple[str, bytes]]
+    remade: tuple[str, ...] = ()
+    note: str = ""  # said in the preview when something was made again
+
+
+def render_packet(ctx: Any, version: storage.SignedVersion, name_of: Any) -> dict[str, bytes]:
+    """Both PDFs of a signed version, made now (kind -> bytes)."""
+    packet = packet_for(ctx, version, name_of)
+    return {"checklist": render_checklist(packet), "discharge": render_discharge(packet)}
+
+
+def keep_packet(window: Any, version: storage.SignedVersion) -> bool:
+    """At signing: make both PDFs and store them with the version; False (with the error shown) if not.
+
+    The version is signed either way; without stored PDFs, the preview makes them again and says so.
+    """
+    ctx = window.ctx
+    staff_id = version.signer.get("staff_id") or ctx.user_id()
+    try:
+        pdfs = render_packet(ctx, version, window.staff_name)
+        for kind in KINDS:
+            if kind not in version.documents:
+                ctx.store.attach_pdf(version.version_id, pdfs[kind], staff_id=staff_id, kind=kind)
+    except ChecklistError as exc:
+        messages.show_error(window, exc)
+        return False
+    return True
+
+
+def packet_documents(window: Any) -> PacketDocuments | None:
+    """The signed version's two PDFs as stored at signing (made again only where none was stored)."""
+    ctx, version = window.ctx, window.signed
+    stored = {kind: ctx.store.pdf(version.version_id, kind) for kind in KINDS}
+    remade = tuple(kind for kind in KINDS if stored[kind] is None)
+    note = ""
+    if remade:
+        try:
+            made = render_packet(ctx, version, window.staff_name)
+            policy = ctx.policy(version.policy_id)
+        except ChecklistError as exc:
+            messages.show_error(window, exc)
+            return None
+        stored.update({kind: made[kind] for kind in remade})
+        what = " and the ".join({"checklist": "checklist", "discharge": "discharge sheet"}[k] for k in remade)
+        note = REMADE_NOTE.format(what=what, verb="were" if len(remade) > 1 else "was",
+                                  it="They" if len(remade) > 1 else "It")
+        if version.policy_version and policy.version != version.policy_version:
+            note += POLICY_CHANGED.format(policy=version.policy_id, then=version.policy_version, now=policy.version)
+    documents = [(f"{version.record_id}-{kind}.pdf", stored[kind]) for kind in KINDS]
+    return PacketDocuments(documents, remade, note)
+
+
 class PacketDialog(QDialog):
     """Both PDFs of a signed checklist, with Print and Save."""
 
     def __init__(self, parent: QWidget | None, documents: list[tuple[str, bytes]], on_print: Any,
-                 on_save: Any) -> None:
+                 on_save: Any, note: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Signed checklist packet")
         self.setAccessibleName("Signed checklist packet")
@@ -56,6 +127,9 @@ class PacketDialog(QDialog):
         self.preview.print_requested.connect(lambda: on_print(self))
         self.preview.save_requested.connect(lambda: on_save(self))
         layout = controls.vbox(self, margins=theme.MARGIN)
+        self.note_label = controls.label(note, role="problem", name="About these documents")
+        self.note_label.setVisible(bool(note))
+        layout.addWidget(self.note_label)
         layout.addWidget(self.preview, 1)
         layout.addLayout(controls.hbox(None, controls.button("&Close", self.accept)))
         if parent is not None:
@@ -63,9 +137,10 @@ class PacketDialog(QDialog):
             self.resize(int(size.width() * 0.8), int(size.height() * 0.9))
 
     @classmethod
-    def ask(cls, parent: QWidget | None, documents: list[tuple[str, bytes]], on_print: Any, on_save: Any) -> None:
+    def ask(cls, parent: QWidget | None, documents: list[tuple[str, bytes]], on_print: Any, on_save: Any,
+            note: str = "") -> None:
         """Show the packet until closed."""
-        dialog = cls(parent, documents, on_print, on_save)
+        dialog = cls(parent, documents, on_print, on_save, note)
         try:
             dialog.exec()
         finally:
@@ -73,23 +148,18 @@ class PacketDialog(QDialog):
 
 
 def documents_for(window: Any) -> list[tuple[str, bytes]] | None:
-    """Render the signed version's two PDFs (None, with the error shown, when that fails)."""
-    version = window.signed
-    try:
-        packet = packet_for(window.ctx, version, window.staff_name)
-        return [(f"{version.record_id}-checklist.pdf", render_checklist(packet)),
-                (f"{version.record_id}-discharge.pdf", render_discharge(packet))]
-    except ChecklistError as exc:
-        messages.show_error(window, exc)
-        return None
+    """The signed version's two PDFs (None, with the error shown, when they cannot be had)."""
+    packet = packet_documents(window)
+    return packet.documents if packet is not None else None
 
 
 def show_packet(window: Any) -> None:
     """Preview the signed packet; print or save it from there."""
-    documents = documents_for(window)
-    if documents is not None:
+    packet = packet_documents(window)
+    if packet is not None:
+        documents = packet.documents
         PacketDialog.ask(window, documents, lambda dialog: print_packet(window, dialog, documents),
-                         lambda dialog: save_packet(window, dialog, documents))
+                         lambda dialog: save_packet(window, dialog, documents), note=packet.note)
 
 
 def print_packet(window: Any, parent: QWidget, documents: list[tuple[str, bytes]]) -> printing.PrintJob | None:

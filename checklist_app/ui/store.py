@@ -114,6 +114,14 @@ class ChecklistStore:
         """Sign a record (storage checks the signer's ID, PIN and role)."""
         return storage.sign(self.db, record_id, **kwargs)
 
+    def attach_pdf(self, version_id: int, pdf: bytes, *, staff_id: str, kind: str) -> str:
+        """Keep a signed version's PDF (once per kind, never replaced); returns its SHA-256."""
+        return storage.attach_pdf(self.db, version_id, pdf, staff_id=staff_id, kind=kind)
+
+    def pdf(self, version_id: int, kind: str) -> bytes | None:
+        """The PDF kept with a signed version, or None (versions signed before PDFs were kept)."""
+        return storage.get_pdf(self.db, version_id, kind)
+
     # --- checklists open on this workstation --------------------------------------------------------
     def _open_path(self) -> Path:
         return self.data_dir / OPEN_FILE
