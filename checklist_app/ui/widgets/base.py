@@ -3,8 +3,9 @@
 Subclasses build their editor and implement ``value()``, ``set_value()`` and ``focus_widgets()``; this class
 gives them the rest: ``answer_changed`` (emitted when the nurse changes the answer, never by
 ``set_value``; this is what is saved and audited), ``answer_edited`` (free text as it is being typed, for
-the live findings only: it becomes an answer with Enter, leaving the field or a pause), Enter to go on (to the next part of the same field, else ``advance_requested``), a
-"not understood" message for typed text, and the finding the rules engine reports about this item.
+the live findings only: it becomes an answer with Enter, leaving the field or a pause), Enter to go on (to
+the next part of the same field, else ``advance_requested``), a "not understood" message for typed text,
+and the finding the rules engine reports about this item.
 A field knows nothing about the rules or about other items.
 """
 
