@@ -1,9 +1,11 @@
 """One checklist as the window holds it: typed answers, acknowledgements, overrides, and who made it. No Qt.
 
 The window changes it one answer at a time and asks the rules engine about it after every change;
-``to_data()`` is the draft saved by autosave, ``record_data()`` what is validated and signed. Answers to
-questions that are hidden (``show_if`` false) stay in the draft, so toggling a question back restores
-them, but they are left out of the signed record.
+``draft_data()`` is the draft saved by autosave, ``to_data(visible)`` what is validated and signed. Answers
+to questions that are hidden (``show_if`` false) stay in the draft, so toggling a question back restores
+them, but they are left out of the signed record. An amendment is a draft made from a signed version:
+``base_version_id`` is that version (storage refuses a draft or signature based on anything but the
+latest one) and ``amendment_reason`` why it is amended (kept in the draft, signed with the new version).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from checklist_app.rules.policy import PolicyDefinition
 from checklist_app.ui.answer_codec import answers_from_json, answers_to_json
 
 NOTIFIED_PREFIX = "Physician notified: "
+AMENDMENT_KEY = "amendment_reason"  # in an amendment's draft only; the signed version carries it itself
 
 
 @dataclass
@@ -39,7 +42,13 @@ class ChecklistState:
     overrides: list[Override] = field(default_factory=list)
     updated_by: str | None = None
     updated_at: datetime | None = None
-    base_version_id: int | None = None
+    base_version_id: int | None = None  # the signed version this draft amends (None: never signed)
+    amendment_reason: str | None = None
+
+    @property
+    def is_amendment(self) -> bool:
+        """Whether this draft amends a signed version."""
+        return self.base_version_id is not None
 
     @classmethod
     def new(cls, form: FormDefinition, record_id: str, staff_id: str, now: datetime,
@@ -49,8 +58,9 @@ class ChecklistState:
 
     @classmethod
     def from_data(cls, form: FormDefinition, data: dict[str, Any], *, fallback_staff: str, now: datetime,
-                  policy_id: str) -> tuple[ChecklistState, list[str]]:
-        """Rebuild from a saved draft; also returns the ids of answers that could not be read back."""
+                  policy_id: str, base_version_id: int | None = None) -> tuple[ChecklistState, list[str]]:
+        """Rebuild from a saved draft (or a signed record); also returns the ids of answers that could not
+        be read back. ``base_version_id``: the draft's (``Draft.base_version_id``) when it is an amendment."""
         answers, dropped = answers_from_json(form, data.get("answers") or {})
         acks = _models(Acknowledgement, data.get("acknowledgements"), dropped, "acknowledgements")
         overrides = _models(Override, data.get("overrides"), dropped, "overrides")
@@ -65,6 +75,8 @@ class ChecklistState:
             overrides=overrides,
             updated_by=data.get("updated_by"),
             updated_at=_moment(data.get("updated_at")),
+            base_version_id=base_version_id,
+            amendment_reason=data.get(AMENDMENT_KEY) if base_version_id is not None else None,
         )
         return state, dropped
 
@@ -115,6 +127,13 @@ class ChecklistState:
             data["updated_by"] = self.updated_by
         if self.updated_at:
             data["updated_at"] = self.updated_at.isoformat(timespec="seconds")
+        return data
+
+    def draft_data(self) -> dict[str, Any]:
+        """What autosave keeps: every answer, and for an amendment its reason (not part of the record)."""
+        data = self.to_data()
+        if self.is_amendment and self.amendment_reason:
+            data[AMENDMENT_KEY] = self.amendment_reason
         return data
 
 

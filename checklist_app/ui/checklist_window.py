@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QScrollArea, QSplitter,
 from checklist_app import storage
 from checklist_app.domain.errors import StorageError
 from checklist_app.storage.clock import from_text
-from checklist_app.ui import controls, finding_actions, messages, packet_flow, signing_flow, theme, unsaved
+from checklist_app.ui import amend_flow, controls, finding_actions, messages, packet_flow, signing_flow, theme, unsaved
 from checklist_app.ui.checklist_state import ChecklistState
 from checklist_app.ui.context import AppContext
 from checklist_app.ui.controls import show_shortcuts
@@ -111,9 +111,12 @@ class ChecklistWindow(QMainWindow):
         self.review_button = controls.button("&Review and sign...", self.review_and_sign, role="primary")
         self.packet_button = controls.button("&Print packet...", self.show_packet, role="primary")
         self.packet_button.hide()
+        self.amend_button = controls.button("&Amend...", self.amend, tooltip="Change a signed checklist: a new "
+                                                                              "version, with a reason, signed again")
+        self.amend_button.hide()
         self.close_button = controls.button("&Close", self.close)
         body.addLayout(controls.hbox(self.previous_button, self.next_button, self.save_label, None,
-                                     self.close_button, self.review_button, self.packet_button))
+                                     self.close_button, self.amend_button, self.review_button, self.packet_button))
         keys = [("Ctrl+PgDown", self.next_section), ("Alt+Right", self.next_section),
                 ("Ctrl+PgUp", self.previous_section), ("Alt+Left", self.previous_section),
                 ("F6", lambda: self.cycle_pane(1)), ("Shift+F6", lambda: self.cycle_pane(-1)),
@@ -175,7 +178,8 @@ class ChecklistWindow(QMainWindow):
         self.state.touch(self.ctx.user_id(), self.ctx.now())
         self.refresh()
         try:
-            self.ctx.autosaver.update(self.state.record_id, self.state.to_data(), staff_id=self.ctx.user_id())
+            self.ctx.autosaver.update(self.state.record_id, self.state.draft_data(), staff_id=self.ctx.user_id(),
+                                      base_version_id=self.state.base_version_id)
         except (RuntimeError, ValueError) as exc:
             messages.show_error(self, exc)
             return
@@ -184,7 +188,8 @@ class ChecklistWindow(QMainWindow):
 
     def _on_saved(self) -> None:
         if self.signed is None and not self.ctx.autosaver.has_unsaved:
-            self.save_label.setText(f"All changes saved at {self.ctx.now().astimezone():%H:%M:%S}")
+            amending = "Amendment, not signed yet. " if self.state.is_amendment else ""
+            self.save_label.setText(f"{amending}All changes saved at {self.ctx.now().astimezone():%H:%M:%S}")
             theme.set_role(self.save_label, "help")
 
     def _on_save_failed(self, message: str) -> None:
@@ -284,6 +289,33 @@ class ChecklistWindow(QMainWindow):
         self.status_changed.emit(self.state.record_id)
         self.ctx.records_changed.emit()
 
+    def amend(self) -> None:
+        """Amend the signed checklist: ask why, then reopen it as a draft based on this version."""
+        amend_flow.amend(self)
+
+    def reopen_for_amendment(self, state: ChecklistState) -> None:
+        """Show an amendment's draft (made from the signed version on screen) editable, ready to sign again."""
+        replaced = self.signed
+        self.state, self.signed = state, None
+        self.policy = self.ctx.policy(state.policy_id)
+        self.completeness = self.ctx.completeness_rules(self.policy)
+        self._typing.clear()
+        for page in self.pages:
+            page.set_read_only(False)
+            page.set_answers(state.answers)
+        self.findings.read_only = False
+        self.packet_button.hide()
+        self.amend_button.hide()
+        self.review_button.show()
+        self.ctx.store.mark_open(state.record_id)
+        self.refresh()
+        number = replaced.version_no if replaced is not None else "?"
+        self.save_label.setText(f"Amending version {number}: {state.amendment_reason}. Sign again to replace it.")
+        theme.set_role(self.save_label, "help")
+        self.show_section(self._first_open_section(), focus=True)
+        self.status_changed.emit(state.record_id)
+        self.ctx.records_changed.emit()
+
     def _signed_status(self) -> str:
         return "signed" if (self.signed and self.signed.content.get("cleared", True)) else "signed_not_cleared"
 
@@ -293,10 +325,14 @@ class ChecklistWindow(QMainWindow):
         self.findings.read_only = True
         self.review_button.hide()
         self.packet_button.show()
+        self.amend_button.show()
         self.packet_button.setFocus()
         signer = version.signer.get("name", version.signer.get("staff_id", ""))
         at = from_text(version.signed_at).astimezone()
-        self.save_label.setText(messages.text("sign.signed", name=signer, at=f"{at:%Y-%m-%d %H:%M}"))
+        text = messages.text("sign.signed", name=signer, at=f"{at:%Y-%m-%d %H:%M}")
+        if version.replaces_version_id is not None:
+            text += f" Amendment (version {version.version_no}): {version.amendment_reason}"
+        self.save_label.setText(text)
         theme.set_role(self.save_label, "ok")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)

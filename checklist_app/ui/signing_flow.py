@@ -33,12 +33,16 @@ def blocked_reason(window: Any) -> str:
     return ""
 
 
+AMENDMENT_MEANING = " This is an amendment: it replaces the version signed before. Reason: {reason}"
+
+
 def meaning_for(window: Any) -> tuple[str, bool]:
     """The meaning of the signature in words, and whether the patient is NOT cleared."""
     open_stops = window.evaluation.open_hard_stops
+    amendment = AMENDMENT_MEANING.format(reason=window.state.amendment_reason) if window.state.is_amendment else ""
     if open_stops:
-        return messages.text("sign.meaning_not_cleared", count=len(open_stops)), True
-    return messages.text("sign.meaning_cleared"), False
+        return messages.text("sign.meaning_not_cleared", count=len(open_stops)) + amendment, True
+    return messages.text("sign.meaning_cleared") + amendment, False
 
 
 def review_and_sign(window: Any) -> storage.SignedVersion | None:
@@ -61,7 +65,8 @@ def review_and_sign(window: Any) -> storage.SignedVersion | None:
 
 
 def sign_now(window: Any, staff_id: str, pin: str, png: bytes | None, meaning: str) -> storage.SignedVersion:
-    """Validate the record, save the last changes, and sign (storage checks ID, PIN and role)."""
+    """Validate the record, save the last changes, and sign, or sign the amendment (storage checks ID, PIN
+    and role)."""
     ctx, state = window.ctx, window.state
     now = ctx.now()
     evaluation = state.evaluate(window.policy, now)
@@ -75,6 +80,11 @@ def sign_now(window: Any, staff_id: str, pin: str, png: bytes | None, meaning: s
         "cleared": evaluation.cleared,
         "drawn_signature_png": base64.b64encode(png).decode("ascii") if png else None,
     }
+    versions = {"form_id": ctx.form.id, "form_version": ctx.form.version, "policy_id": window.policy.id,
+                "policy_version": window.policy.version}
+    if state.is_amendment:  # a new version pointing at the one it replaces, with the reason
+        return ctx.store.amend(state.record_id, replaces_version_id=state.base_version_id,
+                               reason=state.amendment_reason or "", signer_id=staff_id, pin=pin, meaning=meaning,
+                               content=content, **versions)
     return ctx.store.sign(state.record_id, signer_id=staff_id, pin=pin, meaning=meaning, content=content,
-                          form_id=ctx.form.id, form_version=ctx.form.version, policy_id=window.policy.id,
-                          policy_version=window.policy.version)
+                          **versions)

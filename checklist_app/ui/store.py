@@ -4,7 +4,7 @@ queries storage does not offer yet.
 Everything clinical (drafts, autosave, signing, overrides, acknowledgements, PIN checks) goes through
 storage's public functions (the worklist's latest signed versions too: ``storage.latest_versions``). One
 listing has no public API yet and is done here with a read-only query on storage's own tables: which
-records were printed. It belongs in storage; until then it lives here, in one place. The file of
+signed versions were printed. It belongs in storage; until then it lives here, in one place. The file of
 checklists open on this workstation (``open-checklists.json``) is how a crash is told apart from a
 normal close: a window removes its record when it closes, a crash cannot.
 """
@@ -63,14 +63,18 @@ class ChecklistStore:
         versions = storage.list_versions(self.db, record_id)
         return versions[-1] if versions else None
 
-    def printed(self, record_ids: list[str]) -> set[str]:
-        """Which of these records have had a signed version printed."""
-        if not record_ids:
+    def printed(self, versions: list[storage.SignedVersion]) -> set[int]:
+        """The ids of those of these signed versions that were printed (an amendment is not printed until
+        it is printed itself, whatever happened to the version it replaces)."""
+        if not versions:
             return set()
         e = tables.audit_events.c
-        query = select(e.record_id).where(e.event_type == "printed", e.record_id.in_(record_ids)).distinct()
+        query = select(e.details).where(e.event_type == "printed",
+                                        e.record_id.in_({v.record_id for v in versions}))
+        wanted = {v.version_id for v in versions}
         with self.db.read() as conn:
-            return set(conn.execute(query).scalars())
+            found = {json.loads(details).get("version_id") for details in conn.execute(query).scalars()}
+        return wanted & found
 
     def has_checklists(self) -> bool:
         """Whether the database holds any draft or signed checklist."""
@@ -80,9 +84,11 @@ class ChecklistStore:
         return bool(drafts or signed)
 
     # --- saving -------------------------------------------------------------------------------------
-    def save_draft(self, record_id: str, data: dict[str, Any], staff_id: str) -> storage.Draft:
-        """Save a draft now (autosave does this in the background for typing)."""
-        return storage.save_draft(self.db, record_id, data, staff_id=staff_id)
+    def save_draft(self, record_id: str, data: dict[str, Any], staff_id: str,
+                   base_version_id: int | None = None) -> storage.Draft:
+        """Save a draft now (autosave does this in the background for typing); ``base_version_id``: the
+        signed version an amendment starts from."""
+        return storage.save_draft(self.db, record_id, data, staff_id=staff_id, base_version_id=base_version_id)
 
     def autosaver(self, on_saved: Any, on_error: Any) -> storage.Autosaver:
         """A background autosaver on this database (debounced well under a second)."""
@@ -113,6 +119,10 @@ class ChecklistStore:
     def sign(self, record_id: str, **kwargs: Any) -> storage.SignedVersion:
         """Sign a record (storage checks the signer's ID, PIN and role)."""
         return storage.sign(self.db, record_id, **kwargs)
+
+    def amend(self, record_id: str, **kwargs: Any) -> storage.SignedVersion:
+        """Sign an amendment: a new version replacing the latest one, with its reason (checks as ``sign``)."""
+        return storage.amend(self.db, record_id, **kwargs)
 
     def attach_pdf(self, version_id: int, pdf: bytes, *, staff_id: str, kind: str) -> str:
         """Keep a signed version's PDF (once per kind, never replaced); returns its SHA-256."""

@@ -21,7 +21,6 @@ from checklist_app.ui import messages
 from checklist_app.ui.checklist_state import ChecklistState
 from checklist_app.ui.section_state import overview
 
-
 # States the worklist adds to messages.yaml's (kept here until they move there, outside the ui package).
 UI_STATES = {
     "policy_unavailable": "Policy unavailable",
@@ -41,11 +40,15 @@ class WorklistRow:
     status: str  # a key of messages "states" (draft, hard_stop, warnings, ready, signed, ...) or of UI_STATES
     is_draft: bool
     problem: str = ""  # why the status could not be worked out (policy_unavailable): names the file
+    amendment: bool = False  # a draft amending a signed version, or a signed version that is an amendment
 
     @property
     def status_text(self) -> str:
-        """The status in words."""
-        return UI_STATES.get(self.status) or messages.text(f"states.{self.status}")
+        """The status in words ('Amendment: Ready to sign', 'Signed (amended)' for amendments)."""
+        text = UI_STATES.get(self.status) or messages.text(f"states.{self.status}")
+        if self.amendment:
+            return f"Amendment: {text}" if self.is_draft else f"{text} (amended)"
+        return text
 
     def matches(self, query: str) -> bool:
         """Whether a search (name or MRN, any case, spaces ignored in the MRN) finds this row."""
@@ -83,7 +86,7 @@ def build_rows(store: Any, form: FormDefinition, policy_for: Callable[[str], Pol
     rows: list[WorklistRow] = []
     for draft in store.drafts():
         state, _ = ChecklistState.from_data(form, draft.data, fallback_staff=draft.saved_by, now=now,
-                                            policy_id=default_policy)
+                                            policy_id=default_policy, base_version_id=draft.base_version_id)
         problem = ""
         try:
             policy = policy_for(state.policy_id)
@@ -95,10 +98,11 @@ def build_rows(store: Any, form: FormDefinition, policy_for: Callable[[str], Pol
             status, problem = "policy_unavailable", str(exc)
         texts = _answer_texts(form, state.answers)
         rows.append(WorklistRow(draft.record_id, scheduled=_scheduled(state.answers.get("scheduled_start")),
-                                status=status, is_draft=True, problem=problem, **texts))
+                                status=status, is_draft=True, problem=problem, amendment=state.is_amendment,
+                                **texts))
     since = None if all_dates else aware(now) - timedelta(days=2)
     versions = store.latest_versions(since)
-    printed = store.printed([v.record_id for v in versions])
+    printed = store.printed(versions)
     drafts = {row.record_id for row in rows}
     today = aware(now).astimezone().date()
     for version in versions:
@@ -110,8 +114,9 @@ def build_rows(store: Any, form: FormDefinition, policy_for: Callable[[str], Pol
         if not all_dates and (scheduled is None or scheduled.astimezone().date() != today):
             continue
         cleared = version.content.get("cleared", True)
-        status = "printed" if version.record_id in printed else ("signed" if cleared else "signed_not_cleared")
+        status = "printed" if version.version_id in printed else ("signed" if cleared else "signed_not_cleared")
         texts = _answer_texts(form, answers)
-        rows.append(WorklistRow(version.record_id, scheduled=scheduled, status=status, is_draft=False, **texts))
+        rows.append(WorklistRow(version.record_id, scheduled=scheduled, status=status, is_draft=False,
+                                amendment=version.replaces_version_id is not None, **texts))
     far = aware(datetime.max - timedelta(days=2))
     return sorted(rows, key=lambda r: (r.scheduled or far, r.patient))

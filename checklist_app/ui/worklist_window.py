@@ -188,8 +188,9 @@ class WorklistWindow(QMainWindow):
             if data is None:
                 self.refresh()
                 return None
-            state, dropped = ChecklistState.from_data(ctx.form, data, fallback_staff=ctx.user_id(), now=ctx.now(),
-                                                      policy_id=ctx.site.default_policy)
+            state, dropped = ChecklistState.from_data(
+                ctx.form, data, fallback_staff=ctx.user_id(), now=ctx.now(), policy_id=ctx.site.default_policy,
+                base_version_id=draft.base_version_id if draft is not None else None)
             window = ChecklistWindow(ctx, state, signed=signed)
         except ChecklistError as exc:
             messages.show_error(self, exc)
