@@ -7,6 +7,7 @@ import argparse
 import logging
 import sys
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from ui_helpers import NURSE, example_data
@@ -37,17 +38,22 @@ def type_weight(window, text: str) -> None:
     field.commit()
 
 
+def refuse_os(*_args, **_kwargs):
+    raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("failure, said", [(refuse, DISK_FULL), (refuse_os, "Saving failed unexpectedly (OSError)")])
 def test_a_checklist_whose_last_answers_cannot_be_saved_stays_open_and_says_so(qtbot, ctx, open_example,
-                                                                              monkeypatch):
+                                                                              monkeypatch, failure, said):
     window = open_example("clean")
-    monkeypatch.setattr(autosave, "save_draft", refuse)  # the disk is full from now on
+    monkeypatch.setattr(autosave, "save_draft", failure)  # the disk is full from now on
     type_weight(window, "71")
     assert ctx.autosaver.has_unsaved
     assert not window.close()
     assert window.isVisible()
     box = window.findChild(QMessageBox, "message_box")
     assert box is not None and box.windowTitle() == "Your answers are NOT saved yet"
-    assert DISK_FULL in box.text()
+    assert said in box.text()
     assert "stays open" in box.informativeText() and "Free space on the disk" in box.informativeText()
     assert "call IT" in box.informativeText()
     assert ctx.store.load_draft("demo-clean").data["answers"]["weight_kg"] != 71
