@@ -266,6 +266,9 @@ def signature_block(packet: SignedPacket, style: dict, width: float) -> list[Flo
         ("Meaning of this signature", markup(sig.meaning)),
         ("Record signed", f"{markup(packet.record.record_id)}{version}; SHA-256 {packet.fingerprint}"),
     ]
+    if packet.amends is not None:
+        replaced, reason = packet.amends
+        rows.append(("Amendment", f"Replaces version {replaced}. Reason: {markup(reason)}"))
     data = [[Paragraph(a, style["muted"]), Paragraph(b, style["bold"])] for a, b in rows]
     data.append([Paragraph("Signature", style["muted"]), drawn])
     table = grid(data, [width * 0.25, width * 0.75], zebra=False)

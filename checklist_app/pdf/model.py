@@ -81,6 +81,7 @@ class SignedPacket:
     sha256: str | None = None
     site: SiteSettings | None = None
     staff: Mapping[str, str] = field(default_factory=dict)
+    amends: tuple[int, str] | None = None  # (the version number this one replaces, the reason given)
 
     def __post_init__(self) -> None:
         if self.record.form_id != self.form.id or self.evaluation.form_id != self.form.id:

@@ -42,9 +42,14 @@ def packet_for(ctx: Any, version: storage.SignedVersion, name_of: Any) -> Signed
                           signed_at=from_text(version.signed_at), meaning=version.meaning,
                           drawn_png=base64.b64decode(drawn) if drawn else None)
     people = {a.by for a in record.acknowledgements} | {o.physician_id for o in record.overrides}
+    amends = None
+    if version.replaces_version_id is not None:  # an amendment prints what it replaces and why
+        replaced = next((v.version_no for v in storage.list_versions(ctx.store.db, version.record_id)
+                         if v.version_id == version.replaces_version_id), version.replaces_version_id)
+        amends = (replaced, version.amendment_reason or "")
     return SignedPacket(record=record, form=ctx.form, evaluation=evaluation, policy=ctx.policy(version.policy_id),
                         signature=signature, record_version=version.version_no, sha256=version.sha256,
-                        site=ctx.site, staff={p: name_of(p) for p in people})
+                        site=ctx.site, staff={p: name_of(p) for p in people}, amends=amends)
 
 
 KINDS = ("checklist", "discharge")  # the packet's documents, as stored with a signed version

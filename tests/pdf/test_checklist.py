@@ -217,3 +217,9 @@ def test_not_cleared_with_physician_notified_prints_the_note(make_packet):
 def test_a_wristband_mismatch_says_it_cannot_be_overridden(make_packet):
     text = " ".join(flat(p) for p in page_texts(render_checklist(make_packet("hard-wristband-mismatch"))))
     assert "cannot be overridden" in text
+
+
+def test_an_amendment_prints_what_it_replaces_and_why(make_packet):
+    packet = dataclasses.replace(make_packet("clean"), amends=(1, "INR re-drawn <today> & corrected"))
+    text = " ".join(flat(p) for p in page_texts(render_checklist(packet)))
+    assert "Amendment Replaces version 1. Reason: INR re-drawn <today> & corrected" in text

@@ -5,7 +5,10 @@ and its PDFs stay as they were."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from ui_helpers import NURSE, PINS, example_data, wait_saved
 
@@ -115,7 +118,10 @@ def test_amend_a_signed_checklist_end_to_end(qtbot, ctx, monkeypatch, signing):
     assert [e.event_type for e in storage.list_events(ctx.store.db, "demo-clean")
             if e.event_type in ("signed", "amended")] == ["signed", "amended"]
     assert ctx.store.load_draft("demo-clean") is None
-    assert storage.get_pdf(ctx.store.db, second.version_id, "checklist").startswith(b"%PDF")
+    second_pdf = storage.get_pdf(ctx.store.db, second.version_id, "checklist")
+    assert second_pdf.startswith(b"%PDF")
+    printed = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(second_pdf)).pages)
+    assert "Replaces version 1." in printed  # the stored PDF says what it replaces, and why
     assert again.amend_button.isVisibleTo(again) and REASON in again.save_label.text()
 
     # Version 1 is untouched, its PDF too; the worklist shows the amended status.
