@@ -28,7 +28,7 @@ def no_display() -> bool:
 def no_display_message() -> str:
     """The one line printed instead of starting (from messages.yaml, read without Qt)."""
     with resources.resource_path("text/messages.yaml").open(encoding="utf-8") as handle:
-        text = yaml.safe_load(handle)["startup"]["no_display"]
+        text = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["startup"]["no_display"]
     return " ".join(str(text).split())
 
 

@@ -29,7 +29,7 @@ LOG_FILE = {"path": "the app's log file"}  # app.py fills in the real path once 
 @lru_cache(maxsize=1)
 def _catalogue() -> dict[str, Any]:
     with resources.resource_path("text/messages.yaml").open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def text(message_id: str, **values: Any) -> str:

@@ -8,6 +8,7 @@ never names a patient; the table is hidden whenever the workstation locks.
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -17,10 +18,12 @@ from checklist_app.domain.errors import ChecklistError
 from checklist_app.storage.clock import from_text
 from checklist_app.ui import controls, messages, theme, unsaved
 from checklist_app.ui.checklist_state import ChecklistState
-from checklist_app.ui.checklist_window import ChecklistWindow
 from checklist_app.ui.context import AppContext
 from checklist_app.ui.worklist_model import COLUMNS, WorklistFilter, WorklistModel
 from checklist_app.ui.worklist_rows import build_rows
+
+if TYPE_CHECKING:  # imported when a checklist is opened: it pulls in the PDF stack, which start-up need not
+    from checklist_app.ui.checklist_window import ChecklistWindow
 
 WINDOW_TITLE = "Checklist worklist"
 
@@ -191,6 +194,8 @@ class WorklistWindow(QMainWindow):
             state, dropped = ChecklistState.from_data(
                 ctx.form, data, fallback_staff=ctx.user_id(), now=ctx.now(), policy_id=ctx.site.default_policy,
                 base_version_id=draft.base_version_id if draft is not None else None)
+            from checklist_app.ui.checklist_window import ChecklistWindow
+
             window = ChecklistWindow(ctx, state, signed=signed)
         except ChecklistError as exc:
             messages.show_error(self, exc)
@@ -213,6 +218,8 @@ class WorklistWindow(QMainWindow):
         except ChecklistError as exc:
             messages.show_error(self, exc)
             return None
+        from checklist_app.ui.checklist_window import ChecklistWindow
+
         window = self._show_checklist(ChecklistWindow(ctx, state))
         window.show_section(0)
         self.refresh()
