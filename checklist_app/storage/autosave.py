@@ -8,6 +8,12 @@ memory, ``error`` says why, and the save is retried every ``retry_interval`` unt
 data is flushed by hand. ``on_saved``/``on_error`` run on the worker thread: a Qt screen should
 re-emit them as signals rather than touch widgets there. To sign: ``flush()``, then ``sign(...)``, then
 ``forget(record_id)`` (a draft saved after signing would be refused as stale).
+
+``update(..., audit=False)`` is for text still being typed: it is saved as fast as any change, but not
+recorded in the audit trail (see drafts.py). Coalesced updates are audited if any of them was (the OR of
+their flags); the trail then records the state of the last audited update, and typing noted after it is
+written unaudited just after it (a second, short transaction), so a fragment typed right after a commit
+never reaches the trail.
 """
 
 from __future__ import annotations
@@ -37,6 +43,9 @@ class _Pending:
     first_change: float  # monotonic time of the oldest change not yet being written
     last_change: float
     in_flight: int = -1  # the generation a save is currently writing
+    # The data of the latest audited update not yet written (None: nothing to audit), and its generation.
+    audited: dict[str, Any] | None = None
+    audited_generation: int = -1
 
 
 class Autosaver:
@@ -62,8 +71,10 @@ class Autosaver:
         self._thread.start()
 
     def update(self, record_id: str, data: Mapping[str, Any], *, staff_id: str,
-               base_version_id: int | None = None) -> None:
-        """Note the record's latest state; it is copied now and saved shortly (see the module docstring)."""
+               base_version_id: int | None = None, audit: bool = True) -> None:
+        """Note the record's latest state; it is copied now and saved shortly (see the module docstring).
+
+        ``audit=False``: saved, but not recorded in the audit trail (text still being typed)."""
         check_record_id(record_id)
         plain = to_jsonable_python(dict(data))  # a copy: later edits to ``data`` do not leak in
         now = time.monotonic()
@@ -72,13 +83,15 @@ class Autosaver:
                 raise RuntimeError("the autosaver is closed")
             entry = self._pending.get(record_id)
             if entry is None:
-                self._pending[record_id] = _Pending(plain, staff_id, base_version_id, 0, now, now)
+                entry = self._pending[record_id] = _Pending(plain, staff_id, base_version_id, 0, now, now)
             else:
                 if entry.in_flight == entry.generation:
                     entry.first_change = now  # the older state is being written; this change starts anew
                 entry.data, entry.staff_id, entry.base_version_id = plain, staff_id, base_version_id
                 entry.generation += 1
                 entry.last_change = now
+            if audit:
+                entry.audited, entry.audited_generation = plain, entry.generation
             self._cond.notify_all()
 
     def forget(self, record_id: str) -> dict[str, Any] | None:
@@ -152,11 +165,15 @@ class Autosaver:
                 batch = {}
                 for record_id, entry in self._pending.items():
                     entry.in_flight = entry.generation
-                    batch[record_id] = (entry.generation, entry.data, entry.staff_id, entry.base_version_id)
+                    batch[record_id] = (entry.generation, entry.data, entry.audited, entry.staff_id,
+                                        entry.base_version_id)
             error: StorageError | None = None
-            for record_id, (generation, data, staff_id, base) in batch.items():
+            for record_id, (generation, data, audited, staff_id, base) in batch.items():
                 try:
-                    save_draft(self.db, record_id, data, staff_id=staff_id, base_version_id=base)
+                    if audited is not None:
+                        save_draft(self.db, record_id, audited, staff_id=staff_id, base_version_id=base)
+                    if audited is not data:  # typing noted after the last audited update
+                        save_draft(self.db, record_id, data, staff_id=staff_id, base_version_id=base, audit=False)
                 except StorageError as exc:
                     error = exc
                     continue
@@ -170,6 +187,8 @@ class Autosaver:
                     entry = self._pending.get(record_id)
                     if entry is not None and entry.generation == generation:
                         del self._pending[record_id]
+                    elif entry is not None and entry.audited_generation <= generation:
+                        entry.audited = None  # written; what came since is typing only
             with self._cond:
                 for entry in self._pending.values():
                     entry.in_flight = -1

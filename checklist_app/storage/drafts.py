@@ -1,9 +1,13 @@
 """Drafts: the current, unsigned state of a checklist, saved in one transaction per call.
 
 A draft is whatever JSON the screen holds (``RecordEnvelope.to_json_data()``, or a raw answers dict
-while it is half typed); it is not validated here, because a draft must be savable mid-word. Each save
-records what changed (``field_changed`` from A to B) in the audit trail in the same transaction. A draft
-disappears when its record is signed; those left are offered back by ``recoverable_drafts()``.
+while it is half typed); it is not validated here, because a draft must be savable mid-word. An audited
+save (the default) records what changed since the last audited save (``field_changed`` from A to B) in
+the audit trail, in the same transaction. An unaudited save (``audit=False``) only writes the data: the
+screen uses it for text still being typed, so a crash loses at most a second of typing while the trail
+shows committed answers, never keystroke fragments. The draft keeps its last audited state beside the
+data (``audited_data``) for the next audited save to diff against. A draft disappears when its record is
+signed; those left are offered back by ``recoverable_drafts()``, with their newest (possibly unaudited) data.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 # Bookkeeping that changes on every save; logging it as a field change would only be noise.
 NOT_AUDITED = frozenset({"updated_at", "updated_by"})
 _ABSENT = object()
+_NOTHING_AUDITED = canonical_json({}).decode()
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class Draft:
     saved_at: str
     saved_by: str
     workstation: str
+    audited: bool = True  # False: ``data`` holds typing the audit trail has not recorded yet
 
 
 def check_record_id(record_id: str) -> None:
@@ -52,12 +58,13 @@ def check_record_id(record_id: str) -> None:
 
 
 def save_draft(db: Database, record_id: str, data: Mapping[str, Any], *, staff_id: str,
-               base_version_id: int | None = None) -> Draft:
+               base_version_id: int | None = None, audit: bool = True) -> Draft:
     """Save the current state of a record as its draft, in one transaction; returns the stored draft.
 
     ``base_version_id`` is the signed version being amended (None for a never-signed record). A save
     that does not match the record's latest signed version is refused: someone signed it meanwhile.
-    Saving unchanged data writes nothing.
+    ``audit=False`` writes the data only (a new draft still gets its ``created`` event); ``audit=True``
+    also records every field changed since the last audited save. Saving nothing new writes nothing.
     """
     check_record_id(record_id)
     plain = to_jsonable_python(dict(data))
@@ -69,26 +76,36 @@ def save_draft(db: Database, record_id: str, data: Mapping[str, Any], *, staff_i
         latest = latest_version_id(conn, record_id)
         if base_version_id != latest:
             raise _stale_error(base_version_id)
-        if existing is not None and existing.data == text:
+        # NULL baseline: a row from before schema 3, whose data was audited when it was saved.
+        baseline = _baseline(existing)
+        if existing is not None and existing.data == text and (not audit or baseline == text):
             return _draft(existing)
         if existing is None:
             details = {"amends_version": base_version_id} if base_version_id is not None else {}
             append_event(db, conn, "created", staff_id=staff_id, record_id=record_id, details=details)
-        before = json.loads(existing.data) if existing is not None else {}
-        for path, old, new in changed_fields(before, plain):
-            append_event(db, conn, "field_changed", staff_id=staff_id, record_id=record_id,
-                         details={"field": path, "from": old, "to": new})
+        if audit:
+            for path, old, new in changed_fields(json.loads(baseline), plain):
+                append_event(db, conn, "field_changed", staff_id=staff_id, record_id=record_id,
+                             details={"field": path, "from": old, "to": new})
         values = {
             "form_id": _text(plain.get("form_id")), "form_version": _text(plain.get("form_version")),
             "base_version_id": base_version_id, "data": text, "saved_at": utc_now_text(),
             "saved_by": staff_id, "workstation": db.workstation,
             "revision": existing.revision + 1 if existing is not None else 1,
+            "audited_data": text if audit else baseline,
         }
         if existing is None:
             conn.execute(insert(tables.drafts).values(record_id=record_id, **values))
         else:
             conn.execute(update(tables.drafts).where(tables.drafts.c.record_id == record_id).values(**values))
         return _draft(_row(conn, record_id))
+
+
+def _baseline(row: Any) -> str:
+    """The canonical JSON last audited for a draft row: nothing for a new draft, its data if never split."""
+    if row is None:
+        return _NOTHING_AUDITED
+    return row.audited_data if row.audited_data is not None else row.data
 
 
 def load_draft(db: Database, record_id: str) -> Draft | None:
@@ -170,4 +187,4 @@ def _row(conn: Connection, record_id: str) -> Any:
 
 def _draft(row: Any) -> Draft:
     return Draft(row.record_id, row.form_id, row.form_version, row.base_version_id, json.loads(row.data),
-                 row.revision, row.saved_at, row.saved_by, row.workstation)
+                 row.revision, row.saved_at, row.saved_by, row.workstation, _baseline(row) == row.data)

@@ -6,9 +6,11 @@ steps is easy to review and to test from an empty file. Each step runs in its ow
 and PostgreSQL both roll back DDL), and re-checks the version inside that transaction so two
 workstations starting at once cannot both apply it.
 
-To change the schema: append a step (never edit an applied one). Step 1 builds the tables from
-``tables.py``; the first change to ``tables.py`` must therefore freeze today's definitions into step 1
-and add the change as step 2. Opening a fresh database in any test fails loudly if that is forgotten.
+To change the schema: change ``tables.py`` and append a step (never edit an applied one). Step 1 builds
+the tables from today's ``tables.py``, so on a fresh database it already makes what later steps add;
+every later step must therefore skip what exists (``IF NOT EXISTS``, or a look at the columns) and only
+bring older databases up to ``tables.py``. A test compares a fresh database with ``tables.py``, and
+another upgrades a database from before a step.
 """
 
 from __future__ import annotations
@@ -71,10 +73,18 @@ def _step_2(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_signed_versions_signed_at ON signed_versions (signed_at)")
 
 
+def _step_3(conn: Connection) -> None:
+    # Typing is saved unaudited within a second and audited when committed (drafts.py), so a draft
+    # keeps the last audited state beside its data. Existing rows get NULL: their data was audited.
+    if "audited_data" not in {c["name"] for c in inspect(conn).get_columns("drafts")}:
+        conn.exec_driver_sql("ALTER TABLE drafts ADD COLUMN audited_data TEXT")
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "staff, drafts, signed versions and documents, audit trail with its chain head and guards",
          _step_1),
     Step(2, "index of signed versions by signing time (the worklist lists the newest)", _step_2),
+    Step(3, "drafts keep their last audited state, so typing can be saved before it is audited", _step_3),
 )
 LATEST_VERSION = STEPS[-1].version
 

@@ -95,7 +95,11 @@ drafts = Table(
     Column("form_version", String(40), nullable=True),
     # The signed version this draft amends; NULL for a record never signed.
     Column("base_version_id", Integer, ForeignKey("signed_versions.version_id"), nullable=True),
-    Column("data", Text, nullable=False),
+    Column("data", Text, nullable=False),  # the newest state, typing included: what recovery gives back
+    # The state as last recorded in the audit trail (canonical JSON). Typing is saved to ``data`` every
+    # fraction of a second but audited only when committed; the next audited save diffs against this.
+    # NULL (rows from before schema 3) means ``data`` was audited.
+    Column("audited_data", Text, nullable=True),
     Column("revision", Integer, nullable=False),
     Column("saved_at", TIME, nullable=False),
     Column("saved_by", ID, nullable=False),
