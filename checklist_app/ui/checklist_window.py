@@ -2,9 +2,11 @@
 findings on the right. Everything in it is generated from the form; nothing is specific to one item.
 
 Every answer goes to the state, the rules engine is asked again (it is pure and fast), the screen shows
-the result, and autosave gets the draft (saved within a second, in the background). Keyboard: Enter
-moves on through items and sections, Ctrl+PgDown/Ctrl+PgUp or Alt+Right/Alt+Left change section, F6
-moves between the three panes, Alt+R reviews and signs.
+the result, and autosave gets the draft (saved within a second, in the background). Text still being
+typed is saved the same way but unaudited, so a crash loses at most a second of it; the audit trail
+records it once it is committed (Enter, leaving the field, a pause), never as keystroke fragments.
+Keyboard: Enter moves on through items and sections, Ctrl+PgDown/Ctrl+PgUp or Alt+Right/Alt+Left change
+section, F6 moves between the three panes, Alt+R reviews and signs.
 """
 
 from __future__ import annotations
@@ -43,7 +45,13 @@ class ChecklistWindow(QMainWindow):
         self.policy = ctx.policy(state.policy_id)
         self.completeness = ctx.completeness_rules(self.policy)
         self._names: dict[str, str] = {}
-        self._typing: set[str] = set()  # items whose typed text the findings show but autosave has not had yet
+        self._typing: set[str] = set()  # items whose typed text is saved unaudited but not committed yet
+        # Whether the draft holds answers the audit trail lacks: typing saved unaudited, or a draft
+        # recovered after a crash with such typing in it. audit_draft() records them.
+        self._unaudited = False
+        if signed is None:
+            draft = ctx.store.load_draft(state.record_id)
+            self._unaudited = draft is not None and not draft.audited
         self.setWindowTitle(WINDOW_TITLE)
         self.setObjectName("checklist_window")
         self.setAccessibleName("Checklist")
@@ -151,11 +159,13 @@ class ChecklistWindow(QMainWindow):
         return self._names[staff_id]
 
     def _on_answer_edited(self, item_id: str, value: Any) -> None:
-        """Text being typed: the findings follow it now; it is saved and audited once it is committed."""
+        """Text being typed: the findings follow it and it is saved now, unaudited (audited once committed)."""
         if self.signed is not None or not self.state.set_answer(item_id, value):
             return
         self._typing.add(item_id)
+        self.state.touch(self.ctx.user_id(), self.ctx.now())
         self.refresh()
+        self._autosave(audit=False)
 
     def _on_answer_changed(self, item_id: str, value: Any) -> None:
         if self.signed is not None:
@@ -172,19 +182,36 @@ class ChecklistWindow(QMainWindow):
             if form.has_item(item_id):
                 page = self.pages[form.sections.index(form.section_of(item_id))]
                 page.items[item_id].commit()
+            self._typing.discard(item_id)  # committed now (or typed back to the answer it had)
 
     def record_changed(self) -> None:
-        """After any change: who and when, re-evaluate, autosave."""
+        """After any committed change: who and when, re-evaluate, autosave (audited)."""
+        # An audited save records every answer in the draft, so text still being typed in another field
+        # is committed first: the trail must get it as an answer, not as the fragment typed so far.
+        self.commit_typing()
         self.state.touch(self.ctx.user_id(), self.ctx.now())
         self.refresh()
+        if self._autosave(audit=True):
+            self.status_changed.emit(self.state.record_id)
+
+    def _autosave(self, *, audit: bool) -> bool:
+        """Hand the draft to autosave (``audit=False``: typing, saved but not audited); False if refused."""
         try:
             self.ctx.autosaver.update(self.state.record_id, self.state.draft_data(), staff_id=self.ctx.user_id(),
-                                      base_version_id=self.state.base_version_id)
+                                      base_version_id=self.state.base_version_id, audit=audit)
         except (RuntimeError, ValueError) as exc:
             messages.show_error(self, exc)
-            return
+            return False
+        self._unaudited = not audit
         self.save_label.setText("Saving...")
-        self.status_changed.emit(self.state.record_id)
+        return True
+
+    def audit_draft(self) -> None:
+        """Make sure the trail has every answer in the draft (before review, on close): typing recovered
+        after a crash is saved but unaudited until something commits it. Writes nothing if all is audited."""
+        self.commit_typing()
+        if self.signed is None and self._unaudited:
+            self._autosave(audit=True)
 
     def _on_saved(self) -> None:
         if self.signed is None and not self.ctx.autosaver.has_unsaved:
@@ -271,7 +298,7 @@ class ChecklistWindow(QMainWindow):
     # --- signing and closing ------------------------------------------------------------------------
     def review_and_sign(self) -> None:
         """Review every answer and finding, then sign."""
-        self.commit_typing()
+        self.audit_draft()
         signing_flow.review_and_sign(self)
 
     def show_packet(self) -> None:
@@ -300,6 +327,7 @@ class ChecklistWindow(QMainWindow):
         self.policy = self.ctx.policy(state.policy_id)
         self.completeness = self.ctx.completeness_rules(self.policy)
         self._typing.clear()
+        self._unaudited = False  # the amendment's draft was just saved, audited, from the signed version
         for page in self.pages:
             page.set_read_only(False)
             page.set_answers(state.answers)
@@ -339,7 +367,7 @@ class ChecklistWindow(QMainWindow):
         focused = QApplication.focusWidget()
         if focused is not None and self.isAncestorOf(focused):
             focused.clearFocus()  # a field waiting for Enter takes its text now
-        self.commit_typing()
+        self.audit_draft()
         if self.signed is None:
             try:
                 self.ctx.autosaver.flush()

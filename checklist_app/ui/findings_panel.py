@@ -121,7 +121,11 @@ class FindingsPanel(QWidget):
             return
         self._shown = signature
         for card in self.cards:
-            card.setParent(None)
+            # Hidden and deleted where it is, never reparented to None: that made the card a top-level
+            # window for a moment, and its destruction took the activation (and focus) from the window,
+            # so a field being typed in lost focus and committed half-typed text.
+            self.card_layout.removeWidget(card)
+            card.hide()
             card.deleteLater()
         self.cards = []
         for finding in findings:

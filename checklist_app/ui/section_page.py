@@ -24,7 +24,7 @@ class SectionPage(QWidget):
     """The items of one section."""
 
     answer_changed = Signal(str, object)  # item id, the answer (committed: saved and audited)
-    answer_edited = Signal(str, object)  # item id, the answer as typed so far (live findings only)
+    answer_edited = Signal(str, object)  # item id, the answer as typed so far (findings, unaudited save)
     finished = Signal()  # Enter after the last item
 
     def __init__(self, form: FormDefinition, section: Section, clock: Clock, parent: QWidget | None = None) -> None:

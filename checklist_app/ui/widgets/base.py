@@ -3,9 +3,9 @@
 Subclasses build their editor and implement ``value()``, ``set_value()`` and ``focus_widgets()``; this class
 gives them the rest: ``answer_changed`` (emitted when the nurse changes the answer, never by
 ``set_value``; this is what is saved and audited), ``answer_edited`` (free text as it is being typed, for
-the live findings only: it becomes an answer with Enter, leaving the field or a pause), Enter to go on (to
-the next part of the same field, else ``advance_requested``), a "not understood" message for typed text,
-and the finding the rules engine reports about this item.
+the live findings and an unaudited save: it becomes an answer with Enter, leaving the field or a pause),
+Enter to go on (to the next part of the same field, else ``advance_requested``), a "not understood"
+message for typed text, and the finding the rules engine reports about this item.
 A field knows nothing about the rules or about other items.
 """
 
@@ -63,7 +63,7 @@ class ItemWidget(QWidget):
     """One form item on screen."""
 
     answer_changed = Signal(object)  # the answer, committed: saved by autosave and recorded in the audit trail
-    answer_edited = Signal(object)  # the answer as typed so far, not committed yet: for live findings only
+    answer_edited = Signal(object)  # the answer as typed so far, not committed: live findings, unaudited save
     advance_requested = Signal()
 
     def __init__(self, item: Any, *, clock: Clock, compact: bool = False, parent: QWidget | None = None) -> None:

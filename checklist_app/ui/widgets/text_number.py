@@ -2,11 +2,11 @@
 
 A scan field takes its answer when Enter arrives (a scanner types the code and Enter) or focus leaves;
 partial codes never reach the rules engine, so a half-typed MRN cannot flash a wristband mismatch. It
-selects its text on focus, so a second scan replaces the first. Free text is shown to the rules engine as
-it is typed (``answer_edited``: the findings follow every key), but becomes the answer that is saved and
-recorded in the audit trail (``answer_changed``) only when it is committed: Enter (Ctrl+Enter in a notes
-field), leaving the field, or a pause in typing of ``PAUSE_COMMIT_MS``, so the trail shows 'Okafor, Grace'
-once rather than 'Okaf', 'Okafor, ' and so on, and a crash loses at most the last few seconds of typing.
+selects its text on focus, so a second scan replaces the first. Free text is reported as it is typed
+(``answer_edited``: the findings follow every key, and the window saves it unaudited, so a crash loses at
+most a second of typing), but becomes the answer recorded in the audit trail (``answer_changed``) only
+when it is committed: Enter (Ctrl+Enter in a notes field), leaving the field, or a pause in typing of
+``PAUSE_COMMIT_MS``, so the trail shows 'Okafor, Grace' once rather than 'Okaf', 'Okafor, ' and so on.
 Numbers are taken on Enter or when leaving the field, and refused inline with the allowed range.
 """
 
