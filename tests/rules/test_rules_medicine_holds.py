@@ -299,3 +299,11 @@ def test_umol_per_l_creatinine_picks_the_same_hold_row(checklist):
     umol_outcome = checklist(umol)
     assert umol_outcome.derived["crcl"] == mg.derived["crcl"] == 50
     assert umol_outcome.severity(RULE) == mg.severity(RULE) is None
+
+
+def test_many_other_medicines_are_one_finding_listing_them(checklist):
+    """Forty home medicines recorded as Other are one line for the proceduralist, not forty."""
+    entries = [{**checklist.med("other", checklist.before(20 + n), "daily"), "name": f"Remedy {n}"} for n in range(40)]
+    (finding,) = checklist({"medications": entries}).of(RULE)
+    assert finding.severity == "warning"
+    assert "#1 Remedy 0" in finding.message and "#5 Remedy 4" in finding.message and "and 35 more" in finding.message

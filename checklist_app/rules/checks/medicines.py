@@ -68,8 +68,21 @@ def _fmt(moment: datetime) -> str:
 
 @check("medicine_holds", HoldParams)
 def medicine_holds(ctx: Context, rule: Rule, params: HoldParams) -> Iterator[Finding]:
-    """One finding per listed medicine whose last dose is too close to the start (or not recorded)."""
+    """One finding per listed medicine whose last dose is too close to the start (or not recorded); a medicine
+    the policy only advises about (NSAIDs, "Other") gives one finding per kind, listing its entries, so a long
+    list of home medicines is one line for the proceduralist, not one per pill."""
     entries, start = ctx.value(params.item) or [], ctx.start
+    advised: dict[str, list[str]] = {}
+    yield from _holds(ctx, rule, params, entries, start, advised)
+    for agent, listed in advised.items():
+        med = ctx.policy.medicines[agent]
+        shown = "; ".join(listed[:5]) + (f"; and {len(listed) - 5} more" if len(listed) > 5 else "")
+        yield ctx.finding(rule, params.item, f"{med.name}: {shown}. {med.note}", "Tell the proceduralist.",
+                          detail=agent, severity="warning", source=med.source, source_detail=agent)
+
+
+def _holds(ctx: Context, rule: Rule, params: HoldParams, entries: list[dict[str, Any]], start: datetime | None,
+           advised: dict[str, list[str]]) -> Iterator[Finding]:
     for n, entry in enumerate(entries):
         med = ctx.policy.medicines.get(entry.get("agent"))
         if med is None or med.action == "continue":
@@ -83,10 +96,9 @@ def medicine_holds(ctx: Context, rule: Rule, params: HoldParams) -> Iterator[Fin
                               source_detail=entry["agent"])
             continue
         last = entry.get("last_dose")
-        if med.action == "advise":
-            when = f" (last dose {_fmt(last)})" if isinstance(last, datetime) else ""
-            yield ctx.finding(rule, params.item, f"{name}{when}: {med.note}", "Tell the proceduralist.",
-                              detail=detail, severity="warning", source=med.source, source_detail=entry["agent"])
+        if med.action == "advise":  # one finding per medicine kind, however many entries: see _advise
+            when = f", last dose {_fmt(last)}" if isinstance(last, datetime) else ""
+            advised.setdefault(entry["agent"], []).append(f"#{n + 1} {entry.get('name') or med.name}{when}")
             continue
         if not isinstance(last, datetime):
             yield ctx.finding(rule, params.item, f"{name}: the time of the last dose is not recorded, so the "
