@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 
+from ui_helpers import run_startup
+
 from checklist_app.domain.errors import StorageError
 from checklist_app.ui import messages
 
@@ -89,12 +91,10 @@ def test_every_message_id_used_in_the_code_exists():
 
 
 def test_launch_opens_the_worklist_with_the_demo_patient_on_a_fresh_install(qapp, tmp_path, monkeypatch):
-    import argparse
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from checklist_app.ui import startup
     from checklist_app.ui.worklist_window import WorklistWindow
 
     monkeypatch.setenv("CHECKLIST_APP_DATA_DIR", str(tmp_path))
@@ -108,14 +108,7 @@ def test_launch_opens_the_worklist_with_the_demo_patient_on_a_fresh_install(qapp
         QApplication.exit(0)  # not quit(): that would also close every window, other tests' too
 
     QTimer.singleShot(0, look_then_quit)
-    root = logging.getLogger()
-    before = list(root.handlers)
-    try:
-        status = startup.start(argparse.Namespace(data_dir=None))
-    finally:
-        for handler in [h for h in root.handlers if h not in before]:
-            root.removeHandler(handler)
-            handler.close()
+    status = run_startup()
     assert status == 0
     assert seen == {"windows": ["WorklistWindow"], "rows": ["Okafor, Grace Adaeze"]}
     assert (tmp_path / "logs" / "app.log").exists()

@@ -3,14 +3,12 @@ stays open and says so, and the app refuses to quit, asking "Try again" or "Keep
 
 from __future__ import annotations
 
-import argparse
-import logging
 import sys
 
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
-from ui_helpers import NURSE, example_data
+from ui_helpers import NURSE, example_data, run_startup
 
 from checklist_app import storage
 from checklist_app.domain.errors import StorageError
@@ -92,7 +90,6 @@ def test_the_worklist_does_not_quit_while_answers_are_unsaved(qtbot, ctx, monkey
 
 
 def test_the_app_asks_instead_of_quitting_over_unsaved_answers(qapp, tmp_path, monkeypatch):
-    from checklist_app.ui import startup
 
     monkeypatch.setenv("CHECKLIST_APP_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
@@ -114,14 +111,7 @@ def test_the_app_asks_instead_of_quitting_over_unsaved_answers(qapp, tmp_path, m
 
     monkeypatch.setattr(UnsavedQuestion, "ask", classmethod(ask))
     QTimer.singleShot(0, change_then_quit)
-    root = logging.getLogger()
-    before = list(root.handlers)
-    try:
-        status = startup.start(argparse.Namespace(data_dir=None))
-    finally:
-        for handler in [h for h in root.handlers if h not in before]:
-            root.removeHandler(handler)
-            handler.close()
+    status = run_startup()
     assert status == 0
     assert seen == {"asked": 1, "error": DISK_FULL}
     db = storage.open_database(data_dir=tmp_path)

@@ -4,15 +4,13 @@ listed as "Policy unavailable" instead of taking the whole worklist down."""
 
 from __future__ import annotations
 
-import argparse
-import logging
 import sys
 from datetime import date
 
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
-from ui_helpers import NURSE, example_data
+from ui_helpers import NURSE, example_data, run_startup
 
 from checklist_app import storage
 from checklist_app.ui.worklist_window import WorklistWindow
@@ -30,14 +28,7 @@ def run_start(monkeypatch, tmp_path, on_start=None):
     monkeypatch.setattr(startup, "critical", lambda title, text: shown.append((title, text)))
     if on_start is not None:
         QTimer.singleShot(0, on_start)
-    root = logging.getLogger()
-    before = list(root.handlers)
-    try:
-        status = startup.start(argparse.Namespace(data_dir=None))
-    finally:
-        for handler in [h for h in root.handlers if h not in before]:
-            root.removeHandler(handler)
-            handler.close()
+    status = run_startup()
     return status, shown
 
 

@@ -156,3 +156,21 @@ def unnamed_controls(window) -> list[str]:
             if w.focusPolicy() & Qt.FocusPolicy.TabFocus and not w.accessibleName() and w.window() is window
             and type(w).__name__ not in ("QScrollArea", "QSplitterHandle", "QStackedWidget", "QScrollBar")
             and not type(w).__name__.startswith("Qt")]
+
+
+def run_startup() -> int:
+    """Run the app's real start-up (event loop included) and remove the logging handlers it installed,
+    so the next test's log goes where pytest expects."""
+    import argparse
+    import logging
+
+    from checklist_app.ui import startup
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        return startup.start(argparse.Namespace(data_dir=None))
+    finally:
+        for handler in [h for h in root.handlers if h not in before]:
+            root.removeHandler(handler)
+            handler.close()
