@@ -38,8 +38,10 @@ def status_block(packet: SignedPacket, style: dict, width: float) -> list[Flowab
                for i in (p.split("[")[0] for p in ev.missing_required)]
     if n_open:
         noun = "hard stop is" if n_open == 1 else "hard stops are"
-        text = (f"<b>NOT CLEARED.</b> {n_open} {noun} open. The procedure must not start until each one is "
-                "resolved or a physician records an override with a reason.")
+        fixable_only = not any(f.overridable for f in ev.open_hard_stops)
+        remedy = ("resolved; it cannot be overridden" if fixable_only
+                  else "resolved or a physician records an override with a reason")
+        text = f"<b>NOT CLEARED.</b> {n_open} {noun} open. The procedure must not start until each one is {remedy}."
         colour = STOP_RED
     else:
         unack = len(ev.unacknowledged_warnings)

@@ -217,6 +217,8 @@ def test_not_cleared_with_physician_notified_prints_the_note(make_packet):
 def test_a_wristband_mismatch_says_it_cannot_be_overridden(make_packet):
     text = " ".join(flat(p) for p in page_texts(render_checklist(make_packet("hard-wristband-mismatch"))))
     assert "cannot be overridden" in text
+    assert "until each one is resolved; it cannot be overridden." in text
+    assert "a physician records an override" not in text  # the verdict must not offer what is impossible
 
 
 def test_an_amendment_prints_what_it_replaces_and_why(make_packet):
