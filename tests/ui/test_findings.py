@@ -57,7 +57,7 @@ def test_apixaban_taken_too_late_shows_the_hold_and_saves_the_draft(qtbot, ctx, 
     window = open_example("clean")
     meds = [s.id for s in window.ctx.form.sections].index("medications")
     window.show_section(meds)
-    entry = window.pages[meds].items["medications"].entries[0]
+    entry = window.pages[meds].items["medications"].select_entry(0)
     retype(qtbot, entry.fields["last_dose"].edit, "yesterday 20:00")
     found = [c.finding for c in cards(window)]
     assert [f.rule_id for f in found] == ["MED-01-holds"]

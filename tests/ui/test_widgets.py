@@ -218,8 +218,8 @@ def test_repeat_add_fill_remove_and_none(qtbot):
     qtbot.keyClicks(entry.fields["substance"].combo, "Latex")
     type_into(qtbot, entry.fields["reaction"].edit, "hives")
     assert widget.value() == [{"substance": "latex", "reaction": "hives"}]
-    assert "Latex" in entry.header.text()
-    widget.remove_entry(entry)
+    assert entry.header.text() == "Entry 1 of 1: Latex"
+    widget.remove_entry()
     assert widget.value() is None and not widget.none_box.isHidden()
 
 
@@ -234,7 +234,8 @@ def test_enter_moves_through_an_entry_then_to_add(qtbot):
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # severity: left empty
     assert QApplication.focusWidget() is widget.add_button
     qtbot.keyClick(widget.add_button, Qt.Key.Key_Return)
-    assert len(widget.entries) == 2
+    assert widget.entry_count() == 2 and widget.current_entry() == 1
+    assert QApplication.focusWidget() is entry.fields["substance"].first_focus()
 
 
 def test_derived_value_is_read_only_and_says_what_it_waits_for(qtbot):

@@ -104,7 +104,8 @@ def answer(qtbot, item, value, owner) -> None:
 
 
 def answer_list(qtbot, item, entries, owner) -> None:
-    """A repeat item: tick 'none', or Enter to the Add button and fill each entry; Tab leaves the list."""
+    """A repeat item: tick 'none', or Enter to the Add button and fill each entry in the editor under the
+    table; Tab leaves the list."""
     from PySide6.QtCore import Qt
 
     if entries == []:
@@ -115,8 +116,9 @@ def answer_list(qtbot, item, entries, owner) -> None:
         press(qtbot, Qt.Key.Key_Return)  # not ticked: Enter goes on to "Add entry"
     for number, entry in enumerate(entries or []):
         assert focused() is owner.add_button
-        press(qtbot, Qt.Key.Key_Return)  # adds an entry and puts focus in its first field
-        fields = owner.entries[number].fields
+        press(qtbot, Qt.Key.Key_Return)  # adds an entry, selects it and puts focus in the editor's first field
+        assert owner.current_entry() == number
+        fields = owner.editor.fields
         for sub in item.fields:
             answer(qtbot, sub, entry.get(sub.id), fields[sub.id])
     assert focused() is owner.add_button

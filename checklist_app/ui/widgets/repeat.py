@@ -1,100 +1,43 @@
-"""A list of entries with the same fields (medications, allergies): add, edit, remove, or answer "none".
+"""A list of entries with the same fields (medications, allergies): a table of the entries and one editor.
 
-Each entry's fields are made by the same widget factory as the rest of the form. Keyboard: Enter moves
-through an entry's fields and, after the last one, to "Add entry" (Enter there adds the next one);
-Tab leaves the list; Ctrl+Delete removes the entry being edited. The "none" tick box ("No known
-allergies") is offered while the list is empty, so "none" is a recorded answer, never a blank.
+Master-detail, as medication-reconciliation screens do it, so that a 200-medication list costs the same
+widgets as a 2-medication one: the table (``EntryTableModel``, read-only, one row per entry, one column per
+field) shows every entry; the one ``EntryEditor`` under it edits the selected entry. Selecting a row (click,
+arrow keys) loads that entry into the editor; an edit there changes that one row.
+
+Keyboard: Enter on the table goes into the editor; Enter moves through the editor's fields and, after the
+last one, to "Add entry" (Enter there adds an entry, selects it and puts focus in its first field); Tab
+leaves the list; Ctrl+Delete (or Remove) removes the entry being edited. The "none" tick box ("No known
+allergies") is offered while the list is empty, so "none" is a recorded answer, never a blank. Signed: the
+table and the (read-only) editor are shown, Add and Remove are not.
+
+API (besides ``ItemWidget``'s): ``entry_count()``, ``current_entry()`` (index or None),
+``select_entry(i)`` (loads entry i, returns the editor), ``add_entry(value=None, focus=True)`` (returns the
+editor), ``remove_entry(i=None)`` (default: the entry being edited); ``editor.fields[field_id]`` are the
+field widgets, ``table`` and ``model`` the master. ``value()`` is None (unanswered), ``[]`` ("none"
+ticked) or the entries as dicts of their answered fields.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QFrame, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QHeaderView, QTableView, QWidget
 
-from checklist_app.ui import controls, theme
+from checklist_app.ui import controls
 from checklist_app.ui.widgets.base import ItemWidget
+from checklist_app.ui.widgets.repeat_editor import EntryEditor
+from checklist_app.ui.widgets.repeat_model import EntryTableModel
 
-
-class RepeatEntry(QFrame):
-    """One entry: a numbered header with Remove, and a form of the entry's fields."""
-
-    changed = Signal()
-    edited = Signal()  # a field's text is being typed (not committed yet)
-    remove_requested = Signal(object)
-
-    def __init__(self, owner: RepeatWidget, number: int) -> None:
-        super().__init__()
-        from checklist_app.ui.widgets import create_item_widget  # the factory (this module is part of it)
-
-        theme.set_role(self, "entry")
-        self.owner = owner
-        self.header = controls.label("", role="subtitle")
-        self.remove_button = controls.button("Remove", lambda: self.remove_requested.emit(self))
-        layout = controls.vbox(self, spacing=6, margins=10)
-        header_row = controls.hbox(self.header, self.remove_button)
-        header_row.setStretch(0, 1)
-        layout.addLayout(header_row)
-        form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-        form.setHorizontalSpacing(theme.SPACING * 2)
-        self.fields: dict[str, ItemWidget] = {}
-        for sub in owner.item.fields:
-            widget = create_item_widget(sub, clock=owner.clock, compact=True)
-            widget.answer_changed.connect(self._on_field_changed)
-            widget.answer_edited.connect(lambda _value: self.edited.emit())
-            widget.advance_requested.connect(lambda w=widget: owner._after_field(self, w))
-            form.addRow(controls.label(sub.label, role="item-label"), widget)
-            self.fields[sub.id] = widget
-        layout.addLayout(form)
-        shortcut = QShortcut(QKeySequence("Ctrl+Delete"), self, lambda: self.remove_requested.emit(self))
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.set_number(number)
-
-    def set_number(self, number: int) -> None:
-        """Renumber after a removal; the header names the entry by its title field."""
-        self.number = number
-        title = ""
-        title_id = self.owner.item.title_field
-        if title_id and self.fields[title_id].value() is not None:
-            sub = self.owner.item.field(title_id)
-            value = self.fields[title_id].value()
-            title = sub.option_label(value) if hasattr(sub, "option_label") else str(value)
-        self.header.setText(f"{number}. {title or 'New entry'}")
-        self.remove_button.setAccessibleName(f"Remove {self.owner.item.label} entry {number}")
-
-    def _on_field_changed(self, _value: Any) -> None:
-        self.set_number(self.number)
-        self.changed.emit()
-
-    def value(self) -> dict[str, Any]:
-        """The entry's answered fields."""
-        return {fid: w.value() for fid, w in self.fields.items() if w.value() is not None}
-
-    def set_value(self, value: dict[str, Any]) -> None:
-        """Show a saved entry."""
-        for fid, widget in self.fields.items():
-            widget.set_value(value.get(fid))
-        self.set_number(self.number)
-
-    def first_focus(self) -> QWidget | None:
-        """The first field's editor."""
-        return next((w.first_focus() for w in self.fields.values() if w.first_focus() is not None), None)
-
-    def focus_widgets(self) -> list[QWidget]:
-        """Every focusable part, fields first, Remove last."""
-        parts = [p for w in self.fields.values() for p in w.focus_widgets()]
-        return parts + [self.remove_button]
+ROWS_SHOWN = 8  # the table grows to this many rows, then scrolls: never a 200-row wall on the page
 
 
 class RepeatWidget(ItemWidget):
     """The list item."""
 
     def build(self) -> None:
-        self.entries: list[RepeatEntry] = []
         self.none_box: QCheckBox | None = None
         if self.item.none_label:
             self.none_box = QCheckBox(self.item.none_label)
@@ -102,115 +45,205 @@ class RepeatWidget(ItemWidget):
             self.none_box.toggled.connect(self._on_none_toggled)
             self.editor_layout.addWidget(self.none_box)
             self.editor_layout.addStretch(1)
-        self.entry_box = QWidget()
-        self.entry_layout = controls.vbox(self.entry_box, spacing=theme.SPACING)
-        self.add_button = controls.button("&Add entry", self.add_entry,
-                                          name=f"Add an entry to {self.item.label}")
-        hint = controls.label("Enter on Add entry adds one; Tab moves on when the list is complete.", role="help")
+        self.model = EntryTableModel(self.item, self.clock)
+        self.table = self._make_table()
+        self.editor = EntryEditor(self.item, self.clock)
+        self.editor.field_changed.connect(self._on_field_changed)
+        self.editor.field_edited.connect(self._on_field_edited)
+        self.editor.field_finished.connect(self._after_field)
+        self.editor.remove_requested.connect(self.remove_entry)
+        self.add_button = controls.button("&Add entry", self._add_by_hand, name=f"Add an entry to {self.item.label}")
+        self.hint = controls.label("Enter on Add entry adds one; Tab moves on when the list is complete.",
+                                   role="help")
         box = self.layout()
-        box.insertWidget(box.indexOf(self.problem), self.entry_box)
-        add_row = controls.hbox(self.add_button, hint)
+        box.insertWidget(box.indexOf(self.problem), self.table)
+        box.insertWidget(box.indexOf(self.problem), self.editor)
+        add_row = controls.hbox(self.add_button, self.hint)
         add_row.setStretch(1, 1)
         box.insertLayout(box.indexOf(self.problem), add_row)
-
-    def add_entry(self, value: dict[str, Any] | None = None, *, focus: bool = True) -> RepeatEntry:
-        """Append an entry (focused, ready to type into) and return it."""
-        entry = RepeatEntry(self, len(self.entries) + 1)
-        entry.changed.connect(self._emit)
-        entry.edited.connect(self._emit_edited)
-        entry.remove_requested.connect(self.remove_entry)
-        self.entry_layout.addWidget(entry)
-        self.entries.append(entry)
-        if value:
-            entry.set_value(value)
+        shortcut = QShortcut(QKeySequence("Ctrl+Delete"), self, self.remove_entry)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._current: int | None = None
+        chain = ([self.none_box] if self.none_box else []) + [self.table, *self.editor.focus_widgets(),
+                                                                self.editor.remove_button, self.add_button]
+        for before, after in zip(chain, chain[1:], strict=False):  # once: the widgets never change
+            QWidget.setTabOrder(before, after)
         self._sync()
+
+    def _make_table(self) -> QTableView:
+        table = QTableView()
+        table.setObjectName(f"entries_{self.item.id}")
+        self.accessible(table, "entries")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)  # Tab goes on to the editor, not from cell to cell
+        table.setWordWrap(False)
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # no per-row measuring, whatever the rows
+        header.setHighlightSections(False)
+        rows = table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(table.fontMetrics().height() + 12)
+        rows.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._following_table = True
+        table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        return table
+
+    # --- the entries -------------------------------------------------------------------------------------
+    def entry_count(self) -> int:
+        """How many entries the list has."""
+        return len(self.model.rows)
+
+    def current_entry(self) -> int | None:
+        """The index of the entry in the editor, or None when the list is empty."""
+        return self._current
+
+    def select_entry(self, index: int) -> EntryEditor:
+        """Select entry ``index`` (from 0) and load it into the editor, which is returned."""
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(index, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(self.model.index(index, 0))
+        self._show_entry(index)  # in case it already was the current row
+        return self.editor
+
+    def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._following_table:
+            self._show_entry(current.row())
+
+    def _show_entry(self, index: int) -> None:
+        if index == self._current or not 0 <= index < self.entry_count():
+            return
+        if self._current is not None and not self._read_only:
+            self.editor.commit()  # text still being typed belongs to the entry it was typed in
+        self._current = index
+        self.editor.load(self.model.rows[index])
+        self._update_title()
+
+    def _add_by_hand(self) -> None:
+        self.add_entry()
+
+    def add_entry(self, value: dict[str, Any] | None = None, *, focus: bool = True) -> EntryEditor:
+        """Append an entry, select it (focus in its first field) and return the editor."""
+        index = self.model.append(value or {})
+        self._sync()
+        self.select_entry(index)
         if not self._loading:
             self._emit()
-        if focus and entry.first_focus() is not None:
-            entry.first_focus().setFocus(Qt.FocusReason.OtherFocusReason)
-        return entry
-
-    def remove_entry(self, entry: RepeatEntry) -> None:
-        """Remove one entry and renumber the rest."""
-        if entry not in self.entries or self._read_only:
-            return
-        index = self.entries.index(entry)
-        self.entries.remove(entry)
-        entry.setParent(None)
-        entry.deleteLater()
-        for number, other in enumerate(self.entries, start=1):
-            other.set_number(number)
-        self._sync()
-        self._emit()
-        target = self.entries[min(index, len(self.entries) - 1)].first_focus() if self.entries else self.add_button
-        if target is not None:
+        target = self.editor.first_focus()
+        if focus and target is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)
+        return self.editor
+
+    def remove_entry(self, index: int | None = None) -> None:
+        """Remove entry ``index`` (default: the one being edited); the next one takes its place."""
+        index = self._current if index is None else index
+        if self._read_only or index is None or not 0 <= index < self.entry_count():
+            return
+        self._current = None  # what the editor holds is being removed: nothing to commit into it
+        self._following_table = False  # Qt moves the table's current row while removing: chosen below
+        try:
+            self.model.remove(index)
+        finally:
+            self._following_table = True
+        self._sync()
+        if self.entry_count():
+            self.select_entry(min(index, self.entry_count() - 1))
+        self._emit()
+        target = self.table if self.entry_count() else self.add_button
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_field_changed(self, field_id: str, value: Any) -> None:
+        if self._current is not None and self.model.set_field(self._current, field_id, value):
+            self._field_updated(field_id)
+            self._emit()
+
+    def _on_field_edited(self, field_id: str, value: Any) -> None:
+        if self._current is not None and self.model.set_field(self._current, field_id, value):
+            self._field_updated(field_id)
+            self._emit_edited()
+
+    def _field_updated(self, field_id: str) -> None:
+        if field_id == self.item.title_field:
+            self._update_title()
+
+    def _update_title(self) -> None:
+        if self._current is not None:
+            self.editor.set_title(self._current + 1, self.entry_count(), self.model.title(self._current))
+
+    def _after_field(self, field: ItemWidget) -> None:
+        target = self.editor.following_field(field) or self.add_button
+        target.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _sync(self) -> None:
+        """Show what fits the number of entries: the table and editor, or the "none" tick box."""
+        count = self.entry_count()
         if self.none_box is not None:
-            self.none_box.setVisible(not self.entries)
-        self.add_button.setEnabled(not self._read_only and not (self.none_box and self.none_box.isChecked()))
-        previous: QWidget | None = None
-        for widget in self.focus_widgets(all_parts=True):  # keep Tab in screen order after adding
-            if previous is not None:
-                QWidget.setTabOrder(previous, widget)
-            previous = widget
+            self.none_box.setVisible(not count)
+        self.table.setVisible(bool(count))
+        self.editor.setVisible(bool(count))
+        if not count:
+            self._current = None
+        shown = min(max(count, 1), ROWS_SHOWN)
+        frame = self.table.frameWidth() * 2
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + frame
+                                  + shown * self.table.verticalHeader().defaultSectionSize())
+        none_ticked = self.none_box is not None and self.none_box.isChecked()
+        self.add_button.setVisible(not self._read_only)
+        self.hint.setVisible(not self._read_only)
+        self.add_button.setEnabled(not self._read_only and not none_ticked)
+        self._update_title()
 
     def _on_none_toggled(self, _checked: bool) -> None:
         self._sync()
         self._emit()
 
-    def _after_field(self, entry: RepeatEntry, field: ItemWidget) -> None:
-        widgets = list(entry.fields.values())
-        following = [w for w in widgets[widgets.index(field) + 1:] if w.first_focus() is not None]
-        target = following[0].first_focus() if following else self.add_button
-        target.setFocus(Qt.FocusReason.TabFocusReason)
-
+    # --- ItemWidget --------------------------------------------------------------------------------------
     def commit(self) -> None:
-        for entry in self.entries:
-            for field in entry.fields.values():
-                field.commit()
+        if self._current is not None and not self._read_only:
+            self.editor.commit()
 
     def value(self) -> Any:
-        if self.entries:
-            return [entry.value() for entry in self.entries]
+        if self.model.rows:
+            return list(self.model.rows)  # a new list each time; the rows' dicts are never changed in place
         if self.none_box is not None and self.none_box.isChecked():
             return []
         return None
 
     def set_value(self, value: Any) -> None:
         self._set_loading(True)
-        for entry in list(self.entries):
-            entry.setParent(None)
-            entry.deleteLater()
-        self.entries = []
-        if self.none_box is not None:
-            self.none_box.setChecked(value == [])
-        for entry_value in value or []:
-            self.add_entry(entry_value, focus=False)
-        self._sync()
-        self._set_loading(False)
+        try:
+            self._current = None
+            self.model.set_rows(value or [])
+            if self.none_box is not None:
+                self.none_box.setChecked(value == [])
+            self._sync()
+            if self.entry_count():
+                self.select_entry(0)
+        finally:
+            self._set_loading(False)
 
-    def focus_widgets(self, all_parts: bool = False) -> list[QWidget]:
+    def focus_widgets(self) -> list[QWidget]:
         parts: list[QWidget] = []
-        if self.none_box is not None and not self.entries:
+        if self.none_box is not None and not self.entry_count():
             parts.append(self.none_box)
-        for entry in self.entries:
-            parts += entry.focus_widgets() if all_parts else [w for w in entry.focus_widgets()
-                                                               if w is not entry.remove_button]
-        return parts + [self.add_button]
+        if self.entry_count():
+            parts += [self.table, *self.editor.focus_widgets()]
+        return parts + ([self.add_button] if not self._read_only else [])
 
     def next_focus_after(self, widget: QWidget | None) -> QWidget | None:
         if widget is self.none_box:
             return None if self.none_box.isChecked() else self.add_button
+        if widget is self.table and self.entry_count():
+            return self.editor.first_focus() if not self._read_only else None
         return None
 
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only
-        for entry in self.entries:
-            entry.remove_button.setEnabled(not read_only)
-            for field in entry.fields.values():
-                field.set_read_only(read_only)
+        self.editor.set_read_only(read_only)
         if self.none_box is not None:
             self.none_box.setEnabled(not read_only)
         self._sync()

@@ -1,0 +1,139 @@
+"""The rows of a list item (medications, allergies) as a read-only table model, one column per field.
+
+Each row is the entry as a plain dict of its answered fields (what ``RepeatWidget.value()`` returns). A
+row is never changed in place: an edit replaces the row's dict, so a list handed out earlier (the answer
+the window already holds) keeps its old entries and a changed answer still compares unequal. Cells show
+the answer in words: option labels, times as "today 06:30" or "Thu 19 Nov 08:00", empty when unanswered.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from checklist_app.domain.timeutil import aware
+from checklist_app.ui.widgets.base import Clock
+
+Index = QModelIndex | QPersistentModelIndex
+_TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole)
+
+
+def _moment_text(moment: datetime, now: datetime) -> str:
+    local, today = aware(moment).astimezone(), aware(now).astimezone().date()
+    relative = {0: "today", -1: "yesterday", 1: "tomorrow"}.get((local.date() - today).days)
+    if relative:
+        return f"{relative} {local:%H:%M}"
+    year = f" {local.year}" if local.year != today.year else ""
+    return f"{local:%a} {local.day} {local:%b}{year} {local:%H:%M}"
+
+
+def display_text(sub: Any, value: Any, now: datetime) -> str:
+    """One field's answer in words, as the table shows it ('' when unanswered)."""
+    if value is None:
+        return ""
+    kind = sub.kind
+    if kind == "choice":
+        return sub.option_label(value)
+    if kind == "multi_choice":
+        return ", ".join(sub.option_label(v) for v in value)
+    if kind in ("confirm", "yes_no"):
+        return "Yes" if value else "No"
+    if kind == "datetime":
+        if value == "none":
+            return getattr(sub, "none_label", None) or "None"
+        return _moment_text(value, now) if isinstance(value, datetime) else str(value)
+    if kind == "date":
+        return f"{value:%Y-%m-%d}" if isinstance(value, date) else str(value)
+    if kind == "measurement" and isinstance(value, dict):
+        return f"{value.get('value', ''):g} {value.get('unit', '')}".strip()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _answered(row: dict[str, Any]) -> dict[str, Any]:
+    return {field_id: value for field_id, value in row.items() if value is not None}
+
+
+class EntryTableModel(QAbstractTableModel):
+    """The entries of one list item; cells are read-only (the entry editor under the table edits)."""
+
+    def __init__(self, item: Any, clock: Clock) -> None:
+        super().__init__()
+        self.item = item
+        self.clock = clock
+        self.fields = list(item.fields)
+        self.rows: list[dict[str, Any]] = []
+
+    # --- changes: each tells the views exactly what changed, so a 200-row list repaints one row ---------
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Replace every row at once (a saved answer shown)."""
+        self.beginResetModel()
+        self.rows = [_answered(row) for row in rows]
+        self.endResetModel()
+
+    def append(self, row: dict[str, Any]) -> int:
+        """Add a row at the end; returns its index."""
+        index = len(self.rows)
+        self.beginInsertRows(QModelIndex(), index, index)
+        self.rows.append(_answered(row))
+        self.endInsertRows()
+        return index
+
+    def remove(self, index: int) -> None:
+        """Remove one row."""
+        self.beginRemoveRows(QModelIndex(), index, index)
+        del self.rows[index]
+        self.endRemoveRows()
+
+    def set_field(self, index: int, field_id: str, value: Any) -> bool:
+        """One field of one row (None clears it); True when it changed. Replaces that row's dict."""
+        row = self.rows[index]
+        if row.get(field_id) == value:  # rows never hold None: an unanswered field is left out
+            return False
+        changed = {k: v for k, v in row.items() if k != field_id}
+        if value is not None:
+            changed[field_id] = value
+        self.rows[index] = changed
+        self.dataChanged.emit(self.index(index, 0), self.index(index, len(self.fields) - 1), list(_TEXT_ROLES))
+        return True
+
+    # --- reading -----------------------------------------------------------------------------------------
+    def title(self, index: int) -> str:
+        """The entry's name by its title field ('Apixaban'), or '' while that field is empty."""
+        title_id = self.item.title_field
+        if not title_id or not 0 <= index < len(self.rows):
+            return ""
+        return display_text(self.item.field(title_id), self.rows[index].get(title_id), self.clock())
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt override)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt override)
+        return 0 if parent.isValid() else len(self.fields)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt override)
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Vertical:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return str(section + 1)  # entries are numbered from 1, as the editor's title says
+            return None
+        if role in _TEXT_ROLES:
+            return self.fields[section].label
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in _TEXT_ROLES:
+            return None
+        sub = self.fields[index.column()]
+        text = display_text(sub, self.rows[index.row()].get(sub.id), self.clock())
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{sub.label}: {text or 'not answered'}"
+        return text or None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # read-only: no ItemIsEditable
