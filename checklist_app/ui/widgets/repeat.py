@@ -24,14 +24,14 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QCheckBox, QWidget
 
 from checklist_app.ui import controls
 from checklist_app.ui.widgets.base import ItemWidget
 from checklist_app.ui.widgets.repeat_editor import EntryEditor
-from checklist_app.ui.widgets.repeat_model import EntryTableModel
+from checklist_app.ui.widgets.repeat_model import EntryTable, EntryTableModel
 
-ROWS_SHOWN = 8  # the table grows to this many rows, then scrolls: never a 200-row wall on the page
+ROWS_SHOWN = 6  # the table grows to this many rows, then scrolls: never a 200-row wall on the page
 
 
 class RepeatWidget(ItemWidget):
@@ -70,24 +70,10 @@ class RepeatWidget(ItemWidget):
             QWidget.setTabOrder(before, after)
         self._sync()
 
-    def _make_table(self) -> QTableView:
-        table = QTableView()
+    def _make_table(self) -> EntryTable:
+        table = EntryTable(self.model, ROWS_SHOWN)
         table.setObjectName(f"entries_{self.item.id}")
         self.accessible(table, "entries")
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setTabKeyNavigation(False)  # Tab goes on to the editor, not from cell to cell
-        table.setWordWrap(False)
-        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)  # no per-row measuring, whatever the rows
-        header.setHighlightSections(False)
-        rows = table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 12)
-        rows.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._following_table = True
         table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         return table
@@ -187,10 +173,7 @@ class RepeatWidget(ItemWidget):
         self.editor.setVisible(bool(count))
         if not count:
             self._current = None
-        shown = min(max(count, 1), ROWS_SHOWN)
-        frame = self.table.frameWidth() * 2
-        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + frame
-                                  + shown * self.table.verticalHeader().defaultSectionSize())
+        self.table.fit_height(count)
         none_ticked = self.none_box is not None and self.none_box.isChecked()
         self.add_button.setVisible(not self._read_only)
         self.hint.setVisible(not self._read_only)

@@ -1,4 +1,5 @@
-"""The rows of a list item (medications, allergies) as a read-only table model, one column per field.
+"""The master of a list item (medications, allergies): a read-only table model, one column per field, and
+the table that shows it.
 
 Each row is the entry as a plain dict of its answered fields (what ``RepeatWidget.value()`` returns). A
 row is never changed in place: an edit replaces the row's dict, so a list handed out earlier (the answer
@@ -12,6 +13,8 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from checklist_app.domain.timeutil import aware
 from checklist_app.ui.widgets.base import Clock
@@ -122,6 +125,8 @@ class EntryTableModel(QAbstractTableModel):
             return None
         if role in _TEXT_ROLES:
             return self.fields[section].label
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)  # over the cells' text
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -137,3 +142,61 @@ class EntryTableModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # read-only: no ItemIsEditable
+
+
+class EntryTable(QTableView):
+    """The entries, one per row; columns sized from the form (never by measuring rows, so 200 rows cost
+    nothing more): a time column keeps the width of a time, and the others share what is left."""
+
+    def __init__(self, model: EntryTableModel, rows_shown: int) -> None:
+        super().__init__()
+        self.setModel(model)
+        self.rows_shown = rows_shown
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)  # Tab goes on to the editor, not from cell to cell
+        self.setWordWrap(False)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # a cut heading ends in '...' (full one as tooltip)
+        rows = self.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        rows.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._natural = [self._natural_width(sub) for sub in model.fields]
+
+    def _natural_width(self, sub: Any) -> tuple[int, int]:
+        """(least, wished) width of a field's column, from what its answers look like."""
+        metrics, padding = self.fontMetrics(), 24
+        heading = min(metrics.horizontalAdvance(sub.label), metrics.horizontalAdvance("0") * 14)
+        if sub.kind in ("datetime", "date"):
+            width = metrics.horizontalAdvance("Wed 18 Nov 2026 20:00" if sub.kind == "datetime" else "2026-11-20")
+            return width + padding, width + padding
+        if hasattr(sub, "options"):
+            longest = max((metrics.horizontalAdvance(o.label) for o in sub.options), default=0)
+            width = min(longest, metrics.horizontalAdvance("0") * 22)
+        else:
+            width = metrics.horizontalAdvance("0") * 14
+        wished = max(width, heading) + padding
+        return min(wished, metrics.horizontalAdvance("0") * 8 + padding), wished
+
+    def fit_height(self, count: int) -> None:
+        """As tall as ``count`` rows, at most ``rows_shown`` (then it scrolls)."""
+        shown = min(max(count, 1), self.rows_shown)
+        self.setFixedHeight(self.horizontalHeader().sizeHint().height() + self.frameWidth() * 2
+                            + shown * self.verticalHeader().defaultSectionSize())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        available = self.viewport().width()
+        least = sum(low for low, _ in self._natural)
+        wished = sum(high for _, high in self._natural)
+        share = 1.0 if wished <= available else max(0.0, (available - least) / max(wished - least, 1))
+        header = self.horizontalHeader()
+        for column, (low, high) in enumerate(self._natural[:-1]):  # the last one stretches
+            header.resizeSection(column, int(low + (high - low) * share) if share < 1 else
+                                 int(high * available / max(wished, 1)))
