@@ -143,9 +143,11 @@ class RepeatWidget(ItemWidget):
         target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_field_changed(self, field_id: str, value: Any) -> None:
-        if self._current is not None and self.model.set_field(self._current, field_id, value):
+        if self._current is None:
+            return
+        if self.model.set_field(self._current, field_id, value):
             self._field_updated(field_id)
-            self._emit()
+        self._emit()  # even when typing already put the value in the row: committing it is what is audited
 
     def _on_field_edited(self, field_id: str, value: Any) -> None:
         if self._current is not None and self.model.set_field(self._current, field_id, value):
