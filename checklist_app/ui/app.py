@@ -36,6 +36,7 @@ def parse_args(args: Sequence[str]) -> argparse.Namespace:
     """Options of ``python -m checklist_app --gui``."""
     parser = argparse.ArgumentParser(prog="python -m checklist_app --gui", description="Open the intake window.")
     parser.add_argument("--data-dir", type=Path, help="where the database lives (default: the user data folder)")
+    parser.set_defaults(paint_first=True)  # the window first, then the rest (ui.startup)
     return parser.parse_args(list(args))
 
 

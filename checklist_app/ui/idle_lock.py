@@ -4,18 +4,28 @@ hidden and a lock screen asks for a staff ID and PIN. Whoever unlocks is the one
 Idle means no key, mouse, wheel or touch input anywhere in the app. Dialogs open at that moment are
 closed (cancelled), never left on screen. The same screen signs people in at start when staff accounts
 exist. Unlocking is checked by storage (five wrong PINs lock the account).
+
+At start-up the sign-in screen is painted before the app is open (``LockScreen(None, ...)``, from the
+first view's facility name): an ID and PIN entered meanwhile are checked as soon as ``IdleLock.adopt``
+gives it the open app. Nothing here imports storage or pydantic at module level.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.ui import controls, messages, theme
-from checklist_app.ui.context import AppContext
 from checklist_app.ui.controls import fit_to_screen
-from checklist_app.ui.widgets.base import InlineMessage
+
+if TYPE_CHECKING:
+    from checklist_app.ui.context import AppContext
+
+OPENING = "Opening the checklist database..."
+OPENING_CHECK = "Opening the checklist database... your ID and PIN are checked as soon as it is open."
 
 INPUT_EVENTS = frozenset({
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
@@ -27,10 +37,17 @@ class LockScreen(QWidget):
     """The only window shown while locked: no patient data on it."""
 
     unlocked = Signal(object)  # the StaffMember, or None when there are no accounts
+    painted = Signal()  # once, after the first paint event was handled (start-up then opens the app)
 
-    def __init__(self, ctx: AppContext, *, sign_in: bool = False) -> None:
+    def __init__(self, ctx: AppContext | None, *, sign_in: bool = False, facility_name: str = "",
+                 has_accounts: bool = True) -> None:
+        """``ctx`` None: the app is still opening (``facility_name``/``has_accounts`` from the first view)."""
+        from checklist_app.ui.widgets.base import InlineMessage  # the widgets package: not before it is needed
+
         super().__init__()
         self.ctx = ctx
+        self._painted = False
+        self._check_when_open = False
         self.setObjectName("lock_screen")
         self.setWindowTitle("Sign in" if sign_in else "Workstation locked")
         self.setAccessibleName(self.windowTitle())
@@ -40,12 +57,12 @@ class LockScreen(QWidget):
         icon.setPixmap(theme.pixmap("lock", 64))
         icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(icon)
-        for text, role in ((ctx.site.facility_name, "title"),
+        for text, role in ((ctx.site.facility_name if ctx is not None else facility_name, "title"),
                            (messages.text("lock.sign_in" if sign_in else "lock.locked"), "subtitle")):
             label = controls.label(text, role=role)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             outer.addWidget(label)
-        self.no_accounts = not ctx.store.active_staff()
+        self.no_accounts = not (ctx.store.active_staff() if ctx is not None else has_accounts)
         self.id_edit = controls.line_edit("Staff ID", max_length=64)
         self.pin_edit = controls.line_edit("PIN", password=True, max_length=128)
         self.problem = InlineMessage("problem", "Sign-in problem")
@@ -64,6 +81,10 @@ class LockScreen(QWidget):
                 form.addWidget(label)
                 form.addWidget(field)
         form.addWidget(self.problem)
+        self.opening_label = controls.label(OPENING, role="help")
+        self.opening_label.setVisible(ctx is None)
+        self.unlock_button.setEnabled(ctx is not None)
+        form.addWidget(self.opening_label)
         form.addLayout(controls.hbox(None, self.unlock_button))
         outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
@@ -71,8 +92,28 @@ class LockScreen(QWidget):
         self.id_edit.returnPressed.connect(self.pin_edit.setFocus)
         (self.unlock_button if self.no_accounts else self.id_edit).setFocus()
 
+    def attach(self, ctx: AppContext) -> None:
+        """The app is open: unlocking works (an ID and PIN entered while it was opening are checked now)."""
+        self.ctx = ctx
+        self.opening_label.hide()
+        self.unlock_button.setEnabled(True)
+        if self._check_when_open:
+            self._check_when_open = False
+            self.try_unlock()
+
+    def event(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        handled = super().event(event)
+        if not self._painted and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            self.painted.emit()
+        return handled
+
     def try_unlock(self) -> None:
         """Check the ID and PIN; on success emit ``unlocked``."""
+        if self.ctx is None:  # still opening: check them as soon as the app is open
+            self._check_when_open = bool(self.id_edit.text().strip() and self.pin_edit.text())
+            self.opening_label.setText(OPENING_CHECK if self._check_when_open else OPENING)
+            return
         if self.no_accounts:
             self.unlocked.emit(None)
             return
@@ -122,6 +163,14 @@ class IdleLock(QObject):
         if not self.locked and event.type() in INPUT_EVENTS:
             self.timer.start()
         return False
+
+    def adopt(self, screen: LockScreen, hidden: list[QWidget]) -> None:
+        """Take over the sign-in screen painted while the app was opening; ``hidden``: the windows behind it."""
+        self.timer.stop()
+        self.screen, self.hidden = screen, hidden
+        screen.unlocked.connect(self._on_unlocked)
+        self.locked_changed.emit(True)
+        screen.attach(self.ctx)  # may unlock at once with what was typed meanwhile
 
     def lock(self, *, sign_in: bool = False) -> LockScreen:
         """Hide every window and show the lock screen (or the sign-in screen at start)."""

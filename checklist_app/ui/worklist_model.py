@@ -8,10 +8,17 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from checklist_app.ui import theme
-from checklist_app.ui.section_state import STATE_ICONS
 from checklist_app.ui.worklist_rows import WorklistRow
 
 COLUMNS = ("Patient", "MRN", "Procedure", "Level(s)", "Scheduled", "Status")
+# The icons of the statuses a row can have: those of section_state.STATE_ICONS (a test keeps them equal),
+# repeated here because importing section_state loads the pydantic form models, which the first paint
+# of the worklist does without.
+ROW_ICONS = {
+    "draft": "draft", "warnings": "state-warning", "hard_stop": "state-hard-stop", "ready": "state-complete",
+    "signed": "signed", "signed_not_cleared": "state-hard-stop", "printed": "printed",
+    "policy_unavailable": "state-missing", "checking": "draft",
+}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -58,7 +65,7 @@ class WorklistModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return texts[column]
         if role == Qt.ItemDataRole.DecorationRole and column == len(COLUMNS) - 1:
-            return theme.icon(STATE_ICONS.get(row.status, "draft"))
+            return theme.icon(ROW_ICONS.get(row.status, "draft"))
         if role == Qt.ItemDataRole.UserRole:
             return row
         if role == Qt.ItemDataRole.ToolTipRole:

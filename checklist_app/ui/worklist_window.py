@@ -3,52 +3,98 @@ the scanner types the MRN and Enter, which opens that patient), New checklist, a
 
 A checklist that was open when the app stopped unexpectedly is offered back at the top. The window title
 never names a patient; the table is hidden whenever the workstation locks.
+
+At start-up the window is painted before the app is open (``WorklistWindow(first_view=...)``: the rows read
+with plain sqlite3, drafts "Checking..."), and made live by ``attach(ctx)`` once the database, form and
+policies are loaded. Until then what needs them is disabled, the status bar says "Opening...", and a
+checklist asked for (Enter after a wristband scan, a double-click) is opened as soon as the window is live.
+Nothing here imports storage or pydantic at module level, so that first paint does not wait for them.
 """
 
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QMainWindow, QTableView, QWidget
 
 from checklist_app.domain.errors import ChecklistError
-from checklist_app.storage.clock import from_text
 from checklist_app.ui import controls, messages, theme, unsaved
-from checklist_app.ui.checklist_state import ChecklistState
-from checklist_app.ui.context import AppContext
 from checklist_app.ui.worklist_model import COLUMNS, WorklistFilter, WorklistModel
-from checklist_app.ui.worklist_rows import build_rows
+from checklist_app.ui.worklist_rows import FirstView, build_rows
 
 if TYPE_CHECKING:  # imported when a checklist is opened: it pulls in the PDF stack, which start-up need not
     from checklist_app.ui.checklist_window import ChecklistWindow
+    from checklist_app.ui.context import AppContext
 
 WINDOW_TITLE = "Checklist worklist"
+OPENING = "Opening the checklist database..."
+OPENING_CHOSEN = "Opening the checklist database... the checklist you chose opens as soon as it is ready."
 
 
 class WorklistWindow(QMainWindow):
     """Today's checklists."""
 
     checklist_opened = Signal(object)  # the ChecklistWindow
+    painted = Signal()  # once, after the first paint event was handled (start-up then opens the app)
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext | None = None, *, first_view: FirstView | None = None) -> None:
         super().__init__()
-        self.ctx = ctx
+        self.ctx: AppContext | None = None  # None until attach(): the app is still opening
         self.open_windows: dict[str, ChecklistWindow] = {}
+        self.recovered: list[str] = []
+        self.pending_open: str | None = None  # chosen while opening; opened by attach()
+        self.needs_app: list[QWidget] = []  # disabled while opening
+        self._painted = False
         self.setWindowTitle(WINDOW_TITLE)
         self.setObjectName("worklist_window")
         self.setAccessibleName("Worklist")
         self._refresh_timer = QTimer(self, singleShot=True, interval=300, timeout=self.refresh)
         self._build()
+        if ctx is not None:
+            self.attach(ctx)
+        else:
+            self._show_first_view(first_view or FirstView())
+
+    def attach(self, ctx: AppContext) -> None:
+        """Make the window live on the open app: real statuses, every action, the recovery offer."""
+        self.ctx = ctx
         ctx.user_changed.connect(self._show_user)
         ctx.site_changed.connect(self._show_user)
         ctx.records_changed.connect(self._refresh_timer.start)
         ctx.saved.connect(self._refresh_timer.start)  # a draft's status follows what autosave wrote
+        if self.needs_app:
+            for control in self.needs_app:
+                control.setEnabled(True)
+            self.statusBar().hide()
         self._show_user()
         self.refresh()
         self.show_recovered(ctx.store.crashed_records())
+        pending, self.pending_open = self.pending_open, None
+        if pending is not None:
+            self.open_record(pending)
+
+    def _show_first_view(self, view: FirstView) -> None:
+        self.facility_label.setText(view.facility_name)
+        self.staff_notice.setVisible(not view.has_staff and not view.problem)
+        self.model.set_rows(view.rows, datetime.now().astimezone())
+        self._update_empty()
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+        self.needs_app = [self.new_button, self.open_button, self.lock_button, self.settings_button, self.scope_combo]
+        for control in self.needs_app:
+            control.setEnabled(False)
+        self.statusBar().showMessage(OPENING)
+
+    def event(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        handled = super().event(event)
+        if not self._painted and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            self.painted.emit()
+        return handled
 
     def _build(self) -> None:
         self.facility_label = controls.label("", role="title", wrap=False)
@@ -115,14 +161,18 @@ class WorklistWindow(QMainWindow):
 
     # --- content ------------------------------------------------------------------------------------
     def _show_user(self) -> None:
+        if self.ctx is None:
+            return
         self.facility_label.setText(self.ctx.site.facility_name)
         self.user_label.setText(f"Signed in: {self.ctx.user_display()}")
         self.staff_notice.setVisible(not self.ctx.store.active_staff())
 
     def refresh(self) -> None:
         """Re-read the checklists from the database."""
-        selected = self.selected_record()
         ctx = self.ctx
+        if ctx is None:
+            return  # still opening: the first view's rows stay until attach()
+        selected = self.selected_record()
         try:
             rows = build_rows(ctx.store, ctx.form, ctx.policy, ctx.completeness_rules, ctx.now(),
                               all_dates=self.scope_combo.currentIndex() == 1, default_policy=ctx.site.default_policy)
@@ -170,10 +220,15 @@ class WorklistWindow(QMainWindow):
         return rows[0].data(Qt.ItemDataRole.UserRole).record_id
 
     def open_selected(self) -> None:
-        """Open the selected checklist."""
+        """Open the selected checklist (while the app is still opening: as soon as it is open)."""
         record_id = self.selected_record()
-        if record_id is not None:
-            self.open_record(record_id)
+        if record_id is None:
+            return
+        if self.ctx is None:
+            self.pending_open = record_id
+            self.statusBar().showMessage(OPENING_CHOSEN)
+            return
+        self.open_record(record_id)
 
     # --- opening ------------------------------------------------------------------------------------
     def open_record(self, record_id: str) -> ChecklistWindow | None:
@@ -184,6 +239,10 @@ class WorklistWindow(QMainWindow):
             window.activateWindow()
             return window
         ctx = self.ctx
+        if ctx is None:
+            return None
+        from checklist_app.ui.checklist_state import ChecklistState
+
         try:
             draft = ctx.store.load_draft(record_id)
             signed = None if draft is not None else ctx.store.latest_version(record_id)
@@ -209,6 +268,10 @@ class WorklistWindow(QMainWindow):
     def new_checklist(self) -> ChecklistWindow | None:
         """Start an empty checklist (saved as a draft at once, so it is in the worklist)."""
         ctx = self.ctx
+        if ctx is None:
+            return None
+        from checklist_app.ui.checklist_state import ChecklistState
+
         now = ctx.now()
         record_id = f"chk-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
         state = ChecklistState.new(ctx.form, record_id, ctx.user_id(), now, ctx.site.default_policy)
@@ -251,7 +314,9 @@ class WorklistWindow(QMainWindow):
         if not record_ids:
             self.notice.hide()
             return
-        if len(record_ids) == 1:
+        if len(record_ids) == 1 and self.ctx is not None:
+            from checklist_app.storage.clock import from_text
+
             draft = self.ctx.store.load_draft(record_ids[0])
             patient = (draft.data.get("answers") or {}).get("patient_name") or "a patient (name not entered)"
             saved = f"{from_text(draft.saved_at).astimezone():%H:%M}" if draft else "the last change"
@@ -275,17 +340,21 @@ class WorklistWindow(QMainWindow):
 
     # --- other actions ------------------------------------------------------------------------------
     def _lock(self) -> None:
-        locker = getattr(self.ctx, "idle_lock", None)
+        locker = getattr(self.ctx, "idle_lock", None) if self.ctx is not None else None
         if locker is not None:
             locker.lock()
 
     def _open_settings(self) -> None:
         from checklist_app.ui.dialogs.settings import open_settings  # only admins get this far
 
-        open_settings(self, self.ctx)
+        if self.ctx is not None:
+            open_settings(self, self.ctx)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         # Closing the worklist quits the app: never while autosave still holds answers it could not write.
+        if self.ctx is None:  # still opening: nothing typed yet, nothing to save
+            super().closeEvent(event)
+            return
         for window in self.open_windows.values():
             window.commit_typing()
         if not unsaved.settle(self.ctx, self):
