@@ -16,6 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable
 
 from checklist_app.pdf import checklist_parts as parts
+from checklist_app.pdf import checklist_signature as closing
 from checklist_app.pdf import fonts
 from checklist_app.pdf.answers import format_answer
 from checklist_app.pdf.layout import INK, MUTED, OK_GREEN, RULE, STOP_RED, WARN_AMBER, DocumentRenderer
@@ -166,9 +167,9 @@ class ChecklistRenderer(DocumentRenderer):
         flow += parts.key_values(p, s, w)
         flow += parts.findings(p, s, w)
         flow += parts.sections(p, s, w)
-        flow += parts.signature_block(p, s, w)
-        flow += parts.record_trail(p, s)
-        flow += parts.sources(p, s)
+        flow += closing.signature_block(p, s, w)
+        flow += closing.record_trail(p, s)
+        flow += closing.sources(p, s)
         return flow
 
 

@@ -1,4 +1,5 @@
-"""The body of the checklist PDF: status, key values, findings, each section's answers, signature.
+"""The body of the checklist PDF: status, key values, findings, each section's answers (the signature and
+what follows it are in ``checklist_signature``).
 
 Only items the engine says are visible are printed (``Evaluation.visible_items``); a required visible
 item with no answer prints as NOT ANSWERED so a gap is never silent. List answers get their own
@@ -7,15 +8,11 @@ sub-table whose header repeats on every page it runs over.
 
 from __future__ import annotations
 
-import io
-from datetime import datetime
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from checklist_app.domain.errors import PdfRenderError
 from checklist_app.domain.findings import Finding
 from checklist_app.domain.items import DerivedItem, InfoItem, RepeatItem
 from checklist_app.pdf.answers import format_answer, format_moment, repeat_rows
@@ -23,7 +20,7 @@ from checklist_app.pdf.fonts import markup
 from checklist_app.pdf.layout import STOP_RED, WARN_AMBER
 from checklist_app.pdf.model import SignedPacket
 from checklist_app.pdf.plan import default_text
-from checklist_app.pdf.tables import CellParagraph, cells, grid
+from checklist_app.pdf.tables import CellParagraph, cells, fit, grid
 
 KEY_VALUES = ("procedure_type", "levels", "scheduled_start", "proceduralist", "sedation_type", "age_years",
               "weight_kg", "crcl", "egfr", "level_count")
@@ -75,15 +72,15 @@ def key_values(packet: SignedPacket, style: dict, width: float) -> list[Flowable
         item = packet.form.item("allergies")
         names = [format_answer(item.field("substance"), a.get("substance")) for a in allergies]
         pairs.append(("Allergies", "; ".join(names) if names else (item.none_label or "None")))
+    quarter = width / 4
+    widths = [quarter * 0.8, quarter * 1.2, quarter * 0.8, quarter * 1.2]
     rows = []
     for n in range(0, len(pairs), 2):
         row: list[Any] = []
         for label, text in pairs[n:n + 2]:
-            row += [Paragraph(markup(label), style["muted"]), Paragraph(markup(text), style["bold"])]
+            row += [fit(label, style["muted"], widths[len(row)]), fit(text, style["bold"], widths[len(row) + 1])]
         rows.append(row + [""] * (4 - len(row)))
-    quarter = width / 4
-    return [Paragraph("Summary", style["h2"]),
-            grid(rows, [quarter * 0.8, quarter * 1.2, quarter * 0.8, quarter * 1.2], zebra=False)]
+    return [Paragraph("Summary", style["h2"]), grid(rows, widths, zebra=False)]
 
 
 def _finding_status(packet: SignedPacket, finding: Finding) -> tuple[str, Any]:
@@ -137,25 +134,31 @@ def findings(packet: SignedPacket, style: dict, width: float) -> list[Flowable]:
     return [Paragraph(head, style["h2"]), table]
 
 
-def _item_rows(packet: SignedPacket, items: list[Any], style: dict) -> list[list[Any]]:
+def _marked_answer(item: Any, value: Any, defaults: Any) -> str | None:
+    """Markup for an answer that is not plain text: calculated, a site default, or missing (None: leave out)."""
+    if value is not None:
+        return f"{markup(format_answer(item, value))} <font color='#555555'>(calculated)</font>"
+    fallback = default_text(item.id, defaults)
+    if fallback is not None:
+        return f"<font color='#555555'>{markup(fallback)}</font>"
+    if item.required:
+        return "<font color='#b00020'><b>NOT ANSWERED</b></font>"
+    return "Cannot be calculated: an input is missing" if isinstance(item, DerivedItem) else None
+
+
+def _item_rows(packet: SignedPacket, items: list[Any], style: dict, widths: list[float]) -> list[list[Any]]:
     rows = []
     defaults = packet.site_settings.discharge_defaults
     for item in items:
         value = packet.visible_answer(item.id)
-        if value is None:
-            fallback = default_text(item.id, defaults)
-            if fallback is not None:
-                text = f"<font color='#555555'>{markup(fallback)}</font>"
-            elif item.required or isinstance(item, DerivedItem):
-                text = ("<font color='#b00020'><b>NOT ANSWERED</b></font>" if item.required
-                        else "Cannot be calculated: an input is missing")
-            else:
-                continue
+        answer: Any
+        if value is not None and not isinstance(item, DerivedItem):  # nearly every row: plain text
+            answer = fit(format_answer(item, value), style["bold"], widths[1])
+        elif (text := _marked_answer(item, value, defaults)) is not None:
+            answer = CellParagraph(text, style["bold"])
         else:
-            text = markup(format_answer(item, value))
-            if isinstance(item, DerivedItem):
-                text += " <font color='#555555'>(calculated)</font>"
-        rows.append([CellParagraph(markup(item.label), style["body"]), CellParagraph(text, style["bold"])])
+            continue
+        rows.append([fit(item.label, style["body"], widths[0]), answer])
     return rows
 
 
@@ -167,14 +170,18 @@ def _repeat_block(packet: SignedPacket, item: RepeatItem, entries: list[dict], s
         return [label, Paragraph(markup(item.none_label or "None"), style["bold"]), Spacer(1, 2 * mm)]
     header, rows = repeat_rows(item, entries)
     widths = column_widths(header, rows, width)
-    data = [cells([markup(h) for h in header], style["bold"])]
-    data += [cells([markup(t) for t in row], style["body"]) for row in rows]
+    data = [[fit(h, style["bold"], w) for h, w in zip(header, widths, strict=True)]]
+    data += [[fit(t, style["body"], w) for t, w in zip(row, widths, strict=True)] for row in rows]
     return [label, grid(data, widths, header=True), Spacer(1, 2 * mm)]
+
+
+def _answer_widths(width: float) -> list[float]:
+    return [width * 0.52, width * 0.48]
 
 
 def _answers_table(rows: list[list[Any]], width: float, band: Paragraph | None) -> Flowable:
     """Question/answer rows; with ``band``, a title row that repeats at the top of each continued page."""
-    widths = [width * 0.52, width * 0.48]
+    widths = _answer_widths(width)
     if band is None:
         return grid(rows, widths)
     return grid([[band, ""], *rows], widths, header=True, extra=[("SPAN", (0, 0), (-1, 0))])
@@ -199,7 +206,7 @@ def _section_flow(packet: SignedPacket, items: list[Any], style: dict, width: fl
         value = packet.visible_answer(item.id)
         if isinstance(item, RepeatItem) and isinstance(value, list):
             if pending:
-                table_rows = _item_rows(packet, pending, style)
+                table_rows = _item_rows(packet, pending, style, _answer_widths(width))
                 out.append(_answers_table(table_rows, width, band if not out else None))
                 rows += len(table_rows)
                 pending = []
@@ -207,7 +214,7 @@ def _section_flow(packet: SignedPacket, items: list[Any], style: dict, width: fl
             rows += len(value) + 2
         else:
             pending.append(item)
-    table_rows = _item_rows(packet, pending, style)
+    table_rows = _item_rows(packet, pending, style, _answer_widths(width))
     if table_rows:
         out.append(_answers_table(table_rows, width, band if not out else None))
     return out, rows + len(table_rows)
@@ -239,66 +246,3 @@ def sections(packet: SignedPacket, style: dict, width: float) -> list[Flowable]:
         else:
             out += [CondPageBreak(30 * mm), *body]
     return out
-
-
-def _drawn_signature(png: bytes, max_w: float, max_h: float) -> Image:
-    try:
-        w, h = ImageReader(io.BytesIO(png)).getSize()
-    except Exception as exc:  # reportlab raises several types for a bad image
-        raise PdfRenderError(f"the drawn signature is not a readable PNG image ({exc})") from exc
-    scale = min(max_w / w, max_h / h)
-    return Image(io.BytesIO(png), width=w * scale, height=h * scale, hAlign="LEFT")
-
-
-def signature_block(packet: SignedPacket, style: dict, width: float) -> list[Flowable]:
-    """Printed name, credentials, date and time with zone, meaning, drawn signature; or a DRAFT notice."""
-    sig = packet.signature
-    version = f", version {packet.record_version}" if packet.record_version is not None else ""
-    if sig is None:
-        text = ("<b>DRAFT - NOT SIGNED.</b> No one has signed this checklist. It is a working copy and must "
-                "not be used to clear the patient for the procedure.")
-        box = grid([[Paragraph(text, style["body"])]], [width], zebra=False,
-                   extra=[("BOX", (0, 0), (-1, -1), 1.6, STOP_RED)])
-        return [KeepTogether([Paragraph("Signature", style["h2"]), box])]
-    drawn: Any = (_drawn_signature(sig.drawn_png, 70 * mm, 22 * mm) if sig.drawn_png
-                  else Paragraph("Electronic signature (ID and PIN); no drawn signature.", style["muted"]))
-    rows = [
-        ("Signed by", f"{markup(sig.name)}, {markup(sig.credentials)} (staff ID {markup(sig.signer_id)})"),
-        ("Date and time", markup(format_moment(sig.signed_at, zone=True))),
-        ("Meaning of this signature", markup(sig.meaning)),
-        ("Record signed", f"{markup(packet.record.record_id)}{version}; SHA-256 {packet.fingerprint}"),
-    ]
-    if packet.amends is not None:
-        replaced, reason = packet.amends
-        rows.append(("Amendment", f"Replaces version {replaced}. Reason: {markup(reason)}"))
-    data = [[Paragraph(a, style["muted"]), Paragraph(b, style["bold"])] for a, b in rows]
-    data.append([Paragraph("Signature", style["muted"]), drawn])
-    table = grid(data, [width * 0.25, width * 0.75], zebra=False)
-    return [KeepTogether([Paragraph("Signature", style["h2"]), table])]
-
-
-def sources(packet: SignedPacket, style: dict) -> list[Flowable]:
-    """The full citation of each source the findings name, once each."""
-    seen: dict[str, str] = {}
-    for f in packet.evaluation.findings:
-        seen.setdefault(f.source_id.split(":")[0], f.citation)
-    if not seen:
-        return []
-    out: list[Flowable] = [Paragraph("Sources of the findings", style["h3"])]
-    out += [Paragraph(f"<b>{markup(k)}</b>: {markup(v)}", style["muted"]) for k, v in seen.items()]
-    return out
-
-
-def record_trail(packet: SignedPacket, style: dict) -> list[Flowable]:
-    """Who entered the record and when, and when the engine evaluated it."""
-    r = packet.record
-    text = f"Record started by {markup(packet.staff_name(r.created_by))} at {format_moment(r.created_at)}"
-    if r.updated_by and r.updated_at:
-        text += f"; last changed by {markup(packet.staff_name(r.updated_by))} at {format_moment(r.updated_at)}"
-    evaluated = packet.evaluation.evaluated_at
-    try:
-        evaluated = format_moment(datetime.fromisoformat(evaluated), zone=True)
-    except ValueError:
-        pass  # print whatever the engine wrote
-    text += f". Findings evaluated at {markup(evaluated)}."
-    return [Spacer(1, 2 * mm), Paragraph(text, style["muted"])]

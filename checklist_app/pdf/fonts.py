@@ -118,6 +118,12 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
 
 
+def sans_only(text: str) -> bool:
+    """Whether DejaVu draws every character of ``text`` (already ``clean``): one font, no fallback run."""
+    register_fonts()
+    return _SANS_ONLY.issuperset(map(ord, text))
+
+
 def runs(text: str) -> list[tuple[str, str]]:
     """Split text into (font name, piece) runs; characters no font has become U+FFFD in DejaVu."""
     fonts = register_fonts()

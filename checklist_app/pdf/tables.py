@@ -1,18 +1,31 @@
-"""Table helpers shared by the documents: a grid that splits only between rows, with readable padding.
+"""Table helpers shared by the documents: a grid that splits only between rows, with readable padding, and
+cells of plain text that cost a fraction of a Paragraph.
 
 Reportlab never splits a table row across pages unless asked (``splitInRow``), so every row stays whole;
 ``repeatRows`` repeats a header row at the top of each continued page.
+
+Most cells hold user text without any markup (a medicine's name, a dose, a question's label). ``fit`` breaks
+such text into lines for its column once, and the table draws the lines itself in the font, size, leading and
+colour of a Paragraph style (``grid`` turns each ``CellText``'s style into TableStyle commands). A Paragraph
+would parse markup, build fragments, break the lines again at every wrap and draw through its own canvas
+state: for the 1,000 cells of a 200-medication checklist that was most of the document's time. Text that
+needs a fallback font (CJK) still goes into a Paragraph, since only markup can switch fonts mid-line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from checklist_app.pdf import fonts
 from checklist_app.pdf.layout import RULE, SHADE
+
+PAD_X = 4  # left and right padding of every cell; ``fit`` breaks lines at the column width less both
 
 
 def grid(rows: Sequence[Sequence[object]], widths: Sequence[float], *, header: bool = False,
@@ -23,8 +36,8 @@ def grid(rows: Sequence[Sequence[object]], widths: Sequence[float], *, header: b
     commands: list[tuple] = [
         ("FONTNAME", (0, 0), (-1, -1), fonts.SANS),  # the default is Helvetica, which is not embedded
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
@@ -37,8 +50,101 @@ def grid(rows: Sequence[Sequence[object]], widths: Sequence[float], *, header: b
     if zebra:
         for n in range(first + 1, len(rows), 2):
             commands.append(("BACKGROUND", (0, n), (-1, n), SHADE))
-    table.setStyle(TableStyle(commands + list(extra)))
+    table.setStyle(TableStyle(commands + _text_commands(rows) + list(extra)))
     return table
+
+
+class CellText(str):
+    """A cell's plain text, already broken into lines for its column, and the style to draw it in."""
+
+    style: ParagraphStyle
+
+    def __new__(cls, lines: Sequence[str], style: ParagraphStyle) -> CellText:
+        cell = super().__new__(cls, "\n".join(lines))
+        cell.style = style
+        return cell
+
+
+def _text_commands(rows: Sequence[Sequence[object]]) -> list[tuple]:
+    """Font, size, leading and colour for the CellText cells: one range per column and run of one style.
+
+    Other cells (Paragraphs, blanks) inside a run do not end it: table text styles do not touch flowables.
+    """
+    commands: list[tuple] = []
+    for col in range(max((len(r) for r in rows), default=0)):
+        runs: list[list] = []  # [style, first row, last row]
+        for n, row in enumerate(rows):
+            cell = row[col] if col < len(row) else None
+            if not isinstance(cell, CellText):
+                continue
+            if runs and runs[-1][0] is cell.style:
+                runs[-1][2] = n
+            else:
+                runs.append([cell.style, n, n])
+        for style, top, bottom in runs:
+            start, stop = (col, top), (col, bottom)
+            commands += [("FONTNAME", start, stop, style.fontName), ("FONTSIZE", start, stop, style.fontSize),
+                         ("LEADING", start, stop, style.leading), ("TEXTCOLOR", start, stop, style.textColor)]
+    return commands
+
+
+@lru_cache(maxsize=8192)
+def _width(word: str, font: str, size: float) -> float:
+    # The same words come back in every row (doses, "Once a day", dates), and across documents.
+    return pdfmetrics.stringWidth(word, font, size)
+
+
+def break_lines(text: str, font: str, size: float, width: float, shrink: float = 0.05) -> list[str]:
+    """``text`` broken into lines about ``width`` points wide, as a Paragraph breaks it: at spaces, runs of
+    white space printed as one, each line break kept, and a word longer than a line split between letters.
+
+    Like a Paragraph (its ``spaceShrinkage``), a line may run over by ``shrink`` of a space per space in it:
+    a fraction of a point, taken from the cell's padding.
+    """
+    space = _width(" ", font, size)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        words: list[str] = []
+        used = 0.0
+        for word in paragraph.split():
+            measure = _width(word, font, size)
+            if measure > width:
+                if words:
+                    lines.append(" ".join(words))
+                pieces = _split_word(word, font, size, width)
+                lines += pieces[:-1]
+                words, used = [pieces[-1]], _width(pieces[-1], font, size)
+            elif words and used + space + measure > width + shrink * space * len(words):
+                lines.append(" ".join(words))
+                words, used = [word], measure
+            else:
+                used += (space if words else 0.0) + measure
+                words.append(word)
+        lines.append(" ".join(words))
+    return lines
+
+
+def _split_word(word: str, font: str, size: float, width: float) -> list[str]:
+    pieces, piece = [], ""
+    for char in word:
+        if piece and pdfmetrics.stringWidth(piece + char, font, size) > width:
+            pieces.append(piece)
+            piece = ""
+        piece += char
+    return pieces + [piece]
+
+
+def fit(text: object, style: ParagraphStyle, width: float) -> CellText | Paragraph:
+    """User text (not markup) for a ``grid`` cell in a column ``width`` wide, printed in ``style``.
+
+    Plain lines when the document font draws every character; a Paragraph (with the CJK font where needed,
+    and U+FFFD for what no font has) otherwise.
+    """
+    clean = fonts.clean(str(text))
+    if not fonts.sans_only(clean):
+        return CellParagraph(fonts.markup(clean), style)
+    lines = break_lines(clean, style.fontName, style.fontSize, width - 2 * PAD_X, style.spaceShrinkage)
+    return CellText(lines, style)
 
 
 class CellParagraph(Paragraph):
