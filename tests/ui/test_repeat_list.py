@@ -103,6 +103,9 @@ def test_selecting_a_row_loads_it_without_changing_the_answer(qtbot, shown):
         assert widget.editor.fields["agent"].value() == "apixaban"
         key(qtbot, Qt.Key.Key_Return)  # Enter on the table goes into the editor
         assert QApplication.focusWidget() is widget.editor.fields["agent"].combo
+        table.setFocus()
+        key(qtbot, Qt.Key.Key_Tab)  # so does Tab: from the table, not from cell to cell
+        assert QApplication.focusWidget() is widget.editor.fields["agent"].combo
     assert widget.value() == [APIXABAN, METFORMIN]
 
 
@@ -181,7 +184,7 @@ def test_200_entries_cost_no_more_widgets_than_one(qtbot, shown):
     rows = widget.table.verticalHeader().defaultSectionSize()
     assert widget.table.height() < 10 * rows  # a few rows, then it scrolls: not a 200-row wall
     assert widget.select_entry(199).fields["name"].value() == "Remedy 200"
-    assert widget.editor.header.text() == "Entry 200 of 200: Other"
+    assert widget.editor.header.text() == "Entry 200 of 200: Other (Remedy 200)"  # 'Other' alone names nothing
 
 
 def test_signed_list_is_shown_not_edited(qtbot, shown):

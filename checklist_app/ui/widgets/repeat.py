@@ -155,8 +155,8 @@ class RepeatWidget(ItemWidget):
             self._emit_edited()
 
     def _field_updated(self, field_id: str) -> None:
-        if field_id == self.item.title_field:
-            self._update_title()
+        if field_id == self.item.title_field or self.model.rows[self._current].get(self.item.title_field) == "other":
+            self._update_title()  # set_title changes the label only when its text changes
 
     def _update_title(self) -> None:
         if self._current is not None:

@@ -105,11 +105,17 @@ class EntryTableModel(QAbstractTableModel):
 
     # --- reading -----------------------------------------------------------------------------------------
     def title(self, index: int) -> str:
-        """The entry's name by its title field ('Apixaban'), or '' while that field is empty."""
+        """The entry's name by its title field ('Apixaban'), or '' while that field is empty. An 'Other'
+        is named by what was typed for it too ('Other (Remedy 001)'): 'Other' alone names nothing."""
         title_id = self.item.title_field
         if not title_id or not 0 <= index < len(self.rows):
             return ""
-        return display_text(self.item.field(title_id), self.rows[index].get(title_id), self.clock())
+        row = self.rows[index]
+        title = display_text(self.item.field(title_id), row.get(title_id), self.clock())
+        if row.get(title_id) == "other":
+            typed = next((row[sub.id] for sub in self.fields if sub.kind == "text" and row.get(sub.id)), None)
+            title = f"{title} ({typed})" if typed else title
+        return title
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt override)
         return 0 if parent.isValid() else len(self.rows)
