@@ -5,7 +5,7 @@ widgets as a 2-medication one: the table (``EntryTableModel``, read-only, one ro
 field) shows every entry; the one ``EntryEditor`` under it edits the selected entry. Selecting a row (click,
 arrow keys) loads that entry into the editor; an edit there changes that one row.
 
-Keyboard: Enter on the table goes into the editor; Enter moves through the editor's fields and, after the
+Keyboard: arrow keys in the table pick an entry and Enter (or Tab) goes into the editor; Enter moves through the editor's fields and, after the
 last one, to "Add entry" (Enter there adds an entry, selects it and puts focus in its first field); Tab
 leaves the list; Ctrl+Delete (or Remove) removes the entry being edited. The "none" tick box ("No known
 allergies") is offered while the list is empty, so "none" is a recorded answer, never a blank. Signed: the
@@ -52,7 +52,7 @@ class RepeatWidget(ItemWidget):
         self.editor.field_edited.connect(self._on_field_edited)
         self.editor.field_finished.connect(self._after_field)
         self.editor.remove_requested.connect(self.remove_entry)
-        self.add_button = controls.button("&Add entry", self._add_by_hand, name=f"Add an entry to {self.item.label}")
+        self.add_button = controls.button("&Add entry", self.add_entry, name=f"Add an entry to {self.item.label}")
         self.hint = controls.label("Enter on Add entry adds one; Tab moves on when the list is complete.",
                                    role="help")
         box = self.layout()
@@ -108,9 +108,6 @@ class RepeatWidget(ItemWidget):
         self._current = index
         self.editor.load(self.model.rows[index])
         self._update_title()
-
-    def _add_by_hand(self) -> None:
-        self.add_entry()
 
     def add_entry(self, value: dict[str, Any] | None = None, *, focus: bool = True) -> EntryEditor:
         """Append an entry, select it (focus in its first field) and return the editor."""
