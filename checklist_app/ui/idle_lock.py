@@ -42,8 +42,6 @@ class LockScreen(QWidget):
     def __init__(self, ctx: AppContext | None, *, sign_in: bool = False, facility_name: str = "",
                  has_accounts: bool = True) -> None:
         """``ctx`` None: the app is still opening (``facility_name``/``has_accounts`` from the first view)."""
-        from checklist_app.ui.widgets.base import InlineMessage  # the widgets package: not before it is needed
-
         super().__init__()
         self.ctx = ctx
         self._painted = False
@@ -65,7 +63,6 @@ class LockScreen(QWidget):
         self.no_accounts = not (ctx.store.active_staff() if ctx is not None else has_accounts)
         self.id_edit = controls.line_edit("Staff ID", max_length=64)
         self.pin_edit = controls.line_edit("PIN", password=True, max_length=128)
-        self.problem = InlineMessage("problem", "Sign-in problem")
         self.unlock_button = controls.button("&Continue" if self.no_accounts else "&Unlock", self.try_unlock,
                                              role="primary")
         box = QWidget()
@@ -80,21 +77,31 @@ class LockScreen(QWidget):
                 label.setBuddy(field)
                 form.addWidget(label)
                 form.addWidget(field)
-        form.addWidget(self.problem)
         self.opening_label = controls.label(OPENING, role="help")
         self.opening_label.setVisible(ctx is None)
         self.unlock_button.setEnabled(ctx is not None)
         form.addWidget(self.opening_label)
         form.addLayout(controls.hbox(None, self.unlock_button))
+        self._form = form
+        if ctx is not None:
+            self._add_problem()
         outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
         self.pin_edit.returnPressed.connect(self.try_unlock)
         self.id_edit.returnPressed.connect(self.pin_edit.setFocus)
         (self.unlock_button if self.no_accounts else self.id_edit).setFocus()
 
+    def _add_problem(self) -> None:
+        # The widgets package is imported here, not with this module: the first paint does without it.
+        from checklist_app.ui.widgets.base import InlineMessage
+
+        self.problem = InlineMessage("problem", "Sign-in problem")
+        self._form.insertWidget(self._form.indexOf(self.opening_label), self.problem)  # under the fields
+
     def attach(self, ctx: AppContext) -> None:
         """The app is open: unlocking works (an ID and PIN entered while it was opening are checked now)."""
         self.ctx = ctx
+        self._add_problem()
         self.opening_label.hide()
         self.unlock_button.setEnabled(True)
         if self._check_when_open:

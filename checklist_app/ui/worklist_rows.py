@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -220,6 +219,11 @@ def read_rows(path: Path, now: datetime, *, all_dates: bool = False) -> tuple[li
         return [], False
     if header != SQLITE_HEADER:
         raise FirstViewError(f"The database {path} does not start like an SQLite database.")
+    import sqlite3  # not before there is a file: a new installation's first paint does without
+
+    # SQLite makes the -wal and -shm files of a WAL database even for a read-only connection: readable by
+    # this account only, like the database (nothing else runs yet, so changing the umask affects nothing else).
+    umask = os.umask(0o077)
     try:
         # mode=ro: whatever is wrong with the file, this read never writes to it (nor replays its -wal).
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2.0)
@@ -231,9 +235,11 @@ def read_rows(path: Path, now: datetime, *, all_dates: bool = False) -> tuple[li
         raise FirstViewError(f"The database {path} could not be read ({exc}).") from None
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise FirstViewError(f"The database {path} holds a record that could not be read ({type(exc).__name__}).") from None
+    finally:
+        os.umask(umask)
 
 
-def _read(conn: sqlite3.Connection, path: Path, now: datetime, all_dates: bool) -> tuple[list[WorklistRow], bool]:
+def _read(conn: Any, path: Path, now: datetime, all_dates: bool) -> tuple[list[WorklistRow], bool]:
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").fetchone():
         return [], False  # created, not yet migrated
     schema = conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]

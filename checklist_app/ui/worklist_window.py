@@ -13,7 +13,6 @@ Nothing here imports storage or pydantic at module level, so that first paint do
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -76,6 +75,11 @@ class WorklistWindow(QMainWindow):
         pending, self.pending_open = self.pending_open, None
         if pending is not None:
             self.open_record(pending)
+
+    @property
+    def live(self) -> bool:
+        """Whether the app is open (False while start-up shows the first view)."""
+        return self.ctx is not None
 
     def _show_first_view(self, view: FirstView) -> None:
         self.facility_label.setText(view.facility_name)
@@ -270,6 +274,8 @@ class WorklistWindow(QMainWindow):
         ctx = self.ctx
         if ctx is None:
             return None
+        import secrets
+
         from checklist_app.ui.checklist_state import ChecklistState
 
         now = ctx.now()
