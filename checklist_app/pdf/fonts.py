@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -74,13 +75,23 @@ def _load_font(name: str, resource: str) -> TTFont:
                              "reinstall the app or restore the file") from None
 
 
-@lru_cache(maxsize=1)
+# Fonts are registered once per process, possibly on the seal preload thread (``seal.preload``) while the
+# window renders: the lock makes the second caller wait for the first instead of registering them again.
+_REGISTERING = threading.RLock()
+
+
 def register_fonts() -> FontSet:
     """Register the embedded fonts with reportlab (once) and return their coverage.
 
     The CJK font is registered only when a text first needs it (``FontSet.cjk``): parsing its 30,000 glyphs
     takes about 100 ms and 24 MB, which a packet without a CJK character should not pay.
     """
+    with _REGISTERING:
+        return _register_fonts()
+
+
+@lru_cache(maxsize=1)
+def _register_fonts() -> FontSet:
     regular = _load_font(SANS, "fonts/DejaVuSans.ttf")
     bold = _load_font(SANS_BOLD, "fonts/DejaVuSans-Bold.ttf")
     for font in (regular, bold):
@@ -94,14 +105,22 @@ def register_fonts() -> FontSet:
     return FontSet(latin=latin)
 
 
+register_fonts.cache_clear = _register_fonts.cache_clear  # type: ignore[attr-defined]  # forget them (tests)
+
+
 # The characters DejaVu draws, plus the white space ``face_for`` gives to it: text made only of these (nearly
 # all text) is one DejaVu run, found with one set comparison instead of a look-up per character.
 _SANS_ONLY: set[int] = set()
 
 
-@lru_cache(maxsize=1)
 def register_cjk_font() -> frozenset[int]:
     """Register the CJK font with reportlab (once) and return the characters it has (none when missing)."""
+    with _REGISTERING:
+        return _register_cjk_font()
+
+
+@lru_cache(maxsize=1)
+def _register_cjk_font() -> frozenset[int]:
     path = _cjk_path()
     if path is None:
         return frozenset()

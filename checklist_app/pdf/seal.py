@@ -3,14 +3,20 @@
 ``seal_pdf`` adds an invisible PAdES baseline (B-B) signature made with the installation's certificate
 (see ``certificates``); ``validate_sealed`` checks it against the installation's root and says in words
 what is wrong. Any changed byte in the signed range, or anything appended after sealing, fails it.
-pyHanko is imported inside the functions: importing it takes about a second, which start-up and every
-command that does not seal should not pay.
+
+pyHanko is imported inside the functions: importing it takes about half a second (aiohttp alone about
+200 ms: ``pyhanko.sign.timestamps`` imports its HTTP time-stamp client whatever is used, and every signing
+module imports that package, so no narrower import avoids it; we use no time stamps). Start-up and commands
+that do not seal should not pay for it, and the app should not make the nurse wait for it after the PIN:
+``preload()`` imports it (and loads the fonts and the certificate) on a background thread when "Review and
+sign" opens, and ``seal_pdf`` waits for that thread rather than importing the same modules beside it.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -44,6 +50,46 @@ class SealCheck:
         return f"Seal NOT valid: {self.problem}"
 
 
+_preload_lock = threading.Lock()
+_preloading: threading.Thread | None = None
+
+
+def preload() -> threading.Thread:
+    """Start loading what signing needs on a background thread (once per process) and return that thread.
+
+    It registers the PDF fonts, imports pyHanko's signing modules and loads (or makes) the installation's
+    certificate. Join the thread to wait for it; calling again returns the same thread, so it is harmless. A
+    failure is only logged: ``seal_pdf`` then does the same work itself and reports the error.
+    """
+    global _preloading
+    with _preload_lock:
+        if _preloading is None:
+            _preloading = threading.Thread(target=_load_for_sealing, name="seal-preload", daemon=True)
+            _preloading.start()
+        return _preloading
+
+
+def _load_for_sealing() -> None:
+    try:
+        from checklist_app.pdf import fonts
+
+        fonts.register_fonts()
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: F401
+        from pyhanko.sign import signers  # noqa: F401
+        from pyhanko.sign.fields import SigSeedSubFilter  # noqa: F401
+
+        installation_identity()
+    except Exception:  # a background warm-up: seal_pdf repeats the work and reports the error
+        log.warning("loading the seal machinery in the background failed", exc_info=True)
+
+
+def wait_for_preload() -> None:
+    """Wait for a running ``preload`` (never two threads importing pyHanko side by side)."""
+    thread = _preloading
+    if thread is not None and thread is not threading.current_thread():
+        thread.join()
+
+
 def _signer(identity: SealIdentity):
     from pyhanko.sign import signers
 
@@ -63,10 +109,12 @@ def _signer(identity: SealIdentity):
 def seal_pdf(pdf_bytes: bytes, signer: SealIdentity | None = None, *, reason: str = REASON,
              location: str | None = None) -> bytes:
     """Return ``pdf_bytes`` with a PAdES seal added as an incremental update."""
+    wait_for_preload()
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign import signers
     from pyhanko.sign.fields import SigSeedSubFilter
+    from pyhanko.sign.general import SigningError
 
     identity = signer or installation_identity()
     try:
@@ -74,7 +122,7 @@ def seal_pdf(pdf_bytes: bytes, signer: SealIdentity | None = None, *, reason: st
         meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=SigSeedSubFilter.PADES,
                                             md_algorithm="sha256", reason=reason, location=location)
         out = signers.sign_pdf(writer, meta, signer=_signer(identity))
-    except PdfError as exc:
+    except (PdfError, SigningError) as exc:
         raise PdfRenderError(f"The PDF could not be sealed ({exc}).") from exc
     return out.getvalue()
 
@@ -104,6 +152,7 @@ def validate_sealed(pdf_bytes: bytes, *, identity: SealIdentity | None = None,
 
     Never raises for a damaged or tampered file: that is a failed check, with the reason in ``problem``.
     """
+    wait_for_preload()
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel

@@ -4,10 +4,12 @@ preview them, print or save them, and record that in the audit trail (which make
 
 The PDFs are made from exactly what was signed (the frozen content of the version, its signer, time
 and fingerprint), never from what is on screen, and they are made once: at signing, with the policy
-file and site settings (facility, phone numbers) in force then, and stored with the version
+file and site settings (facility, phone numbers) in force then, sealed (PAdES, the installation's
+certificate: any later change to a file shows when its seal is checked) and stored with the version
 (``storage.attach_pdf``). Preview, print and save use those stored bytes, so a reprint next month is the
 document signed today even if the policy or the settings changed since. Versions signed before the app
-kept its PDFs have none stored; theirs are made again from the version, and the preview says so.
+kept its PDFs, or whose PDFs could not be made or sealed at signing, have none stored; theirs are made
+again from the version (unsealed: they are not the signed documents), and the preview says so.
 Rendering and printing belong to ``pdf`` and ``ui.printing``; this module only connects them to the
 window and to storage.
 """
@@ -24,7 +26,7 @@ from checklist_app import storage
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.domain.findings import Evaluation
 from checklist_app.domain.record import parse_record
-from checklist_app.pdf import Signature, SignedPacket, render_checklist
+from checklist_app.pdf import Signature, SignedPacket, render_checklist, seal
 from checklist_app.pdf.discharge import render_discharge
 from checklist_app.storage.clock import from_text
 from checklist_app.ui import controls, messages, printing, theme
@@ -54,9 +56,11 @@ def packet_for(ctx: Any, version: storage.SignedVersion, name_of: Any) -> Signed
 
 KINDS = ("checklist", "discharge")  # the packet's documents, as stored with a signed version
 REMADE_NOTE = (
-    "Made again now: this checklist was signed before the app kept its PDFs, so the {what} shown here "
+    "Made again now: this checklist was signed before the app kept its PDFs, or they could not be made or "
+    "sealed at signing, so the {what} shown here "
     "{verb} produced today from the signed answers, findings and signature, but with today's policy file and "
-    "site settings (facility, phone numbers). {it} may differ from what was printed at signing.")
+    "site settings (facility, phone numbers). {it} may differ from what was printed at signing, and "
+    "{carry} no seal.")
 POLICY_CHANGED = " The policy has changed since: signed under {policy} version {then}, now version {now}."
 
 
@@ -76,19 +80,23 @@ def render_packet(ctx: Any, version: storage.SignedVersion, name_of: Any) -> dic
 
 
 def keep_packet(window: Any, version: storage.SignedVersion) -> bool:
-    """At signing: make both PDFs and store them with the version; False (with the error shown) if not.
+    """At signing: make both PDFs, seal them and store them with the version; False (with the error shown)
+    if not.
 
-    The version is signed either way; without stored PDFs, the preview makes them again and says so.
+    The version is signed either way; without stored PDFs, the preview makes them again and says so. Both
+    are made and sealed before either is stored, so a failure leaves none rather than one.
     """
     ctx = window.ctx
     staff_id = version.signer.get("staff_id") or ctx.user_id()
     try:
-        pdfs = render_packet(ctx, version, window.staff_name)
+        seal.preload().join()  # started when the review opened; fonts and pyHanko are loaded once it ends
+        made = render_packet(ctx, version, window.staff_name)
+        pdfs = {kind: seal.seal_pdf(made[kind]) for kind in KINDS}
         for kind in KINDS:
             if kind not in version.documents:
                 ctx.store.attach_pdf(version.version_id, pdfs[kind], staff_id=staff_id, kind=kind)
-    except ChecklistError as exc:
-        messages.show_error(window, exc)
+    except Exception as exc:  # the version is signed whatever fails here: say so, and go on showing it signed
+        messages.show_error(window, exc)  # (an unexpected error is logged with its traceback first)
         return False
     return True
 
@@ -109,7 +117,8 @@ def packet_documents(window: Any) -> PacketDocuments | None:
         stored.update({kind: made[kind] for kind in remade})
         what = " and the ".join({"checklist": "checklist", "discharge": "discharge sheet"}[k] for k in remade)
         note = REMADE_NOTE.format(what=what, verb="were" if len(remade) > 1 else "was",
-                                  it="They" if len(remade) > 1 else "It")
+                                  it="They" if len(remade) > 1 else "It",
+                                  carry="carry" if len(remade) > 1 else "carries")
         if version.policy_version and policy.version != version.policy_version:
             note += POLICY_CHANGED.format(policy=version.policy_id, then=version.policy_version, now=policy.version)
     documents = [(f"{version.record_id}-{kind}.pdf", stored[kind]) for kind in KINDS]

@@ -4,6 +4,10 @@ Before the signing dialog opens, the checklist must be complete: every required 
 warning acknowledged, and every hard stop either overridden by a physician or recorded as not cleared
 with the physician notified. The signed content is the validated record (answers to hidden questions
 left out), the evaluation at that moment, whether the patient was cleared, and the drawn signature.
+
+Signing ends with both PDFs made and sealed (``packet_flow.keep_packet``). The first seal in a process would
+wait about half a second for pyHanko to import, so a review that can go on to signing starts loading it
+in the background (``pdf.seal.preload``) while the nurse reads the review and types the PIN.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 from checklist_app import storage
 from checklist_app.domain.errors import IncompleteChecklistError
 from checklist_app.domain.record import parse_record
+from checklist_app.pdf import seal
 from checklist_app.ui import messages
 from checklist_app.ui.dialogs.review import ReviewDialog
 from checklist_app.ui.dialogs.signature import SignatureDialog
@@ -50,6 +55,8 @@ def review_and_sign(window: Any) -> storage.SignedVersion | None:
     window.refresh()
     blocked = blocked_reason(window)
     html = review_html(window.ctx.form, window.state.answers, window.evaluation, window.view, window.statuses)
+    if not blocked:
+        seal.preload()  # ready by the time the PIN is typed
     if not ReviewDialog.ask(window, html, blocked) or blocked:
         return None
     meaning, not_cleared = meaning_for(window)
