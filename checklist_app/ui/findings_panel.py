@@ -8,6 +8,8 @@ Enter on it, goes to its item. Unanswered required items are counted in one card
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QWidget
@@ -17,6 +19,8 @@ from checklist_app.domain.form import FormDefinition
 from checklist_app.ui import controls, messages, theme
 from checklist_app.ui.widgets.base import ENTER_KEYS
 from checklist_app.ui.widgets.flow_layout import FlowLayout
+
+RETIRED_CARDS = 8  # hidden cards kept for reuse (see FindingsPanel._retired)
 
 
 class FindingCard(QFrame):
@@ -109,44 +113,86 @@ class FindingsPanel(QWidget):
         self.card_layout.addStretch(1)
         self.scroll.setWidget(self.holder)
         layout.addWidget(self.scroll, 1)
-        self.cards: list[FindingCard] = []
+        self.cards: list[FindingCard] = []  # in the order shown: the engine's, the missing-answers card last
+        self._identities: list[tuple] = []  # what each card shows, to keep the cards that stay the same
+        # Cards taken off recently, hidden, by what they show: an answer flipped back and forth (Y, then N,
+        # then Y) brings the same card back without making it again. A few only; older ones are deleted.
+        self._retired: OrderedDict[tuple, FindingCard] = OrderedDict()
         self._shown: tuple = ()
         self.read_only = False
 
     def show_findings(self, findings: tuple[Finding, ...], missing: tuple[str, ...],
                       statuses: dict[str, tuple[str, str]]) -> None:
-        """Rebuild the cards when something changed; ``statuses``: key -> (kind, text) for dealt-with ones."""
+        """Show the findings in the engine's order; ``statuses``: key -> (kind, text) for dealt-with ones.
+
+        Only the cards whose content changed are made or removed; the others stay as they are. Making a
+        card (style polish, text layout, paint) was most of a keystroke's cost when every card was rebuilt.
+        """
         signature = (tuple((f.key, f.message, statuses.get(f.key)) for f in findings), missing, self.read_only)
         if signature == self._shown:
             return
         self._shown = signature
-        for card in self.cards:
-            # Hidden and deleted where it is, never reparented to None: that made the card a top-level
-            # window for a moment, and its destruction took the activation (and focus) from the window,
-            # so a field being typed in lost focus and committed half-typed text.
-            self.card_layout.removeWidget(card)
-            card.hide()
-            card.deleteLater()
-        self.cards = []
+        spare: dict[tuple, list[QFrame]] = {}
+        for identity, card in zip(self._identities, self.cards, strict=True):
+            spare.setdefault(identity, []).append(card)
+        wanted: list[tuple[tuple, Finding | None, QFrame | None]] = []
         for finding in findings:
-            kind, status = statuses.get(finding.key, ("open", ""))
-            card = FindingCard(finding, self.form, status, kind)
-            card.activated.connect(self.finding_activated)
-            if not self.read_only and kind == "open" and not finding.is_hard_stop:
-                card.add_action("Acknowledge...", lambda f=finding: self.acknowledge_requested.emit(f))
-            if not self.read_only and finding.is_hard_stop and kind in ("open", "notified") and finding.overridable:
-                card.add_action("Physician override...", lambda f=finding: self.override_requested.emit(f),
-                                role="danger")
-                if kind == "open":
-                    card.add_action("Not cleared...", lambda f=finding: self.notify_requested.emit(f))
-            self._insert(card)
+            identity = ("finding", finding, statuses.get(finding.key), self.read_only)
+            pool = spare.get(identity)
+            wanted.append((identity, finding, pool.pop(0) if pool else self._retired.pop(identity, None)))
         if missing:
-            self._insert(self._missing_card(missing))
+            # The card shows the count and the first four missing items; its button goes to the first.
+            identity = ("missing", len(missing), missing[:4])
+            pool = spare.get(identity)
+            wanted.append((identity, None, pool.pop(0) if pool else None))
+        for identity, cards in spare.items():
+            for card in cards:
+                self._discard(card, identity)
+        self.cards, self._identities = [], []
+        for index, (identity, finding, card) in enumerate(wanted):
+            if card is None:
+                card = self._finding_card(finding, statuses) if finding is not None else self._missing_card(missing)
+            self._place(card, index)
+            self.cards.append(card)  # type: ignore[arg-type]
+            self._identities.append(identity)
         self._summarise(findings, missing, statuses)
 
-    def _insert(self, card: FindingCard | QFrame) -> None:
-        self.card_layout.insertWidget(self.card_layout.count() - 1, card)
-        self.cards.append(card)  # type: ignore[arg-type]
+    def _discard(self, card: QFrame, identity: tuple) -> None:
+        # Hidden (and kept or deleted) where it is, never reparented to None: that made the card a top-level
+        # window for a moment, and its destruction took the activation (and focus) from the window,
+        # so a field being typed in lost focus and committed half-typed text.
+        self.card_layout.removeWidget(card)
+        card.hide()
+        if not isinstance(card, FindingCard) or identity in self._retired:
+            card.deleteLater()
+            return
+        self._retired[identity] = card
+        while len(self._retired) > RETIRED_CARDS:
+            self._retired.popitem(last=False)[1].deleteLater()
+
+    def _place(self, card: QFrame, index: int) -> None:
+        """Put ``card`` at ``index`` of the column (moving it only when it is elsewhere)."""
+        where = self.card_layout.indexOf(card)
+        if where == index:
+            return
+        if where >= 0:
+            self.card_layout.removeWidget(card)  # stays a child of the column: no reparenting, no focus loss
+        self.card_layout.insertWidget(index, card)
+        if card.isHidden():
+            card.show()  # a retired card coming back
+
+    def _finding_card(self, finding: Finding, statuses: dict[str, tuple[str, str]]) -> FindingCard:
+        kind, status = statuses.get(finding.key, ("open", ""))
+        card = FindingCard(finding, self.form, status, kind)
+        card.activated.connect(self.finding_activated)
+        if not self.read_only and kind == "open" and not finding.is_hard_stop:
+            card.add_action("Acknowledge...", lambda f=finding: self.acknowledge_requested.emit(f))
+        if not self.read_only and finding.is_hard_stop and kind in ("open", "notified") and finding.overridable:
+            card.add_action("Physician override...", lambda f=finding: self.override_requested.emit(f),
+                            role="danger")
+            if kind == "open":
+                card.add_action("Not cleared...", lambda f=finding: self.notify_requested.emit(f))
+        return card
 
     def _missing_card(self, missing: tuple[str, ...]) -> QFrame:
         card = controls.card("card")
