@@ -22,7 +22,7 @@ from checklist_app.domain.record import Acknowledgement, Override
 from checklist_app.domain.timeutil import aware, parse_datetime
 from checklist_app.rules import evaluate_answers
 from checklist_app.rules.policy import PolicyDefinition
-from checklist_app.ui.answer_codec import answers_from_json, answers_to_json
+from checklist_app.ui.answer_codec import JsonCache, answers_from_json, answers_to_json
 
 NOTIFIED_PREFIX = "Physician notified: "
 AMENDMENT_KEY = "amendment_reason"  # in an amendment's draft only; the signed version carries it itself
@@ -44,6 +44,8 @@ class ChecklistState:
     updated_at: datetime | None = None
     base_version_id: int | None = None  # the signed version this draft amends (None: never signed)
     amendment_reason: str | None = None
+    # Each answer's JSON, converted again only when the answer changes: draft_data() runs on every keystroke.
+    _json: JsonCache = field(default_factory=JsonCache, init=False, repr=False, compare=False)
 
     @property
     def is_amendment(self) -> bool:
@@ -109,7 +111,10 @@ class ChecklistState:
         self.updated_by, self.updated_at = staff_id, aware(now)
 
     def to_data(self, visible: frozenset[str] | None = None) -> dict[str, Any]:
-        """The record as JSON-ready data; with ``visible``, only the answers to visible questions."""
+        """The record as JSON-ready data; with ``visible``, only the answers to visible questions.
+
+        The answers' JSON is shared with the state's cache of it: read the data (save, validate, copy it),
+        never change it in place."""
         answers = self.answers if visible is None else {k: v for k, v in self.answers.items() if k in visible}
         data: dict[str, Any] = {
             "schema_version": 1,
@@ -121,7 +126,7 @@ class ChecklistState:
             "created_at": self.created_at.isoformat(timespec="seconds"),
             "acknowledgements": [a.model_dump(mode="json") for a in self.acknowledgements],
             "overrides": [o.model_dump(mode="json") for o in self.overrides],
-            "answers": answers_to_json(self.form, answers),
+            "answers": answers_to_json(self.form, answers, self._json),
         }
         if self.updated_by:
             data["updated_by"] = self.updated_by
