@@ -20,7 +20,18 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QScrollArea, QSplitter,
 from checklist_app import storage
 from checklist_app.domain.errors import StorageError
 from checklist_app.storage.clock import from_text
-from checklist_app.ui import amend_flow, controls, finding_actions, messages, packet_flow, signing_flow, theme, unsaved
+from checklist_app.ui import (
+    amend_flow,
+    controls,
+    finding_actions,
+    gc_pause,
+    messages,
+    packet_flow,
+    signing_flow,
+    theme,
+    unsaved,
+)
+from checklist_app.ui.checklist_navigation import SectionNavigation
 from checklist_app.ui.checklist_state import ChecklistState
 from checklist_app.ui.context import AppContext
 from checklist_app.ui.controls import show_shortcuts
@@ -33,7 +44,7 @@ from checklist_app.ui.section_state import overview
 WINDOW_TITLE = "Pre-procedure checklist"  # never the patient's name: titles show in taskbars and shares
 
 
-class ChecklistWindow(QMainWindow):
+class ChecklistWindow(SectionNavigation, QMainWindow):
     """One patient's checklist, editable (a draft) or read-only (signed)."""
 
     closed = Signal(str)
@@ -67,6 +78,8 @@ class ChecklistWindow(QMainWindow):
         ctx.saved.connect(self._on_saved)
         ctx.save_failed.connect(self._on_save_failed)
         QApplication.instance().focusChanged.connect(self._on_focus_changed)
+        gc_pause.window_opened()
+        self._gc_paused = True
 
     # --- layout -------------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -224,77 +237,6 @@ class ChecklistWindow(QMainWindow):
         self.save_label.setToolTip(message)
         theme.set_role(self.save_label, "problem")
 
-    # --- navigation ---------------------------------------------------------------------------------
-    def current_index(self) -> int:
-        """The index of the section on screen."""
-        return self.stack.currentIndex()
-
-    def current_page(self) -> SectionPage:
-        """The section page on screen."""
-        return self.pages[self.current_index()]
-
-    def show_section(self, index: int, *, focus: bool = True) -> None:
-        """Open a section (and put focus on its first field)."""
-        self.stack.setCurrentIndex(index)
-        self.section_list.select(index)
-        self.scrolls[index].verticalScrollBar().setValue(0)
-        if focus:
-            self.pages[index].focus_first()
-
-    def _step(self, direction: int) -> None:
-        rows = self.section_list.needed_rows()
-        current = self.current_index()
-        later = [r for r in rows if (r > current if direction > 0 else r < current)]
-        if later:
-            self.show_section(later[0] if direction > 0 else later[-1])
-
-    def next_section(self) -> None:
-        """Go to the next section that applies."""
-        self._step(1)
-
-    def previous_section(self) -> None:
-        """Go to the previous section that applies."""
-        self._step(-1)
-
-    def _on_page_finished(self) -> None:
-        rows = [r for r in self.section_list.needed_rows() if r > self.current_index()]
-        if rows:
-            self.show_section(rows[0])
-        else:
-            self.review_button.setFocus(Qt.FocusReason.TabFocusReason)
-
-    def _first_open_section(self) -> int:
-        for index, section in enumerate(self.ctx.form.sections):
-            if self.view.sections.get(section.id) not in ("complete", "not_needed", "optional"):
-                return index
-        return 0
-
-    def go_to_item(self, item_id: str) -> None:
-        """Open the item's section and put focus on the item (clicking a finding does this)."""
-        form = self.ctx.form
-        if not form.has_item(item_id):
-            return
-        index = form.sections.index(form.section_of(item_id))
-        self.show_section(index, focus=False)
-        widget = self.pages[index].focus_item(item_id)
-        if widget is not None:
-            self.scrolls[index].ensureWidgetVisible(widget, 20, 40)
-
-    def cycle_pane(self, step: int) -> None:
-        """F6: sections, the open section, findings (Shift+F6 backwards)."""
-        targets = [self.section_list, self.current_page().first_focus(), self.findings.first_card()]
-        targets = [t for t in targets if t is not None]
-        focused = QApplication.focusWidget()
-        here = next((i for i, t in enumerate(targets) if t is focused or t.isAncestorOf(focused)), -1)
-        if here < 0 and self.current_page().isAncestorOf(focused):
-            here = 1
-        targets[(here + step) % len(targets)].setFocus(Qt.FocusReason.TabFocusReason)
-
-    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        scroll = self.scrolls[self.current_index()] if self.scrolls else None
-        if new is not None and scroll is not None and scroll.widget().isAncestorOf(new):
-            scroll.ensureWidgetVisible(new, 20, 60)
-
     # --- signing and closing ------------------------------------------------------------------------
     def review_and_sign(self) -> None:
         """Review every answer and finding, then sign."""
@@ -382,5 +324,8 @@ class ChecklistWindow(QMainWindow):
             QApplication.instance().focusChanged.disconnect(self._on_focus_changed)
         except (RuntimeError, TypeError):
             pass
+        if self._gc_paused:
+            self._gc_paused = False
+            gc_pause.window_closed()
         self.closed.emit(self.state.record_id)
         super().closeEvent(event)

@@ -43,6 +43,7 @@ class PatientBanner(QFrame):
         self.allergy_label = controls.label("", wrap=True)
         self.status_icon = QLabel()
         self.status_label = controls.label("", wrap=False)
+        self._icons: dict[int, str] = {}  # id(icon label) -> the icon it shows
         grid.addWidget(self.name_label, 0, 0)
         grid.addWidget(self.details_label, 1, 0)
         grid.addWidget(self.procedure_label, 0, 1, 2, 1)
@@ -83,12 +84,20 @@ class PatientBanner(QFrame):
         when = describe_moment(start, now) if isinstance(start, datetime) else "-"
         self.procedure_label.setText(f"{procedure}, level {levels}\nScheduled {when}")
         self._update_allergies(answers.get("allergies"))
-        self.status_icon.setPixmap(theme.pixmap(STATE_ICONS.get(status, "draft"), 22))
+        self._set_icon(self.status_icon, STATE_ICONS.get(status, "draft"))
         self.status_label.setText(messages.text(f"states.{status}"))
         theme.set_role(self.status_label, STATUS_ROLES.get(status, "badge-neutral"))
-        self.setAccessibleDescription(" ".join(
-            [self.name_label.text(), dob, self.procedure_label.text(), self.allergy_label.text(),
-             self.status_label.text()]))
+        description = " ".join([self.name_label.text(), dob, self.procedure_label.text(), self.allergy_label.text(),
+                                self.status_label.text()])
+        if description != self.accessibleDescription():
+            self.setAccessibleDescription(description)
+
+    def _set_icon(self, label: QLabel, name: str) -> None:
+        # Called on every keystroke; a new pixmap repaints the label even when it is the same icon (setText
+        # and set_role already do nothing when nothing changed).
+        if self._icons.get(id(label)) != name:
+            self._icons[id(label)] = name
+            label.setPixmap(theme.pixmap(name, 22))
 
     def _update_allergies(self, allergies: Any) -> None:
         if allergies is None:
@@ -99,9 +108,10 @@ class PatientBanner(QFrame):
             names = [self._label_in_list(entry) for entry in allergies]
             text, role, icon = "ALLERGIES: " + "; ".join(names), "badge-stop", "allergy"
         self.allergy_label.setText(text)
-        self.allergy_label.setAccessibleName(text)
+        if self.allergy_label.accessibleName() != text:
+            self.allergy_label.setAccessibleName(text)
         theme.set_role(self.allergy_label, role)
-        self.allergy_icon.setPixmap(theme.pixmap(icon, 22))
+        self._set_icon(self.allergy_icon, icon)
 
     def _label_in_list(self, entry: dict[str, Any]) -> str:
         item = self.form.item("allergies")

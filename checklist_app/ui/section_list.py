@@ -30,6 +30,7 @@ class SectionList(QListWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.states: dict[str, SectionState] = {}
+        self._shown: list[SectionState] = []  # the state each row shows, by row
         for number, section in enumerate(form.sections, start=1):
             row = QListWidgetItem(f"{number}. {section.title}")
             row.setData(Qt.ItemDataRole.UserRole, section.id)
@@ -47,6 +48,9 @@ class SectionList(QListWidget):
         self.states = dict(states)
         for row, section in enumerate(self.form.sections):
             state = states.get(section.id, "not_started")
+            if row < len(self._shown) and self._shown[row] == state:
+                continue  # each changed row makes the list lay out its rows again; a keystroke changes one or two
+            self._shown[row:row + 1] = [state]
             words = messages.text(f"states.{state}")
             item = self.item(row)
             item.setText(f"{row + 1}. {section.title}\n{words}")

@@ -37,6 +37,7 @@ class SectionPage(QWidget):
         if section.help:
             layout.addWidget(controls.label(section.help, role="help"))
         self.items: dict[str, ItemWidget] = {}
+        self._applied: dict[str, tuple] = {}  # per item: (visible, derived value's type and value, finding)
         for item in section.items:
             widget = create_item_widget(item, clock=clock)
             if isinstance(widget, DerivedWidget):
@@ -55,18 +56,28 @@ class SectionPage(QWidget):
                 widget.set_value(answers.get(item_id))
 
     def apply(self, evaluation: Evaluation, findings: dict[str, list[Finding]], resolved: set[str]) -> None:
-        """Visibility, derived values and the finding under each item (``resolved``: keys dealt with)."""
+        """Visibility, derived values and the finding under each item (``resolved``: keys dealt with).
+
+        Called after every keystroke for every page, so an item is touched only when what it shows changed:
+        re-setting an unchanged message or value still repaints it (and moves the cursor of a derived field).
+        """
         for item_id, widget in self.items.items():
-            widget.setVisible(item_id in evaluation.visible_items)
-            if isinstance(widget, DerivedWidget):
-                widget.set_value(evaluation.derived.get(item_id))
-            mine = [f for f in findings.get(item_id, []) if f.key not in resolved]
+            mine = [f for f in findings.get(item_id, ()) if f.key not in resolved]
             if mine:
                 worst = mine[0]  # the engine lists hard stops first
                 more = f" (+{len(mine) - 1} more)" if len(mine) > 1 else ""
-                widget.set_finding(worst.severity, worst.message + more)
+                finding: tuple[str | None, str] = (worst.severity, worst.message + more)
             else:
-                widget.set_finding(None, "")
+                finding = (None, "")
+            derived = evaluation.derived.get(item_id) if isinstance(widget, DerivedWidget) else None
+            shown = (item_id in evaluation.visible_items, type(derived), derived, finding)  # 1 == 1.0 == True
+            if self._applied.get(item_id) == shown:
+                continue
+            self._applied[item_id] = shown
+            widget.setVisible(shown[0])
+            if isinstance(widget, DerivedWidget):
+                widget.set_value(derived)
+            widget.set_finding(*finding)
 
     def visible_items(self) -> list[ItemWidget]:
         """Item widgets currently shown, in form order."""

@@ -40,9 +40,14 @@ class InlineMessage(QWidget):
         self.setLayout(layout)
         self.setAccessibleName(name)
         self.hide()
+        self._showing: tuple[str, str, str | None] = ("", "", None)
 
     def show_message(self, text: str, icon: str, role: str | None = None) -> None:
         """Show ``text`` with an icon; an empty text hides the message."""
+        # Called on every keystroke: the same message again is left alone (a new pixmap repaints it).
+        if text == self._showing[0] == "" or (text, icon, role) == self._showing:
+            return
+        self._showing = (text, icon, role)
         if not text:
             self.hide()
             return
