@@ -3,10 +3,11 @@ fresh installation, sign-in (when staff accounts exist), the idle lock, and the 
 
 Two steps, so that the first window is on screen before most of the app is even imported:
 
-1. ``Opening.show_first_view``: the worklist (or, when staff accounts exist, the sign-in screen in front of
-   it) with the rows read from the database file by plain ``sqlite3`` (``worklist_rows.read_first_view``);
-   actions that need the open app are disabled and say "Opening...". A new installation has no file yet:
-   its first view is the empty worklist.
+1. ``Opening.show_first_view``: the worklist with the rows read from the database file by plain ``sqlite3``
+   (``worklist_rows.read_first_view``), or, when staff accounts exist, the sign-in screen alone (no patient
+   is read before someone signs in; the worklist is made behind it in step 2). Actions that need the open
+   app are disabled and say "Opening...". A new installation has no file yet: its first view is the empty
+   worklist.
 2. ``Opening.finish``, once that window has been painted: the database checked (quick_check), opened
    with SQLAlchemy and migrated (made, with the demo patient, on a new installation), the form, policies
    and site settings loaded, the full AppContext; the windows then go live. A failure here is shown
@@ -131,13 +132,13 @@ class Opening:
         self._show(view)
 
     def _show(self, view: FirstView) -> None:
-        self.worklist = WorklistWindow(first_view=view)
-        fit_to_screen(self.worklist)
-        if view.has_staff:
+        if view.has_staff:  # the worklist is made behind it once the app is open (no patient data before)
             self.screen = LockScreen(None, sign_in=True, facility_name=view.facility_name)
             fit_to_screen(self.screen)
             self.screen.show()
         else:
+            self.worklist = WorklistWindow(first_view=view)
+            fit_to_screen(self.worklist)
             self.worklist.show()
 
     def finish(self) -> None:

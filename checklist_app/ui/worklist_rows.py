@@ -193,20 +193,26 @@ def database_file(data_dir: Path) -> Path:
 
 
 def read_first_view(data_dir: Path, now: datetime) -> FirstView:
-    """The first view of ``data_dir``; never raises (a file it cannot read gives no rows and a ``problem``)."""
+    """The first view of ``data_dir``; never raises (a file it cannot read gives no rows and a ``problem``).
+
+    Where staff must sign in first, no patient is read: the sign-in screen shows none, and the worklist
+    behind it is made once the app is open.
+    """
     facility = _facility_name(data_dir)
     try:
-        rows, has_staff = read_rows(database_file(data_dir), now)
+        rows, has_staff = read_rows(database_file(data_dir), now, unless_staff=True)
     except FirstViewError as exc:
         return FirstView([], False, facility, str(exc))
     return FirstView(rows, has_staff, facility)
 
 
-def read_rows(path: Path, now: datetime, *, all_dates: bool = False) -> tuple[list[WorklistRow], bool]:
+def read_rows(path: Path, now: datetime, *, all_dates: bool = False,
+              unless_staff: bool = False) -> tuple[list[WorklistRow], bool]:
     """(the worklist's rows, whether active staff accounts exist) from the SQLite file, opened read-only.
 
     Rows as ``build_rows`` makes them, except each draft's status: "checking" (the rules engine decides it).
-    No file, or an empty one, is a database not made yet: no rows. FirstViewError when it cannot be read.
+    No file, or an empty one, is a database not made yet: no rows. ``unless_staff``: no rows either when
+    staff accounts exist. FirstViewError when the file cannot be read.
     """
     try:
         with path.open("rb") as handle:
@@ -228,7 +234,7 @@ def read_rows(path: Path, now: datetime, *, all_dates: bool = False) -> tuple[li
         # mode=ro: whatever is wrong with the file, this read never writes to it (nor replays its -wal).
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2.0)
         try:
-            return _read(conn, path, now, all_dates)
+            return _read(conn, path, now, all_dates, unless_staff)
         finally:
             conn.close()
     except sqlite3.Error as exc:
@@ -239,13 +245,15 @@ def read_rows(path: Path, now: datetime, *, all_dates: bool = False) -> tuple[li
         os.umask(umask)
 
 
-def _read(conn: Any, path: Path, now: datetime, all_dates: bool) -> tuple[list[WorklistRow], bool]:
+def _read(conn: Any, path: Path, now: datetime, all_dates: bool, unless_staff: bool) -> tuple[list[WorklistRow], bool]:
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").fetchone():
         return [], False  # created, not yet migrated
     schema = conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
     if schema > KNOWN_SCHEMA:
         raise FirstViewError(f"The database {path} was written by a newer version of the app (schema {schema}).")
     has_staff = bool(conn.execute("SELECT EXISTS (SELECT 1 FROM staff WHERE active)").fetchone()[0])
+    if has_staff and unless_staff:
+        return [], True
     label = procedure_labels().get
     rows = []
     for record_id, data, base_version_id in conn.execute(

@@ -76,6 +76,7 @@ def test_the_rows_are_those_of_the_apps_own_query(filled, all_dates):
     assert statuses["r-printed"] == "Printed" and statuses["r-not-cleared"] == "Signed, NOT CLEARED"
     assert statuses["r-amended"] == "Signed (amended)" and statuses["r-reopened"] == "Amendment: Checking..."
     assert ("r-tomorrow" in statuses) == all_dates
+    assert read_rows(path, NOW, unless_staff=True) == ([], True)  # the sign-in screen needs no patient
     assert {r.procedure for r in rows} == {"Kyphoplasty (balloon)", "Vertebroplasty", ""}
 
 
