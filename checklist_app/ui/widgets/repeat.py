@@ -5,9 +5,10 @@ widgets as a 2-medication one: the table (``EntryTableModel``, read-only, one ro
 field) shows every entry; the one ``EntryEditor`` under it edits the selected entry. Selecting a row (click,
 arrow keys) loads that entry into the editor; an edit there changes that one row.
 
-Keyboard: arrow keys in the table pick an entry and Enter (or Tab) goes into the editor; Enter moves through the editor's fields and, after the
-last one, to "Add entry" (Enter there adds an entry, selects it and puts focus in its first field); Tab
-leaves the list; Ctrl+Delete (or Remove) removes the entry being edited. The "none" tick box ("No known
+Keyboard: arrow keys in the table pick an entry and Enter (or Tab) goes into the editor; Enter moves
+through the editor's fields and, after the last one, to "Add entry" (Enter there adds an entry, selects it
+and puts focus in its first field); Tab leaves the list; Ctrl+Delete (or Remove) removes the entry being
+edited. The "none" tick box ("No known
 allergies") is offered while the list is empty, so "none" is a recorded answer, never a blank. Signed: the
 table and the (read-only) editor are shown, Add and Remove are not.
 
@@ -183,6 +184,12 @@ class RepeatWidget(ItemWidget):
         self._sync()
         self._emit()
 
+    @property
+    def entries(self) -> _EntriesByIndex:
+        """Deprecated: ``entries[i]`` is ``select_entry(i)``, kept only while benchmarks/children.py still
+        reaches ``entries[0].fields[...]`` (the lead's file); use ``select_entry`` and ``entry_count``."""
+        return _EntriesByIndex(self)
+
     # --- ItemWidget --------------------------------------------------------------------------------------
     def commit(self) -> None:
         if self._current is not None and not self._read_only:
@@ -229,3 +236,18 @@ class RepeatWidget(ItemWidget):
         if self.none_box is not None:
             self.none_box.setEnabled(not read_only)
         self._sync()
+
+
+class _EntriesByIndex:
+    """``widget.entries[i]`` as the per-entry design had it: selects entry i and gives the editor."""
+
+    def __init__(self, widget: RepeatWidget) -> None:
+        self._widget = widget
+
+    def __len__(self) -> int:
+        return self._widget.entry_count()
+
+    def __getitem__(self, index: int) -> EntryEditor:
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"entry {index} of a list of {len(self)}")
+        return self._widget.select_entry(index % len(self))
