@@ -106,6 +106,8 @@ def test_selecting_a_row_loads_it_without_changing_the_answer(qtbot, shown):
         table.setFocus()
         key(qtbot, Qt.Key.Key_Tab)  # so does Tab: from the table, not from cell to cell
         assert QApplication.focusWidget() is widget.editor.fields["agent"].combo
+        qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)  # and a double click
+        assert widget.current_entry() == 1 and QApplication.focusWidget() is widget.editor.fields["agent"].combo
     assert widget.value() == [APIXABAN, METFORMIN]
 
 

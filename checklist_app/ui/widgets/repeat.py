@@ -77,7 +77,14 @@ class RepeatWidget(ItemWidget):
         self.accessible(table, "entries")
         self._following_table = True
         table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        table.doubleClicked.connect(self._edit_entry)  # (Enter on the table: see next_focus_after)
         return table
+
+    def _edit_entry(self, index: QModelIndex) -> None:
+        self.select_entry(index.row())
+        target = self.editor.first_focus() if not self._read_only else None
+        if target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- the entries -------------------------------------------------------------------------------------
     def entry_count(self) -> int:
