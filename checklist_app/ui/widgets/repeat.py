@@ -134,7 +134,9 @@ class RepeatWidget(ItemWidget):
         index = self._current if index is None else index
         if self._read_only or index is None or not 0 <= index < self.entry_count():
             return
-        self._current = None  # what the editor holds is being removed: nothing to commit into it
+        if index != self._current:
+            self.commit()  # text typed into the entry being edited stays with it
+        self._current = None  # the editor's entry is being removed or reloaded: nothing to commit into it
         self._following_table = False  # Qt moves the table's current row while removing: chosen below
         try:
             self.model.remove(index)
