@@ -22,6 +22,7 @@ from checklist_app.pdf.discharge_text import DischargeTemplate, fill, load_templ
 from checklist_app.pdf.fonts import markup
 from checklist_app.pdf.layout import INK, MUTED, RULE, STOP_RED, WARN_AMBER, DocumentRenderer
 from checklist_app.pdf.model import SignedPacket
+from checklist_app.pdf.plain_text import plain_or_paragraph
 from checklist_app.pdf.plan import DischargePlan, resolve_plan
 from checklist_app.pdf.tables import grid
 
@@ -91,6 +92,7 @@ class DischargeRenderer(DocumentRenderer):
         style = super().styles()
         style["body"] = style["body"].clone("para", spaceAfter=self.base_size * 0.45)
         style["bullet"] = style["body"].clone("bullet", spaceAfter=self.base_size * 0.15)
+        style["bullet_bold"] = style["bullet"].clone("bullet_bold", fontName=fonts.SANS_BOLD)
         return style
 
     def _fill(self, text: str, where: str) -> str:
@@ -126,9 +128,11 @@ class DischargeRenderer(DocumentRenderer):
         fonts.draw_string(canv, self.page_size[0] - self.right_margin, 10 * mm, label, size, anchor="right")
 
     # --- body -----------------------------------------------------------------------------------------
-    def _bullets(self, texts: list[str]) -> ListFlowable:
+    def _bullets(self, texts: list[str] | list[Flowable]) -> ListFlowable:
+        """A bulleted list of markup texts, or of flowables already made (plain text: ``plain_or_paragraph``)."""
         body = self.style["bullet"]
-        items = [ListItem(Paragraph(t, body), leftIndent=self.base_size * 1.4) for t in texts]
+        items = [ListItem(t if isinstance(t, Flowable) else Paragraph(t, body), leftIndent=self.base_size * 1.4)
+                 for t in texts]
         return ListFlowable(items, bulletType="bullet", start="•", bulletFontName=fonts.SANS,
                             bulletFontSize=self.base_size, leftIndent=self.base_size * 1.4,
                             spaceBefore=0, spaceAfter=self.base_size * 0.3)
@@ -166,11 +170,11 @@ class DischargeRenderer(DocumentRenderer):
         flow: list[Flowable] = [Paragraph(markup(words.heading), self.style["h2"])]
         if any(line.held for line in lines):
             flow.append(Paragraph(markup(words.intro), self.style["body"]))
-            flow.append(self._bullets([f"<b>{markup(line.text)}</b>" for line in lines]))
+            flow.append(self._bullets([plain_or_paragraph(line.text, self.style["bullet_bold"]) for line in lines]))
             flow.append(Paragraph(markup(words.others), self.style["body"]))
         else:
             if lines:
-                flow.append(self._bullets([markup(line.text) for line in lines]))
+                flow.append(self._bullets([plain_or_paragraph(line.text, self.style["bullet"]) for line in lines]))
             flow.append(Paragraph(markup(words.none), self.style["body"]))
         flow.append(Paragraph(markup(words.unsure), self.style["body"]))
         return flow

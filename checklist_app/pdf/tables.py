@@ -15,15 +15,14 @@ needs a fallback font (CJK) still goes into a Paragraph, since only markup can s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from checklist_app.pdf import fonts
 from checklist_app.pdf.layout import RULE, SHADE
+from checklist_app.pdf.plain_text import break_lines
 
 PAD_X = 4  # left and right padding of every cell; ``fit`` breaks lines at the column width less both
 
@@ -86,52 +85,6 @@ def _text_commands(rows: Sequence[Sequence[object]]) -> list[tuple]:
             commands += [("FONTNAME", start, stop, style.fontName), ("FONTSIZE", start, stop, style.fontSize),
                          ("LEADING", start, stop, style.leading), ("TEXTCOLOR", start, stop, style.textColor)]
     return commands
-
-
-@lru_cache(maxsize=8192)
-def _width(word: str, font: str, size: float) -> float:
-    # The same words come back in every row (doses, "Once a day", dates), and across documents.
-    return pdfmetrics.stringWidth(word, font, size)
-
-
-def break_lines(text: str, font: str, size: float, width: float, shrink: float = 0.05) -> list[str]:
-    """``text`` broken into lines about ``width`` points wide, as a Paragraph breaks it: at spaces, runs of
-    white space printed as one, each line break kept, and a word longer than a line split between letters.
-
-    Like a Paragraph (its ``spaceShrinkage``), a line may run over by ``shrink`` of a space per space in it:
-    a fraction of a point, taken from the cell's padding.
-    """
-    space = _width(" ", font, size)
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        words: list[str] = []
-        used = 0.0
-        for word in paragraph.split():
-            measure = _width(word, font, size)
-            if measure > width:
-                if words:
-                    lines.append(" ".join(words))
-                pieces = _split_word(word, font, size, width)
-                lines += pieces[:-1]
-                words, used = [pieces[-1]], _width(pieces[-1], font, size)
-            elif words and used + space + measure > width + shrink * space * len(words):
-                lines.append(" ".join(words))
-                words, used = [word], measure
-            else:
-                used += (space if words else 0.0) + measure
-                words.append(word)
-        lines.append(" ".join(words))
-    return lines
-
-
-def _split_word(word: str, font: str, size: float, width: float) -> list[str]:
-    pieces, piece = [], ""
-    for char in word:
-        if piece and pdfmetrics.stringWidth(piece + char, font, size) > width:
-            pieces.append(piece)
-            piece = ""
-        piece += char
-    return pieces + [piece]
 
 
 def fit(text: object, style: ParagraphStyle, width: float) -> CellText | Paragraph:

@@ -15,7 +15,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from checklist_app.pdf import fonts
 from checklist_app.pdf.layout import DocumentRenderer
-from checklist_app.pdf.tables import PAD_X, CellText, break_lines, fit, grid
+from checklist_app.pdf.plain_text import break_lines
+from checklist_app.pdf.tables import PAD_X, CellText, fit, grid
 
 
 class _Styles(DocumentRenderer):
