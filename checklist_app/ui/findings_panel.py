@@ -19,6 +19,7 @@ from checklist_app.domain.form import FormDefinition
 from checklist_app.ui import controls, messages, theme
 from checklist_app.ui.widgets.base import ENTER_KEYS
 from checklist_app.ui.widgets.flow_layout import FlowLayout
+from checklist_app.ui.widgets.wrap_label import WrapLabel
 
 RETIRED_CARDS = 8  # hidden cards kept for reuse (see FindingsPanel._retired)
 
@@ -44,22 +45,22 @@ class FindingCard(QFrame):
         layout = controls.vbox(self, spacing=4, margins=10)
         icon = QLabel()
         icon.setPixmap(theme.pixmap(icon_name, 22))
-        title = controls.label(severity + heading, role=f"finding-{finding.severity}")
+        title = WrapLabel(severity + heading, role=f"finding-{finding.severity}")
         layout.addLayout(controls.hbox(icon, title, None, spacing=6))
-        self.message_label = controls.label(finding.message, role="item-label")
+        self.message_label = WrapLabel(finding.message, role="item-label")
         layout.addWidget(self.message_label)
-        layout.addWidget(controls.label(f"What to do: {finding.action}"))
+        layout.addWidget(WrapLabel(f"What to do: {finding.action}"))
         where = self._where(form)
-        layout.addWidget(controls.label(f"Item: {where}", role="help"))
-        layout.addWidget(controls.label(f"Source: {finding.source_id} - {finding.citation}", role="help"))
+        layout.addWidget(WrapLabel(f"Item: {where}", role="help"))
+        layout.addWidget(WrapLabel(f"Source: {finding.source_id} - {finding.citation}", role="help"))
         if finding.unconfirmed:
             mark = QLabel()
             mark.setPixmap(theme.pixmap("unconfirmed", 18))
-            note = controls.label(messages.text("findings.unconfirmed"), role="help")
+            note = WrapLabel(messages.text("findings.unconfirmed"), role="help")
             layout.addLayout(controls.hbox(mark, note, spacing=6))
             layout.itemAt(layout.count() - 1).layout().setStretch(1, 1)
         if status:
-            layout.addWidget(controls.label(status, role="ok" if done else "help"))
+            layout.addWidget(WrapLabel(status, role="ok" if done else "help"))
         self.buttons = FlowLayout(spacing=6)  # the actions wrap under each other in a narrow panel
         layout.addLayout(self.buttons)
         self.setAccessibleName(f"{severity}{heading}: {finding.message} Item: {where}")
@@ -102,7 +103,7 @@ class FindingsPanel(QWidget):
         self.setAccessibleName("Findings")
         layout = controls.vbox(self, spacing=theme.SPACING)
         self.title = controls.label("Findings", role="subtitle")
-        self.summary = controls.label("", name="Findings summary")
+        self.summary = WrapLabel("", name="Findings summary")
         layout.addWidget(self.title)
         layout.addWidget(self.summary)
         self.scroll = QScrollArea()
@@ -203,12 +204,12 @@ class FindingsPanel(QWidget):
         count = len(missing)
         text = messages.text("findings.missing_one") if count == 1 else \
             messages.text("findings.missing_many", count=count)
-        title_row = controls.hbox(icon, controls.label(text, role="item-label"), spacing=6)
+        title_row = controls.hbox(icon, WrapLabel(text, role="item-label"), spacing=6)
         title_row.setStretch(1, 1)
         layout.addLayout(title_row)
         labels = [self.form.item(m).label for m in missing[:4] if self.form.has_item(m)]
         more = f" and {count - 4} more" if count > 4 else ""
-        layout.addWidget(controls.label("Next: " + "; ".join(labels) + more, role="help"))
+        layout.addWidget(WrapLabel("Next: " + "; ".join(labels) + more, role="help"))
         go = controls.button("&Go to the next missing answer", lambda: self.finding_activated.emit(missing[0]))
         layout.addLayout(controls.hbox(go, None))
         card.setAccessibleName(text)

@@ -20,6 +20,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
 from checklist_app.ui import controls, theme
+from checklist_app.ui.widgets.wrap_label import WrapLabel
 
 Clock = Callable[[], datetime]
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -34,7 +35,7 @@ class InlineMessage(QWidget):
         self.icon_label = QLabel()
         self.icon_label.setFixedWidth(22)
         self.icon_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
-        self.text_label = controls.label("", role=role, name=name)
+        self.text_label = WrapLabel("", role, name=name)
         layout = controls.hbox(self.icon_label, spacing=4)
         layout.addWidget(self.text_label, 1)
         self.setLayout(layout)
@@ -83,12 +84,12 @@ class ItemWidget(QWidget):
         layout = controls.vbox(self, spacing=4)
         self.title_label: QLabel | None = None
         if not compact:
-            self.title_label = controls.label(item.label, role="item-label")
+            self.title_label = WrapLabel(item.label, "item-label")
             layout.addWidget(self.title_label)
             # No "optional" marks: an item the form does not require can still be one the policy needs
             # (no INR is a hard stop), and "optional" next to it would invite skipping it.
             if item.help:
-                self.help_label = controls.label(item.help, role="help")
+                self.help_label = WrapLabel(item.help, "help")
                 layout.addWidget(self.help_label)
         self.editor_layout = QHBoxLayout()
         self.editor_layout.setSpacing(theme.SPACING)
