@@ -1,5 +1,6 @@
 """``seal.preload``: pyHanko, the fonts and the certificate loaded on a background thread, once; sealing waits for
-it instead of importing beside it; a failure there is logged and left for ``seal_pdf`` to report."""
+it instead of importing beside it; a failure there is logged and left for ``seal_pdf`` to report. And what
+makes a warm seal cheaper: the certificate loaded once, the seal's room in the file learnt once."""
 
 from __future__ import annotations
 
@@ -69,3 +70,34 @@ def test_a_failed_preload_is_logged_and_sealing_reports_the_error(make_packet, m
     assert "loading the seal machinery in the background failed" in caplog.text
     with pytest.raises(PdfRenderError, match="incomplete"):
         seal.seal_pdf(render_checklist(make_packet("clean")))
+
+
+def test_later_seals_reuse_the_room_the_first_one_needed_and_still_validate(make_packet, seal_identity, monkeypatch):
+    monkeypatch.setattr(seal, "_reserved", {})
+    pdf = render_checklist(make_packet("clean"))
+    first = seal.seal_pdf(pdf, seal_identity)
+    room = seal._reserved[seal_identity]
+    assert room == seal._room_of_last_seal(first) > 1000
+    seal._reserved[seal_identity] = room + 200  # not what pyHanko's own estimate would choose
+    second = seal.seal_pdf(pdf, seal_identity)
+    assert seal._room_of_last_seal(second) == room + 200, "the second seal used the room it was given"
+    assert seal.validate_sealed(second, identity=seal_identity).valid
+
+
+def test_a_room_learnt_too_small_is_measured_again(make_packet, seal_identity, monkeypatch):
+    monkeypatch.setattr(seal, "_reserved", {seal_identity: 64})
+    sealed = seal.seal_pdf(render_checklist(make_packet("clean")), seal_identity)
+    assert seal.validate_sealed(sealed, identity=seal_identity).valid
+    assert seal._reserved[seal_identity] > 1000
+
+
+def test_the_certificate_is_loaded_once_and_again_when_its_files_change(seal_identity, monkeypatch):
+    loads = []
+    real = seal._load_signer
+    monkeypatch.setattr(seal, "_signers", {})
+    monkeypatch.setattr(seal, "_load_signer", lambda identity: loads.append(identity) or real(identity))
+    first = seal._signer(seal_identity)
+    assert seal._signer(seal_identity) is first and len(loads) == 1
+    stamp = seal_identity.cert.stat().st_mtime_ns + 1_000_000_000
+    os.utime(seal_identity.cert, ns=(stamp, stamp))
+    assert seal._signer(seal_identity) is not first and len(loads) == 2
