@@ -13,8 +13,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import yaml
-
 from checklist_app import resources
 
 
@@ -27,6 +25,8 @@ def no_display() -> bool:
 
 def no_display_message() -> str:
     """The one line printed instead of starting (from messages.yaml, read without Qt)."""
+    import yaml  # only here: a start with a display reads the messages from their JSON copy (ui.cached_yaml)
+
     with resources.resource_path("text/messages.yaml").open(encoding="utf-8") as handle:
         text = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["startup"]["no_display"]
     return " ".join(str(text).split())

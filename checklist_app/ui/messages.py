@@ -14,12 +14,12 @@ import traceback
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from checklist_app import resources
 from checklist_app.domain.errors import ChecklistError
+from checklist_app.ui.cached_yaml import load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +28,7 @@ LOG_FILE = {"path": "the app's log file"}  # app.py fills in the real path once 
 
 @lru_cache(maxsize=1)
 def _catalogue() -> dict[str, Any]:
-    with resources.resource_path("text/messages.yaml").open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return load_yaml(resources.resource_path("text/messages.yaml"))  # read at start-up: from its JSON copy
 
 
 def text(message_id: str, **values: Any) -> str:

@@ -4,7 +4,7 @@ fresh installation, sign-in (when staff accounts exist), the idle lock, and the 
 Two steps, so that the first window is on screen before most of the app is even imported:
 
 1. ``Opening.show_first_view``: the worklist with the rows read from the database file by plain ``sqlite3``
-   (``worklist_rows.read_first_view``), or, when staff accounts exist, the sign-in screen alone (no patient
+   (``first_view.read_first_view``), or, when staff accounts exist, the sign-in screen alone (no patient
    is read before someone signs in; the worklist is made behind it in step 2). Actions that need the open
    app are disabled and say "Opening...". A new installation has no file yet: its first view is the empty
    worklist.
@@ -36,7 +36,7 @@ from checklist_app.domain.errors import ChecklistError, DefinitionError, Storage
 from checklist_app.ui import messages, theme, unsaved
 from checklist_app.ui.controls import fit_to_screen
 from checklist_app.ui.idle_lock import LockScreen
-from checklist_app.ui.worklist_rows import DATABASE_URL_ENV, FirstView, default_data_dir, read_first_view
+from checklist_app.ui.first_view import DATABASE_URL_ENV, FirstView, default_data_dir, read_first_view
 from checklist_app.ui.worklist_window import WorklistWindow
 
 if TYPE_CHECKING:

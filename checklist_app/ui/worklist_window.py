@@ -23,7 +23,8 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QMainWi
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.ui import controls, messages, theme, unsaved
 from checklist_app.ui.worklist_model import COLUMNS, WorklistFilter, WorklistModel
-from checklist_app.ui.worklist_rows import FirstView, build_rows
+from checklist_app.ui.first_view import FirstView
+from checklist_app.ui.worklist_rows import build_rows
 
 if TYPE_CHECKING:  # imported when a checklist is opened: it pulls in the PDF stack, which start-up need not
     from checklist_app.ui.checklist_window import ChecklistWindow

@@ -198,7 +198,8 @@ def test_a_failure_after_the_first_paint_shows_what_the_one_step_start_shows(qap
 
 
 def test_while_opening_the_worklist_shows_the_real_rows_with_actions_disabled(qtbot):
-    from checklist_app.ui.worklist_rows import FirstView, WorklistRow
+    from checklist_app.ui.first_view import FirstView
+    from checklist_app.ui.worklist_rows import WorklistRow
 
     row = WorklistRow("r-1", "Haddad, Samira", "MRN-318204", "Vertebroplasty", "L1", None, "checking", True)
     window = WorklistWindow(first_view=FirstView([row], has_staff=False, facility_name="Riverside"))

@@ -1,4 +1,4 @@
-"""The worklist's first view, read with plain sqlite3 before storage is imported (``worklist_rows.read_rows``):
+"""The worklist's first view, read with plain sqlite3 before storage is imported (``first_view.read_rows``):
 the same rows as the app's own query on a database the app made, the file never written, and a damaged
 file reported in words, never with a traceback."""
 
@@ -18,10 +18,11 @@ from ui_helpers import NOW, NURSE, PINS, example_data
 
 from checklist_app import resources, storage
 from checklist_app.storage import migrations, paths
-from checklist_app.ui import worklist_rows
+from checklist_app.ui import first_view
 from checklist_app.ui.section_state import STATE_ICONS
 from checklist_app.ui.worklist_model import ROW_ICONS
-from checklist_app.ui.worklist_rows import FirstViewError, build_rows, read_first_view, read_rows
+from checklist_app.ui.first_view import FirstViewError, read_first_view, read_rows
+from checklist_app.ui.worklist_rows import build_rows
 
 
 def sign(ctx, record_id: str, data: dict, *, cleared: bool = True, replaces: int | None = None):
@@ -140,23 +141,44 @@ def test_the_data_folders_site_file_names_the_facility(tmp_path):
 
 
 def test_what_the_first_view_repeats_from_storage_and_the_form_still_agrees(ctx, monkeypatch):
-    assert worklist_rows.DATABASE_FILE == paths.DATABASE_FILE
-    assert (worklist_rows.DATA_DIR_ENV, worklist_rows.DATABASE_URL_ENV) == (paths.DATA_DIR_ENV, paths.DATABASE_URL_ENV)
-    assert worklist_rows.KNOWN_SCHEMA == migrations.LATEST_VERSION
+    assert first_view.DATABASE_FILE == paths.DATABASE_FILE
+    assert (first_view.DATA_DIR_ENV, first_view.DATABASE_URL_ENV) == (paths.DATA_DIR_ENV, paths.DATABASE_URL_ENV)
+    assert first_view.KNOWN_SCHEMA == migrations.LATEST_VERSION
     item = ctx.form.item("procedure_type")
-    assert worklist_rows.procedure_labels() == {o.value: o.label for o in item.options}
+    assert first_view.procedure_labels() == {o.value: o.label for o in item.options}
     assert {k: v for k, v in STATE_ICONS.items() if k in ROW_ICONS} == {k: v for k, v in ROW_ICONS.items()
                                                                         if k in STATE_ICONS}
     for chosen in ("", "/tmp/somewhere"):
         monkeypatch.setenv(paths.DATA_DIR_ENV, chosen)
-        assert worklist_rows.default_data_dir() == paths.data_dir()
+        assert first_view.default_data_dir() == paths.data_dir()
+    monkeypatch.setenv("XDG_DATA_HOME", "/tmp/xdg-data")
+    monkeypatch.setenv(paths.DATA_DIR_ENV, "")
+    assert first_view.default_data_dir() == paths.data_dir()
     assert resources.DEFAULT_FORM == "vertebral_augmentation.yaml"
 
 
-def test_the_first_paint_imports_neither_storage_nor_pydantic():
-    code = ("import sys; import checklist_app.ui.startup, checklist_app.ui.worklist_window, checklist_app.ui.idle_lock;"
-            "print(sorted(m for m in ('sqlalchemy', 'pydantic', 'checklist_app.storage', 'reportlab', 'yaml.cyaml') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).parents[2]).stdout.strip()
-    assert out == "['yaml.cyaml']"  # libyaml for the messages; nothing of the storage layer
+FIRST_VIEW = """
+import sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from checklist_app.ui import startup
+app = QApplication([])
+startup.theme.apply_theme(app)
+opening = startup.Opening(app)
+opening.show_first_view(Path(sys.argv[1]))
+print([r.status_text for r in opening.worklist.model.rows])
+print(sorted(m for m in ("sqlalchemy", "pydantic", "checklist_app.storage", "reportlab", "yaml", "platformdirs")
+             if m in sys.modules))
+"""
+
+
+def test_the_first_view_imports_neither_storage_nor_pydantic_nor_yaml_once_copied(bare_ctx, tmp_path):
+    storage.save_draft(bare_ctx.store.db, "r-one", example(bare_ctx, "r-one"), staff_id=NURSE)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CHECKLIST_APP_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", FIRST_VIEW, str(bare_ctx.store.data_dir)], env=env, text=True,
+                           capture_output=True, check=True, cwd=Path(__file__).parents[2]).stdout.split("\n")[:2]
+            for _ in range(2)]
+    assert runs[0] == ["['Checking...']", "['yaml']"]  # the first start parses the YAML files...
+    assert runs[1] == ["['Checking...']", "[]"]  # ...later ones read their JSON copies
+    assert sorted(p.name.split("-", 1)[1] for p in (tmp_path / "cache" / "yaml").iterdir()) == [
+        "messages.yaml.json", "site.yaml.json", "vertebral_augmentation.yaml.json"]
