@@ -84,7 +84,10 @@ class Autosaver:
             entry = self._pending.get(record_id)
             if entry is None:
                 entry = self._pending[record_id] = _Pending(plain, staff_id, base_version_id, 0, now, now)
+                self._cond.notify_all()  # the worker may be waiting for nothing, or for a later moment
             else:
+                # No wake-up: this change only moves the save later, and the worker looks again when it wakes.
+                # Waking it on every keystroke made it take the GIL in the middle of the key's screen update.
                 if entry.in_flight == entry.generation:
                     entry.first_change = now  # the older state is being written; this change starts anew
                 entry.data, entry.staff_id, entry.base_version_id = plain, staff_id, base_version_id
@@ -92,7 +95,6 @@ class Autosaver:
                 entry.last_change = now
             if audit:
                 entry.audited, entry.audited_generation = plain, entry.generation
-            self._cond.notify_all()
 
     def forget(self, record_id: str) -> dict[str, Any] | None:
         """Drop a record's unsaved state on purpose (it was signed or discarded); returns what was dropped."""
