@@ -8,6 +8,7 @@ with the form, policy and record versions, the SHA-256 of the signed record and 
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cached_property
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
@@ -76,13 +77,20 @@ class ChecklistRenderer(DocumentRenderer):
             x -= 2 * mm
         return right - x
 
-    def _draw_barcode(self, canv: Canvas, right: float, top: float) -> float:
+    @cached_property
+    def _barcode(self) -> Code128 | None:
+        """The MRN's barcode, sized once for every page."""
         mrn = self.packet.answers.get("mrn")
         if not mrn:
-            return 0.0
+            return None
         probe = Code128(str(mrn), barWidth=1.0, barHeight=9 * mm, quiet=0, humanReadable=0)
         bar = max(BARCODE_MIN_BAR, min(1.0, BARCODE_MAX_WIDTH / probe.width))
-        code = Code128(str(mrn), barWidth=bar, barHeight=8.5 * mm, quiet=0, humanReadable=0)
+        return Code128(str(mrn), barWidth=bar, barHeight=8.5 * mm, quiet=0, humanReadable=0)
+
+    def _draw_barcode(self, canv: Canvas, right: float, top: float) -> float:
+        code, mrn = self._barcode, self.packet.answers.get("mrn")
+        if code is None:
+            return 0.0
         code.drawOn(canv, right - code.width, top - 8.5 * mm)
         canv.setFillColor(INK)
         fonts.draw_string(canv, right - code.width / 2, top - 11.6 * mm, str(mrn), 7.5, anchor="centre")

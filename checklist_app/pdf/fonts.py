@@ -134,6 +134,8 @@ def _register_cjk_font() -> frozenset[int]:
 
 def clean(text: str) -> str:
     """User text with line ends normalised and control characters (which no font draws) removed."""
+    if text.isprintable():  # nearly all text: no line end, tab or control character to deal with
+        return text
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
 
 
