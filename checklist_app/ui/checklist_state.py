@@ -134,6 +134,11 @@ class ChecklistState:
             data["updated_at"] = self.updated_at.isoformat(timespec="seconds")
         return data
 
+    def prepare_drafts(self) -> None:
+        """Convert every answer to JSON now (when the window opens), so that the first keystroke's draft
+        converts only what it changed; the first conversion also builds the list entries' validators."""
+        self.to_data()
+
     def draft_data(self) -> dict[str, Any]:
         """What autosave keeps: every answer, and for an amendment its reason (not part of the record)."""
         data = self.to_data()

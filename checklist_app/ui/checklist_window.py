@@ -73,6 +73,7 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
         self.show_section(self._first_open_section(), focus=False)
         if signed is None:
             ctx.store.mark_open(state.record_id)
+            state.prepare_drafts()
         else:
             self._show_signed(signed)
         ctx.saved.connect(self._on_saved)
