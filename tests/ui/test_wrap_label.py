@@ -40,6 +40,9 @@ def test_heights_match_a_plain_label_and_follow_text_font_and_style(qtbot):
     theme.set_role(label, "item-label")  # another look (bold): the style sheet may change the font
     theme.set_role(reference, "item-label")
     assert label.heightForWidth(240) == reference.heightForWidth(240)
+    label.setContentsMargins(60, 10, 60, 10)  # narrower text area: more lines
+    reference.setContentsMargins(60, 10, 60, 10)
+    assert label.heightForWidth(240) == reference.heightForWidth(240) > tall
 
 
 def test_it_is_a_plain_text_wrapped_label_named_for_screen_readers(qtbot):

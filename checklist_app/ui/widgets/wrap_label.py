@@ -14,9 +14,11 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from checklist_app.ui import theme
 
-# Events after which the same width may need another height.
-_RELAYOUT_EVENTS = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.Polish,
-                              QEvent.Type.ContentsRectChange, QEvent.Type.LayoutDirectionChange})
+# Changes after which the same width may need another height (a style sheet role's font or padding
+# arrives as a font or contents-rect change). changeEvent, not event(): every paint and move goes through
+# event(), and a Python override there cost more than it saved.
+_RELAYOUT_CHANGES = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.ContentsRectChange,
+                               QEvent.Type.LayoutDirectionChange})
 
 
 class WrapLabel(QLabel):
@@ -44,7 +46,7 @@ class WrapLabel(QLabel):
             height = self._heights[width] = super().heightForWidth(width)
         return height
 
-    def event(self, event: QEvent) -> bool:
-        if event.type() in _RELAYOUT_EVENTS:
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() in _RELAYOUT_CHANGES:
             self._heights.clear()
-        return super().event(event)
+        super().changeEvent(event)
