@@ -46,7 +46,7 @@ class RepeatWidget(ItemWidget):
             self.none_box.toggled.connect(self._on_none_toggled)
             self.editor_layout.addWidget(self.none_box)
             self.editor_layout.addStretch(1)
-        self.model = EntryTableModel(self.item, self.clock)
+        self.model = EntryTableModel(self.item, self.clock, parent=self)  # owned by Qt: lives as long as the list
         self.table = self._make_table()
         self.editor = EntryEditor(self.item, self.clock)
         self.editor.field_changed.connect(self._on_field_changed)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
@@ -63,8 +63,8 @@ def _answered(row: dict[str, Any]) -> dict[str, Any]:
 class EntryTableModel(QAbstractTableModel):
     """The entries of one list item; cells are read-only (the entry editor under the table edits)."""
 
-    def __init__(self, item: Any, clock: Clock) -> None:
-        super().__init__()
+    def __init__(self, item: Any, clock: Clock, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.item = item
         self.clock = clock
         self.fields = list(item.fields)
