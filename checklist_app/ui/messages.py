@@ -12,14 +12,17 @@ from __future__ import annotations
 import logging
 import traceback
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from checklist_app import resources
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.ui.cached_yaml import load_yaml
+
+if TYPE_CHECKING:  # imported where a box is shown: its Python enums cost ~2 ms before the first paint
+    from PySide6.QtWidgets import QMessageBox
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +70,19 @@ def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
     """Show ``exc`` to the user (non-blocking); unexpected errors are logged first. Returns the box."""
     if not isinstance(exc, ChecklistError):
         log_unexpected(exc)
+    from PySide6.QtWidgets import QMessageBox
+
     title, what, advice = error_texts(exc)
     icon = QMessageBox.Icon.Warning if isinstance(exc, ChecklistError) else QMessageBox.Icon.Critical
     return show_message(parent, title, what, advice, icon=icon)
 
 
 def show_message(parent: QWidget | None, title: str, body: str, detail: str = "", *,
-                 icon: QMessageBox.Icon = QMessageBox.Icon.Information) -> QMessageBox:
+                 icon: QMessageBox.Icon | None = None) -> QMessageBox:
     """A plain message box, opened without blocking; deleted when closed."""
-    box = QMessageBox(icon, title, body, QMessageBox.StandardButton.Ok, parent)
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Information if icon is None else icon, title, body, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("message_box")
     box.setAccessibleName(title)
     box.setInformativeText(detail)

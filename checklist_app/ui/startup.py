@@ -30,10 +30,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from checklist_app.domain.errors import ChecklistError, DefinitionError, StorageError
-from checklist_app.ui import messages, theme, unsaved
+from checklist_app.ui import messages, theme
 from checklist_app.ui.controls import fit_to_screen
 from checklist_app.ui.idle_lock import LockScreen
 from checklist_app.ui.first_view import DATABASE_URL_ENV, FirstView, default_data_dir, read_first_view
@@ -98,6 +98,8 @@ def startup_error_texts(exc: BaseException, data_dir: Path | None = None) -> tup
 
 def critical(title: str, text: str) -> None:
     """A blocking error box before any window exists (tests replace this)."""
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.critical(None, title, text)
 
 
@@ -198,9 +200,15 @@ class Opening:
             self.app.exit(1)
 
 
+def _settle(ctx: AppContext) -> bool:
+    from checklist_app.ui import unsaved  # its message box: not before the first paint
+
+    return unsaved.settle(ctx, None)
+
+
 def start(options: argparse.Namespace) -> int:
     """Run the app until the worklist closes; returns the exit status."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or theme.make_app(sys.argv[:1])
     app.setApplicationName("Checklist")
     app.setOrganizationName("checklist_app")
     theme.apply_theme(app)
@@ -221,7 +229,7 @@ def start(options: argparse.Namespace) -> int:
             if opening.failed:
                 return 1
             ctx = opening.ctx
-            if ctx is None or unsaved.settle(ctx, None):
+            if ctx is None or _settle(ctx):
                 return status
             # "Keep open": autosave still holds answers the database refused; quitting would lose them.
             log.warning("quit refused: answers not saved yet")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
@@ -98,12 +98,22 @@ QStatusBar {{ color: {MUTED}; }}
 """
 
 
+def make_app(argv: list[str]) -> QApplication:
+    """The QApplication, made with the Fusion style (``apply_theme`` then need not set it)."""
+    app = QApplication([*argv, "-style", "Fusion"])
+    app.setProperty("checklist_fusion", True)
+    return app
+
+
 def apply_theme(app: QApplication) -> None:
     """Fusion style (the same on every desktop), a readable base font, our palette and style sheet."""
     if app.property("checklist_theme"):
         return  # applied already: setting a style sheet again re-polishes every widget alive
     app.setProperty("checklist_theme", True)
-    app.setStyle(QStyleFactory.create("Fusion"))
+    if not app.property("checklist_fusion"):
+        # (Made by make_app, the app has it already: a QStyle object in Python costs ~6 ms of enum set-up,
+        # paid before the first window could be painted.)
+        app.setStyle(QStyleFactory.create("Fusion"))
     font = QFont(app.font())
     font.setPointSizeF(max(font.pointSizeF(), BASE_POINT_SIZE))
     app.setFont(font)
@@ -124,6 +134,8 @@ def set_role(widget: QWidget, role: str) -> None:
     if widget.property("role") == role:
         return
     widget.setProperty("role", role)
+    if not widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        return  # not styled yet (a new widget): the style sheet sees the role when it is
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
@@ -135,6 +147,8 @@ def set_flag(widget: QWidget, name: str, on: bool) -> None:
     if widget.property(name) == value:
         return
     widget.setProperty(name, value)
+    if not widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        return
     widget.style().unpolish(widget)
     widget.style().polish(widget)
 

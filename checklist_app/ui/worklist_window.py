@@ -21,7 +21,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QMainWindow, QTableView, QWidget
 
 from checklist_app.domain.errors import ChecklistError
-from checklist_app.ui import controls, messages, theme, unsaved
+from checklist_app.ui import controls, messages, theme
 from checklist_app.ui.worklist_model import COLUMNS, WorklistFilter, WorklistModel
 from checklist_app.ui.first_view import FirstView
 from checklist_app.ui.worklist_rows import build_rows
@@ -364,6 +364,8 @@ class WorklistWindow(QMainWindow):
             return
         for window in self.open_windows.values():
             window.commit_typing()
+        from checklist_app.ui import unsaved  # its message box: not before the first paint
+
         if not unsaved.settle(self.ctx, self):
             event.ignore()
             return
