@@ -35,7 +35,7 @@ class InlineMessage(QWidget):
         self.icon_label = QLabel()
         self.icon_label.setFixedWidth(22)
         self.icon_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
-        self.text_label = WrapLabel("", role, name=name)
+        self.text_label = controls.label("", role=role, name=name)
         layout = controls.hbox(self.icon_label, spacing=4)
         layout.addWidget(self.text_label, 1)
         self.setLayout(layout)
