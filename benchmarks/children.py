@@ -147,7 +147,7 @@ def keystroke_app(count: int, medications: int) -> None:
         open_ms = (time.perf_counter() - started) * 1000
         sections = [s.id for s in ctx.form.sections]
         meds_page = window.pages[sections.index("medications")]
-        dose = meds_page.items["medications"].entries[0].fields["dose"].edit
+        dose = meds_page.items["medications"].select_entry(0).fields["dose"].edit
         infection_index = sections.index("infection")
         infection = window.pages[infection_index].items["systemic_infection"]
         samples: dict[str, list[float]] = {"text": [], "finding": []}
@@ -222,7 +222,7 @@ def crash_check(medications: int, keys: int) -> None:
     window = _open_window(ctx, common.record_data(ctx.form, count=medications))
     _settle()
     dose = window.pages[[s.id for s in ctx.form.sections].index("medications")].items["medications"] \
-        .entries[0].fields["dose"].edit
+        .select_entry(0).fields["dose"].edit
     for n in range(keys):
         QTest.keyClick(dose, Qt.Key.Key_X if n % 2 == 0 else Qt.Key.Key_Backspace)
         _settle()

@@ -207,13 +207,3 @@ def test_signed_list_is_shown_not_edited(qtbot, shown):
     widget.set_read_only(False)
     assert not widget.add_button.isHidden() and widget.editor.fields["agent"].combo.isEnabled()
 
-
-def test_entries_by_index_still_selects_for_the_benchmark(qtbot, shown):
-    """benchmarks/children.py reaches ``entries[0].fields["dose"]``; remove with ``entries`` once it uses
-    ``select_entry``."""
-    widget = shown()
-    widget.set_value([APIXABAN, METFORMIN])
-    assert len(widget.entries) == 2
-    assert widget.entries[1].fields["dose"].edit.text() == "500 mg" and widget.current_entry() == 1
-    with pytest.raises(IndexError):
-        widget.entries[2]

@@ -193,12 +193,6 @@ class RepeatWidget(ItemWidget):
         self._sync()
         self._emit()
 
-    @property
-    def entries(self) -> _EntriesByIndex:
-        """Deprecated: ``entries[i]`` is ``select_entry(i)``, kept only while benchmarks/children.py still
-        reaches ``entries[0].fields[...]`` (the lead's file); use ``select_entry`` and ``entry_count``."""
-        return _EntriesByIndex(self)
-
     # --- ItemWidget --------------------------------------------------------------------------------------
     def commit(self) -> None:
         if self._current is not None and not self._read_only:
@@ -246,17 +240,3 @@ class RepeatWidget(ItemWidget):
             self.none_box.setEnabled(not read_only)
         self._sync()
 
-
-class _EntriesByIndex:
-    """``widget.entries[i]`` as the per-entry design had it: selects entry i and gives the editor."""
-
-    def __init__(self, widget: RepeatWidget) -> None:
-        self._widget = widget
-
-    def __len__(self) -> int:
-        return self._widget.entry_count()
-
-    def __getitem__(self, index: int) -> EntryEditor:
-        if not -len(self) <= index < len(self):
-            raise IndexError(f"entry {index} of a list of {len(self)}")
-        return self._widget.select_entry(index % len(self))
