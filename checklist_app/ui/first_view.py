@@ -25,7 +25,14 @@ from typing import Any
 from checklist_app import resources
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.ui.cached_yaml import load_yaml
-from checklist_app.ui.worklist_rows import WorklistRow, answer_texts, scheduled_at, signed_rows, signed_since, sorted_rows
+from checklist_app.ui.worklist_rows import (
+    WorklistRow,
+    answer_texts,
+    scheduled_at,
+    signed_rows,
+    signed_since,
+    sorted_rows,
+)
 
 DATABASE_FILE = "checklist.sqlite3"  # storage.paths.DATABASE_FILE (tests keep these three equal to storage's)
 DATA_DIR_ENV, DATABASE_URL_ENV = "CHECKLIST_APP_DATA_DIR", "CHECKLIST_APP_DATABASE_URL"
@@ -100,7 +107,8 @@ def read_rows(path: Path, now: datetime, *, all_dates: bool = False,
     except sqlite3.Error as exc:
         raise FirstViewError(f"The database {path} could not be read ({exc}).") from None
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise FirstViewError(f"The database {path} holds a record that could not be read ({type(exc).__name__}).") from None
+        raise FirstViewError(f"The database {path} holds a record that could not be read "
+                             f"({type(exc).__name__}).") from None
     finally:
         os.umask(umask)
 

@@ -82,7 +82,8 @@ def show_message(parent: QWidget | None, title: str, body: str, detail: str = ""
     """A plain message box, opened without blocking; deleted when closed."""
     from PySide6.QtWidgets import QMessageBox
 
-    box = QMessageBox(QMessageBox.Icon.Information if icon is None else icon, title, body, QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(QMessageBox.Icon.Information if icon is None else icon, title, body,
+                      QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("message_box")
     box.setAccessibleName(title)
     box.setInformativeText(detail)

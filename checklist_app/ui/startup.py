@@ -35,8 +35,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from checklist_app.domain.errors import ChecklistError, DefinitionError, StorageError
 from checklist_app.ui import messages, theme
 from checklist_app.ui.controls import fit_to_screen
-from checklist_app.ui.idle_lock import LockScreen
 from checklist_app.ui.first_view import DATABASE_URL_ENV, FirstView, default_data_dir, read_first_view
+from checklist_app.ui.idle_lock import LockScreen
 from checklist_app.ui.worklist_window import WorklistWindow
 
 if TYPE_CHECKING:

@@ -19,9 +19,9 @@ from ui_helpers import NOW, NURSE, PINS, example_data
 from checklist_app import resources, storage
 from checklist_app.storage import migrations, paths
 from checklist_app.ui import first_view
+from checklist_app.ui.first_view import FirstViewError, read_first_view, read_rows
 from checklist_app.ui.section_state import STATE_ICONS
 from checklist_app.ui.worklist_model import ROW_ICONS
-from checklist_app.ui.first_view import FirstViewError, read_first_view, read_rows
 from checklist_app.ui.worklist_rows import build_rows
 
 
@@ -52,7 +52,8 @@ def filled(ctx):
     printed = sign(ctx, "r-printed", example(ctx, "r-printed", patient_name="Abara, Ngozi"))
     storage.record_printed(ctx.store.db, "r-printed", printed.version_id, staff_id=NURSE, kind="packet")
     first = sign(ctx, "r-amended", example(ctx, "r-amended", patient_name="Silva, Ana"))
-    sign(ctx, "r-amended", example(ctx, "r-amended", patient_name="Silva, Ana", weight_kg=70), replaces=first.version_id)
+    sign(ctx, "r-amended", example(ctx, "r-amended", patient_name="Silva, Ana", weight_kg=70),
+         replaces=first.version_id)
     reopened = sign(ctx, "r-reopened", example(ctx, "r-reopened", patient_name="Berg, Ola"))
     ctx.store.save_draft("r-reopened", example(ctx, "r-reopened", patient_name="Berg, Ola"), NURSE,
                          base_version_id=reopened.version_id)
