@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from checklist_app.ui.idle_lock import IdleLock
 
 log = logging.getLogger("checklist_app")
+FINISH_ANYWAY_MS = 2000  # step 2 starts by then even if the first window was never painted
 
 
 def setup_logging(data_dir: Path) -> Path:
@@ -122,6 +123,7 @@ class Opening:
         self.lock: IdleLock | None = None
         self.failed = False
         self.deferred = False  # True when finish() runs from the event loop, after the first paint
+        self.finishing = False
 
     @property
     def first_window(self) -> QWidget | None:
@@ -142,6 +144,12 @@ class Opening:
             self.worklist = WorklistWindow(first_view=view)
             fit_to_screen(self.worklist)
             self.worklist.show()
+
+    def finish_once(self) -> None:
+        """``finish``, unless it has run (after the first paint, or from the fallback timer)."""
+        if not self.finishing:
+            self.finishing = True
+            self.finish()
 
     def finish(self) -> None:
         """Step 2: open the database and the app; the windows go live (or the failure is shown)."""
@@ -218,7 +226,9 @@ def start(options: argparse.Namespace) -> int:
         opening.show_first_view(default_data_dir())
         first = opening.first_window
         # Queued after whatever the paint itself queued: the window is on screen before the heavy part starts.
-        first.painted.connect(lambda: QTimer.singleShot(0, opening.finish))  # type: ignore[union-attr]
+        first.painted.connect(lambda: QTimer.singleShot(0, opening.finish_once))  # type: ignore[union-attr]
+        # A window the system does not paint (minimised, a disconnected remote session) must still open.
+        QTimer.singleShot(FINISH_ANYWAY_MS, opening.finish_once)
     else:
         opening.finish()
         if opening.failed:

@@ -214,3 +214,19 @@ def test_while_opening_the_worklist_shows_the_real_rows_with_actions_disabled(qt
     assert window.proxy.rowCount() == 1  # searching works on what is shown
     assert window.new_checklist() is None and window.open_record("r-1") is None
     assert window.close()  # nothing typed yet: closing while opening is allowed
+
+
+def test_a_first_window_the_system_never_paints_still_opens(qapp, data_dir, monkeypatch):
+    from checklist_app.ui.first_view import FirstView
+
+    def show_unpainted(opening, view: FirstView) -> None:  # as when minimised: made, never exposed
+        opening.worklist = WorklistWindow(first_view=view)
+
+    monkeypatch.setattr(startup.Opening, "_show", show_unpainted)
+    monkeypatch.setattr(startup, "FINISH_ANYWAY_MS", 50)
+    seen = {}
+    status, shown, first = run(monkeypatch, data_dir, when_open=lambda o: seen.update(
+        live=worklist_of(o).live, rows=[r.patient for r in worklist_of(o).model.rows]))
+    assert (status, shown) == (0, [])
+    assert first["painted before opening"] is False
+    assert seen == {"live": True, "rows": [DEMO]}
