@@ -69,12 +69,14 @@ class PlainParagraph(Flowable):
     """Plain text in one style (left aligned), broken into lines at the width it is given.
 
     Like a Paragraph it splits between lines at a page end, never leaving its first line alone at the foot
-    of a page (reportlab's default ``allowOrphans=0``).
+    of a page (reportlab's default ``allowOrphans=0``). With ``bullet`` it is a list item, as a Paragraph
+    with ``bulletText`` draws one: the bullet at the style's ``bulletIndent`` in its bullet font, the text
+    at ``leftIndent``; and, as in a reportlab list, it never carries a single line over to the next page.
     """
 
-    def __init__(self, text: str, style: ParagraphStyle) -> None:
+    def __init__(self, text: str, style: ParagraphStyle, bullet: str | None = None) -> None:
         super().__init__()
-        self.text, self.style = text, style
+        self.text, self.style, self.bullet = text, style, bullet
         self.spaceBefore, self.spaceAfter = style.spaceBefore, style.spaceAfter
         self.lines: list[str] = []
         self._wrapped_at: float | None = None
@@ -93,16 +95,22 @@ class PlainParagraph(Flowable):
         """The lines that fit in ``availHeight`` and the rest; nothing when fewer than two lines would fit."""
         self.wrap(availWidth, availHeight)
         fits = int(availHeight // self.style.leading)
-        if fits < 2 or fits >= len(self.lines):
+        if fits < 2 or fits >= len(self.lines) or (self.bullet and len(self.lines) - fits < 2):
             return []
-        first = PlainParagraph("\n".join(self.lines[:fits]), self.style)
+        first = PlainParagraph("\n".join(self.lines[:fits]), self.style, self.bullet)
         rest = PlainParagraph("\n".join(self.lines[fits:]), self.style)
-        first.spaceAfter, rest.spaceBefore = 0, 0
+        first.spaceAfter, rest.spaceBefore, rest.spaceAfter = 0, 0, self.spaceAfter
         return [first, rest]
 
     def draw(self) -> None:
         """The lines as one text object, first baseline one font size below the top, as a Paragraph's."""
         s = self.style
+        if self.bullet:
+            mark = self.canv.beginText(s.bulletIndent, self.height - s.fontSize)
+            mark.setFont(s.bulletFontName, s.bulletFontSize)
+            mark.setFillColor(getattr(s, "bulletColor", s.textColor))  # as a Paragraph draws its bullet
+            mark.textOut(self.bullet)
+            self.canv.drawText(mark)
         text = self.canv.beginText(s.leftIndent, self.height - s.fontSize)
         text.setFont(s.fontName, s.fontSize, s.leading)
         text.setFillColor(s.textColor)
@@ -111,10 +119,10 @@ class PlainParagraph(Flowable):
         self.canv.drawText(text)
 
 
-def plain_or_paragraph(text: object, style: ParagraphStyle) -> Flowable:
-    """User text (not markup) in ``style``: a PlainParagraph when the document font draws every character,
-    else a Paragraph with the fallback fonts."""
+def plain_or_paragraph(text: object, style: ParagraphStyle, bullet: str | None = None) -> Flowable:
+    """User text (not markup) in ``style``, optionally a bulleted item: a PlainParagraph when the document font
+    draws every character, else a Paragraph with the fallback fonts."""
     clean = fonts.clean(str(text))
     if fonts.sans_only(clean):
-        return PlainParagraph(clean, style)
-    return Paragraph(fonts.markup(clean), style)
+        return PlainParagraph(clean, style, bullet)
+    return Paragraph(fonts.markup(clean), style, bulletText=bullet)

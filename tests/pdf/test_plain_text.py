@@ -70,3 +70,35 @@ def test_text_prints_as_typed_and_cjk_goes_to_a_paragraph(style):
     cjk = plain_or_paragraph("ワルファリン <5 mg>", style)
     assert isinstance(cjk, Paragraph) and "ChecklistCJK" in cjk.text
     assert "ワルファリン <5 mg>" in flat(page_texts(_pdf([cjk]))[0])
+
+
+def _positions(pdf: bytes, page: int = 0) -> list[tuple[float, float, str]]:
+    from pypdf import PdfReader
+
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            found.append((round(cm[4] + tm[4], 2), round(cm[5] + tm[5], 2), text.strip()))
+
+    PdfReader(io.BytesIO(pdf)).pages[page].extract_text(visitor_text=visit)
+    return found
+
+
+def test_a_bulleted_item_is_placed_as_a_paragraph_with_a_bullet_places_it(style):
+    item = style.clone("item", leftIndent=16, bulletIndent=0, bulletFontName=fonts.SANS, bulletFontSize=11.5)
+    plain = _positions(_pdf([PlainParagraph(TEXT, item, bullet="•"), PlainParagraph("next", item, bullet="•")]))
+    paragraph = _positions(_pdf([Paragraph(fonts.markup(TEXT), item, bulletText="•"),
+                                 Paragraph("next", item, bulletText="•")]))
+    assert plain == paragraph
+    assert [text for _, _, text in plain].count("•") == 2
+
+
+def test_a_bulleted_item_never_carries_a_single_line_over(style):
+    item = style.clone("item", leftIndent=16)
+    plain = PlainParagraph(TEXT * 2, item, bullet="•")
+    plain.wrap(200, 1000)
+    lines = len(plain.lines)
+    assert plain.split(200, style.leading * (lines - 0.5)) == [], "the last line alone on the next page"
+    first, rest = plain.split(200, style.leading * (lines - 1.5))
+    assert first.bullet == "•" and rest.bullet is None
