@@ -49,11 +49,23 @@ class PatientBanner(QFrame):
         grid.addWidget(self.procedure_label, 0, 1, 2, 1)
         allergy = controls.hbox(self.allergy_icon, self.allergy_label, spacing=6)
         grid.addLayout(allergy, 0, 2, 2, 1)
-        status = controls.hbox(self.status_icon, self.status_label, spacing=6)
+        status = controls.hbox(self.status_icon, self.status_label, None, spacing=6)
         grid.addLayout(status, 0, 3, 2, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 3)
         grid.setColumnStretch(2, 3)
+        grid.setColumnMinimumWidth(3, self._widest_typing_status() + 22 + 6)
+
+    def _widest_typing_status(self) -> int:
+        # Typing flips the status between these; each flip changed the status column's width, which moved
+        # every other label of the banner by a pixel, so all of them were laid out and painted again on a
+        # keystroke. The column keeps the room of the widest (signed states may widen it, once).
+        widths = []
+        for status in ("draft", "warnings", "hard_stop", "ready"):
+            self.status_label.setText(messages.text(f"states.{status}"))
+            theme.set_role(self.status_label, STATUS_ROLES[status])
+            widths.append(self.status_label.sizeHint().width())
+        return max(widths)
 
     def _label(self, item_id: str, value: Any) -> str:
         if value is None or not self.form.has_item(item_id):
