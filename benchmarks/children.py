@@ -28,20 +28,28 @@ NURSE, PIN = "rn.bench", "2468"
 
 # --- cold start -----------------------------------------------------------------------------------------
 
-def _quit_on_first_paint(*classes: type) -> None:
+def _quit_on_first_paint(*classes: type, live: Any = None) -> None:
     """Make the first paint of any of ``classes`` print the moment it finished and leave the event loop.
 
     The moment is taken in a zero timer after the paint event, when the whole window has been painted and
     flushed (children paint in the same pass). time.monotonic() is CLOCK_MONOTONIC, the same clock the
-    parent read before starting this process.
+    parent read before starting this process. With ``live`` (a dict the app's start fills with ``live_at``
+    once it has opened everything), the child waits for that too and prints both moments.
     """
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    state = {"done": False}
+    state: dict[str, Any] = {"done": False}
 
     def finished(which: str) -> None:
-        common.emit({"painted_at": time.monotonic(), "window": which})
+        state.update(painted_at=time.monotonic(), window=which)
+        wait_for_live()
+
+    def wait_for_live() -> None:
+        if live is not None and "live_at" not in live:
+            QTimer.singleShot(1, wait_for_live)
+            return
+        common.emit({"painted_at": state["painted_at"], "window": state["window"], **(live or {})})
         QApplication.exit(0)
 
     for cls in classes:
@@ -55,16 +63,29 @@ def _quit_on_first_paint(*classes: type) -> None:
 
 
 def startup_app(data_dir: str) -> None:
-    """The real start (``python -m checklist_app --gui --data-dir DIR``) until its first window is painted.
+    """The real start (``python -m checklist_app --gui --data-dir DIR``) until its first window is painted,
+    and until the app is live.
 
-    That is the worklist on a fresh install; where staff accounts exist it is the sign-in screen, shown once
-    the worklist has been built behind it (so the worklist's rows are read and evaluated either way).
+    The start has two steps (``ui/startup.py``): the first window is painted from a read-only ``sqlite3``
+    read of the database file (the worklist with today's rows; the sign-in screen alone where staff accounts
+    exist; the empty worklist frame on a fresh install, which has no file yet); then the rest is opened
+    (SQLAlchemy, migrations, form, policies, the rules engine's status of drafts, the demo patient on a fresh
+    install). ``painted_at`` is the first; ``live_at`` the end of the second (``Opening.finish`` returned).
     """
     from checklist_app.__main__ import main
+    from checklist_app.ui import startup
     from checklist_app.ui.idle_lock import LockScreen
     from checklist_app.ui.worklist_window import WorklistWindow
 
-    _quit_on_first_paint(WorklistWindow, LockScreen)
+    live: dict[str, float] = {}
+    original_finish = startup.Opening.finish
+
+    def finish(self: Any) -> None:
+        original_finish(self)
+        live["live_at"] = time.monotonic()
+
+    startup.Opening.finish = finish
+    _quit_on_first_paint(WorklistWindow, LockScreen, live=live)
     status = main(["--gui", "--data-dir", data_dir])
     sys.exit(status)
 
