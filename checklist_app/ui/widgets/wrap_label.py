@@ -12,8 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-from checklist_app.ui import theme
-
 # Changes after which the same width may need another height (a style sheet role's font or padding
 # arrives as a font or contents-rect change). changeEvent, not event(): every paint and move goes through
 # event(), and a Python override there cost more than it saved.
@@ -31,7 +29,9 @@ class WrapLabel(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
         if role:
-            theme.set_role(self, role)
+            # Not theme.set_role: its unpolish and polish are for a widget already styled; this one is styled
+            # once, with its role, when it is first shown (a finding card has six of these).
+            self.setProperty("role", role)
         self.setAccessibleName(name or text)
 
     def setText(self, text: str) -> None:  # noqa: N802 (Qt override)
