@@ -323,15 +323,13 @@ def sign_packet(medications: int, runs: int) -> None:
     os.environ["CHECKLIST_APP_DATA_DIR"] = str(folder)  # the seal certificate lives in the data folder
     try:
         from checklist_app.domain.record import parse_record
-        from checklist_app.pdf import render_checklist, render_discharge
+        from checklist_app.pdf import render_checklist, render_discharge, seal
         from checklist_app.pdf.seal import seal_pdf
+        from checklist_app.ui import gc_pause
         from checklist_app.ui.checklist_state import ChecklistState
         from checklist_app.ui.context import AppContext
         from checklist_app.ui.packet_flow import packet_for
         from checklist_app.ui.store import ChecklistStore
-
-        from checklist_app.pdf import seal
-        from checklist_app.ui import gc_pause
 
         db = _staffed_db(folder)
         # What the app has done by the time a nurse signs: opening "Review and sign" started loading the seal
