@@ -28,6 +28,7 @@ class Context:
     answers: dict[str, Any]
     visible: set[str] = field(default_factory=set)
     derived: dict[str, Any] = field(default_factory=dict)
+    missing: list[tuple[str, str]] | None = None  # checks.completeness.missing_required, once per evaluation
 
     @classmethod
     def build(cls, form: FormDefinition, policy: PolicyDefinition, answers: dict[str, Any], now: datetime) -> Context:

@@ -15,8 +15,17 @@ from checklist_app.rules.policy import Rule
 from checklist_app.rules.registry import NoParams, check
 
 
-def missing_required(ctx: Context) -> Iterator[tuple[str, str]]:
-    """(path, label) of each visible required item or list field without an answer."""
+def missing_required(ctx: Context) -> list[tuple[str, str]]:
+    """(path, label) of each visible required item or list field without an answer.
+
+    Worked out once per evaluation: the completeness check and the engine's ``missing_required`` both ask,
+    and with 200 list entries the walk is a noticeable part of a keystroke."""
+    if ctx.missing is None:
+        ctx.missing = list(_missing(ctx))
+    return ctx.missing
+
+
+def _missing(ctx: Context) -> Iterator[tuple[str, str]]:
     for item in ctx.form.iter_items():
         if item.id not in ctx.visible or isinstance(item, DerivedItem | InfoItem):
             continue

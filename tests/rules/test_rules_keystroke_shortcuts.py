@@ -1,0 +1,75 @@
+"""The shortcuts that keep an evaluation cheap on every keystroke give exactly what the long way gives.
+
+- An advice finding (medicines recorded as "Other", NSAIDs) names its first five entries and counts the rest;
+  only those five are formatted, so the boundary between named and counted is checked here entry by entry.
+- ``missing_required`` is worked out once per evaluation and shared by the completeness check and the
+  engine; each new evaluation must work it out again from its own answers.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from checklist_app.domain.timeutil import parse_datetime
+from checklist_app.rules.checks.completeness import missing_required
+from checklist_app.rules.context import Context
+
+NOW_TEXT = "2026-11-21T10:00"  # the moment the rules tests evaluate at (conftest.NOW_TEXT)
+
+RULE = "MED-01-holds"
+
+
+def _others(checklist, count: int) -> list[dict]:
+    return [{**checklist.med("other", checklist.before(20 + n), "daily"), "name": f"Remedy {n}"}
+            for n in range(count)]
+
+
+def _named(checklist, entries: list[dict]) -> str:
+    """What the message lists, written out by hand from the entries."""
+    parts = [f"#{n + 1} {e['name']}, last dose {e['last_dose'].replace('T', ' ')}" for n, e in enumerate(entries)]
+    return "; ".join(parts[:5]) + (f"; and {len(parts) - 5} more" if len(parts) > 5 else "")
+
+
+def test_five_other_medicines_are_all_named_with_their_last_dose(checklist):
+    entries = _others(checklist, 5)
+    (finding,) = checklist({"medications": entries}).of(RULE)
+    assert f": {_named(checklist, entries)}. " in finding.message
+    assert "more" not in finding.message
+
+
+def test_the_sixth_other_medicine_is_counted_not_named(checklist):
+    entries = _others(checklist, 6)
+    (finding,) = checklist({"medications": entries}).of(RULE)
+    assert f": {_named(checklist, entries)}. " in finding.message
+    assert "; and 1 more." in finding.message and "Remedy 5" not in finding.message
+
+
+def test_an_entry_without_a_last_dose_is_named_without_one(checklist):
+    entries = _others(checklist, 2)
+    del entries[0]["last_dose"]
+    (finding,) = checklist({"medications": entries}).of(RULE)
+    assert f": #1 Remedy 0; #2 Remedy 1, last dose {entries[1]['last_dose'].replace('T', ' ')}. " in finding.message
+
+
+def test_missing_required_is_worked_out_once_per_context_from_its_own_answers(checklist):
+    outcome = checklist(remove=("identifiers_verified",))
+    answers = outcome.record.answer_values()
+    ctx = Context.build(checklist.form, checklist.policy, answers, parse_datetime(NOW_TEXT))
+    first = missing_required(ctx)
+    assert missing_required(ctx) is first  # the second caller gets the same list, not a second walk
+    assert [path for path, _ in first] == list(outcome.evaluation.missing_required) == ["identifiers_verified"]
+
+    answered = copy.copy(answers)
+    answered["identifiers_verified"] = True
+    fresh = Context.build(checklist.form, checklist.policy, answered, parse_datetime(NOW_TEXT))
+    assert missing_required(fresh) == []
+
+
+def test_the_engine_and_the_completeness_check_agree_on_what_is_missing(checklist):
+    entries = _others(checklist, 3)
+    del entries[1]["frequency"]
+    outcome = checklist({"medications": entries}, remove=("identifiers_verified",))
+    reported = {f.key.split("@")[0] for f in outcome.findings if f.rule_id != RULE}
+    assert "medications[1].frequency" in outcome.evaluation.missing_required
+    assert "identifiers_verified" in outcome.evaluation.missing_required
+    assert any("medications[1].frequency" in key for key in reported)
