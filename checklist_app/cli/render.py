@@ -1,5 +1,5 @@
 """Headless PDFs: ``render`` writes a record's checklist and discharge instructions, ``verify-seal``
-checks a sealed checklist.
+checks a sealed PDF.
 
     python -m checklist_app render forms/examples/clean.json --out out/ [--now 2026-12-01T08:00] [--seal]
 
@@ -35,13 +35,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--large-print", action="store_true", default=None,
                    help="discharge sheet in large print (default: the record's dc_large_print)")
     p.add_argument("--only", choices=["checklist", "discharge"], help="write just one of the two")
-    p.add_argument("--seal", action="store_true", help="seal the checklist PDF with the installation certificate")
+    p.add_argument("--seal", action="store_true",
+                   help="seal both PDFs with the installation certificate, as the app does at signing")
     p.add_argument("--force", action="store_true", help="replace PDFs already in the output folder")
     p.add_argument("--reproducible", action="store_true",
                    help="byte-identical output for the same input (no creation date in the PDF)")
     p.set_defaults(handler=run_render)
 
-    p = sub.add_parser("verify-seal", help="check the PAdES seal of a checklist PDF; exit 1 when not valid")
+    p = sub.add_parser("verify-seal",
+                       help="check the PAdES seal of a PDF made by render --seal or the app; exit 1 when not valid")
     p.add_argument("pdf", type=Path)
     p.add_argument("--trust", type=Path, metavar="PEM", help="root certificate to trust (default: this installation's)")
     p.set_defaults(handler=run_verify)
@@ -81,25 +83,29 @@ def run_render(args: argparse.Namespace) -> int:
         raise PdfRenderError(f"{args.out}: the output folder cannot be created ({exc.strerror})") from None
     written = []
     if args.only in (None, "checklist"):
-        pdf = render_checklist(packet, invariant=args.reproducible)
-        if args.seal:
-            from checklist_app.pdf.seal import seal_pdf
-
-            pdf = seal_pdf(pdf)
+        pdf = _sealed(render_checklist(packet, invariant=args.reproducible), args.seal)
         path = args.out / f"{record.record_id}-checklist.pdf"
         _write(path, pdf, args.force)
         written.append(path)
     if args.only in (None, "discharge"):
-        pdf = render_discharge(packet, language=args.language, large_print=args.large_print,
-                               invariant=args.reproducible)
+        pdf = _sealed(render_discharge(packet, language=args.language, large_print=args.large_print,
+                                       invariant=args.reproducible), args.seal)
         path = args.out / f"{record.record_id}-discharge.pdf"
         _write(path, pdf, args.force)
         written.append(path)
     status = "cleared" if packet.evaluation.cleared else "NOT CLEARED"
     for path in written:
         print(f"wrote {path}")
-    print(f"{record.record_id}: unsigned draft, {status}" + (", checklist sealed" if args.seal else ""))
+    print(f"{record.record_id}: unsigned draft, {status}" + (", sealed" if args.seal else ""))
     return EXIT_OK
+
+
+def _sealed(pdf: bytes, seal: bool) -> bytes:
+    if not seal:
+        return pdf
+    from checklist_app.pdf.seal import seal_pdf  # pyHanko: imported only when a document is sealed
+
+    return seal_pdf(pdf)
 
 
 def run_verify(args: argparse.Namespace) -> int:

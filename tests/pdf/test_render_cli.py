@@ -46,6 +46,15 @@ def test_render_seal_and_verify(tmp_path, capsys, seal_identity, monkeypatch):
     assert "Seal NOT valid" in capsys.readouterr().out
 
 
+def test_render_seal_seals_both_documents_as_the_app_does(tmp_path, capsys, seal_identity, monkeypatch):
+    monkeypatch.setenv("CHECKLIST_APP_DATA_DIR", str(seal_identity.cert.parent.parent))
+    assert main(["render", str(EXAMPLES / "clean.json"), "--out", str(tmp_path), "--now", NOW, "--seal"]) == EXIT_OK
+    assert "sealed" in capsys.readouterr().out
+    for kind in ("checklist", "discharge"):
+        assert main(["verify-seal", str(tmp_path / f"demo-clean-{kind}.pdf")]) == EXIT_OK
+        assert "Seal valid" in capsys.readouterr().out
+
+
 def test_render_language_and_large_print_flags(tmp_path):
     clean = EXAMPLES / "clean.json"
     args = ["render", str(clean), "--out", str(tmp_path), "--now", NOW, "--only", "discharge"]
