@@ -7,7 +7,7 @@ under local anaesthetic only) stay listed, dimmed, and are skipped by next/previ
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 from checklist_app.domain.form import FormDefinition
@@ -60,6 +60,29 @@ class SectionList(QListWidget):
             needed = state != "not_needed"
             flags = item.flags()
             item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled if needed else flags & ~Qt.ItemFlag.ItemIsEnabled)
+
+    def dataChanged(self, top_left: QModelIndex | QPersistentModelIndex,  # noqa: N802 (Qt override)
+                    bottom_right: QModelIndex | QPersistentModelIndex, roles: list[int] | None = None) -> None:
+        """One row changed: repaint that row, unless its height changed too.
+
+        QListView answers any change of a row's data by laying every row out again and repainting the whole
+        list (its rows could have changed height); a keystroke that changes one section's state would pay for
+        painting all of them. A new state usually keeps the row's height, and then the item view's own
+        handling (that row's repaint and the accessibility notice) is enough; otherwise the full one."""
+        roles = list(roles or [])
+        if top_left == bottom_right and top_left.isValid() and self._keeps_height(top_left.row()):
+            QAbstractItemView.dataChanged(self, top_left, bottom_right, roles)
+            return
+        super().dataChanged(top_left, bottom_right, roles)
+
+    def _keeps_height(self, row: int) -> bool:
+        """Whether the row's text still takes the height it was laid out with. The laid-out height is the
+        distance to the next row (the last row has none: it always takes the full path); visualRect's height
+        is worked out from the row's current text."""
+        if not 0 <= row < self.count() - 1:
+            return False
+        here, below = (self.visualRect(self.model().index(r, 0)) for r in (row, row + 1))
+        return below.top() - here.top() - self.spacing() == here.height()
 
     def select(self, row: int) -> None:
         """Select a row without re-emitting ``section_chosen``."""
