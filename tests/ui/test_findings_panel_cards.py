@@ -1,7 +1,8 @@
 """The findings panel changes only the cards whose finding changed: the others stay the same objects (a
 keystroke does not rebuild the column), the order is always the engine's, a card taken off and brought
-back by the next keystroke is the same card shown again, and the result reads exactly like a panel
-built from scratch."""
+back by the next keystroke is the same card shown again, a new finding is shown on a spare card made
+when the panel was first shown (refilled, not made on the keystroke), and the result reads and looks
+exactly like a panel built from scratch."""
 
 from __future__ import annotations
 
@@ -10,26 +11,31 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from checklist_app.domain.findings import Finding
+from checklist_app.ui import messages, theme
 from checklist_app.ui.context import shipped_form
-from checklist_app.ui.findings_panel import RETIRED_CARDS, FindingCard, FindingsPanel
+from checklist_app.ui.findings_panel import RETIRED_CARDS, SPARE_CARDS, FindingCard, FindingsPanel
+from checklist_app.ui.widgets.wrap_label import WrapLabel
 
 FORM = shipped_form()
 
 
-def finding(name: str, severity: str = "warning", message: str | None = None, item_id: str = "pain_score") -> Finding:
+def finding(name: str, severity: str = "warning", message: str | None = None, item_id: str = "pain_score",
+            **extra) -> Finding:
     text = message or f"{name} is a problem"
     return Finding(key=f"R-{name}:{item_id}@{abs(hash(text)) % 10**8:08d}", rule_id=f"R-{name}", item_id=item_id,
-                   severity=severity, message=text, action=f"Deal with {name}", source_id="SRC", citation="p. 1")
+                   severity=severity, message=text, action=f"Deal with {name}", source_id="SRC", citation="p. 1",
+                   **extra)
 
 
 STOP, WARN, OTHER = finding("stop", "hard_stop", item_id="systemic_infection"), finding("warn"), finding("other")
 
 
 @pytest.fixture
-def panel(qtbot):
+def panel(qapp, qtbot):
+    theme.apply_theme(qapp)  # the app's style sheet: cards refilled with another role must be styled again
     widget = FindingsPanel(FORM)
     qtbot.addWidget(widget)
     widget.resize(360, 700)
@@ -90,6 +96,31 @@ def test_a_card_taken_off_and_brought_back_is_the_same_card_shown_again(panel):
     assert len(panel._retired) <= RETIRED_CARDS
 
 
+def test_a_new_finding_is_shown_on_a_spare_card_made_before(panel, monkeypatch):
+    spares = list(panel._spares)  # made when the panel was shown
+    assert len(spares) == SPARE_CARDS and all(card.isHidden() and card.parent() is panel.holder for card in spares)
+    made = []
+    monkeypatch.setattr(FindingCard, "__init__", lambda *a, **k: made.append(a) or pytest.fail("a card was made"))
+    panel.show_findings((WARN,), (), {})
+    panel.show_findings((STOP, WARN), (), {})
+    assert not made and not panel._spares
+    assert set(panel.cards) == set(spares) and [c.finding for c in panel.cards] == [STOP, WARN]
+    assert all(card.isVisibleTo(panel) for card in panel.cards)
+
+
+def test_cards_retired_long_ago_are_filled_again_not_made_again(panel, monkeypatch):
+    """Many different findings coming and going (one at a time) never make a card once the first few exist:
+    the oldest retired card becomes the spare for the next new finding."""
+    for n in range(RETIRED_CARDS + 1):
+        panel.show_findings((finding(f"f{n}"),), (), {})
+    monkeypatch.setattr(FindingCard, "__init__", lambda *a, **k: pytest.fail("a card was made"))
+    for n in range(RETIRED_CARDS + 1, 3 * RETIRED_CARDS):
+        panel.show_findings((finding(f"f{n}"),), (), {})
+        assert panel.cards[0].finding.rule_id == f"R-f{n}" and panel.cards[0].isVisibleTo(panel)
+    assert len(panel._retired) == RETIRED_CARDS and len(panel._spares) <= SPARE_CARDS
+    assert all(card.isHidden() for card in [*panel._retired.values(), *panel._spares])
+
+
 def test_read_only_cards_have_no_actions(panel):
     panel.show_findings((STOP, WARN), (), {})
     assert describe(panel)[0][2] == ("Physician override...", "Not cleared...")
@@ -111,7 +142,8 @@ def test_typing_keeps_focus_while_cards_come_and_go(qtbot, panel):
     assert edit.text() == "x" * 6
 
 
-POOL = (STOP, WARN, OTHER, finding("fourth"), finding("warn", message="warn is worse"))
+POOL = (STOP, WARN, OTHER, finding("fourth"), finding("warn", message="warn is worse"),
+        finding("unsure", "hard_stop", unconfirmed=True, overridable=False, item_id="no_such_item"))
 STATES = st.lists(st.tuples(
     st.lists(st.sampled_from(POOL), unique_by=lambda f: f.key, max_size=4),
     st.sampled_from([(), ("mrn",), ("mrn", "patient_name")]),
@@ -135,3 +167,77 @@ def test_after_any_sequence_the_column_reads_like_one_built_from_scratch(qtbot, 
         assert describe(panel) == describe(fresh)
         assert panel.summary.text() == fresh.summary.text()
         assert laid_out(panel) == panel.cards
+        QApplication.sendPostedEvents()  # the layouts, as the event loop runs them before the next paint
+        QApplication.processEvents()
+        assert panel.grab().toImage() == fresh.grab().toImage()  # refilled cards look like new ones
+
+
+UNSURE = POOL[-1]
+FILLS = [  # (finding, status, kind, actions) as the panel fills a card
+    (STOP, "", "open", ("override", "notify")),
+    (WARN, "", "open", ("acknowledge",)),
+    (WARN, "Acknowledged by Test Nurse", "acknowledged", ()),
+    (STOP, "Told Dr X", "notified", ("override",)),
+    (STOP, "Overridden by Dr X", "overridden", ()),
+    (UNSURE, "", "open", ()),
+]
+
+
+def shown_card(qtbot, *fills) -> tuple[FindingCard, QWidget]:
+    """A card in a column 360 wide (returned too, to keep it alive), filled with each of ``fills`` in turn
+    (shown, and styled, after the first), laid out and ready to paint."""
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    holder.resize(360, 400)
+    card = FindingCard(holder)
+    holder.setLayout(QVBoxLayout())
+    holder.layout().addWidget(card)
+    holder.layout().addStretch(1)
+    field = QLineEdit()  # takes the focus, so that no card draws a focus frame
+    holder.layout().addWidget(field)
+    field.setFocus()
+    for n, (found, status, kind, actions) in enumerate(fills):
+        card.fill(found, FORM, status, kind, actions)
+        if n == 0:
+            holder.show()
+            QApplication.processEvents()
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+    return card, holder
+
+
+def expected_look(found: Finding, status: str, kind: str) -> tuple:
+    """What a card for ``found`` shows, written out from the finding: the card's and title's style roles, and
+    its visible texts in order."""
+    done = kind in ("acknowledged", "overridden")
+    heading = {"acknowledged": " - acknowledged", "overridden": " - overridden",
+               "notified": " - NOT CLEARED, physician notified"}.get(kind, "")
+    where = "Active infection anywhere (on treatment or suspected) (Infection screen)" \
+        if found.item_id == "systemic_infection" else "Back pain score now (0-10) (Procedure)" \
+        if found.item_id == "pain_score" else found.item_id
+    texts = [("HARD STOP" if found.is_hard_stop else "WARNING") + heading, found.message,
+             f"What to do: {found.action}", f"Item: {where}", f"Source: {found.source_id} - {found.citation}"]
+    if found.unconfirmed:
+        texts.append(messages.text("findings.unconfirmed"))
+    if status:
+        texts.append(status)
+    return "card-done" if done else f"card-{found.severity}", f"finding-{found.severity}", texts
+
+
+def look(card: FindingCard) -> tuple:
+    texts = [label.text() for label in card.findChildren(WrapLabel) if label.isVisibleTo(card)]
+    return card.property("role"), card.title.property("role"), texts
+
+
+@pytest.mark.parametrize("target", range(len(FILLS)))
+def test_a_refilled_card_looks_like_a_card_made_for_its_finding(qapp, qtbot, target):
+    theme.apply_theme(qapp)
+    made, _column = shown_card(qtbot, FILLS[target])
+    for before in range(len(FILLS)):
+        refilled, _other_column = shown_card(qtbot, FILLS[before], FILLS[target])
+        assert look(refilled) == look(made) == expected_look(*FILLS[target][:3])
+        assert refilled.accessibleName() == made.accessibleName()
+        assert [b.text() for b in refilled.findChildren(QPushButton) if b.isVisibleTo(refilled)] == \
+            [b.text() for b in made.findChildren(QPushButton) if b.isVisibleTo(made)]
+        assert refilled.size() == made.size()
+        assert refilled.grab().toImage() == made.grab().toImage(), (FILLS[before][2], FILLS[target][2])
