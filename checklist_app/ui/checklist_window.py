@@ -320,13 +320,14 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
                     event.ignore()
                     unsaved.show_not_saved(self, exc)
                     return
+        if self._gc_paused:  # closing from here on, whatever happens below
+            self._gc_paused = False
+            gc_pause.window_closed()
+        if self.signed is None:
             self.ctx.store.mark_closed(self.state.record_id)
         try:
             QApplication.instance().focusChanged.disconnect(self._on_focus_changed)
         except (RuntimeError, TypeError):
             pass
-        if self._gc_paused:
-            self._gc_paused = False
-            gc_pause.window_closed()
         self.closed.emit(self.state.record_id)
         super().closeEvent(event)

@@ -19,7 +19,7 @@ from checklist_app import storage
 from checklist_app.domain.errors import IncompleteChecklistError
 from checklist_app.domain.record import parse_record
 from checklist_app.pdf import seal
-from checklist_app.ui import messages
+from checklist_app.ui import gc_pause, messages
 from checklist_app.ui.dialogs.review import ReviewDialog
 from checklist_app.ui.dialogs.signature import SignatureDialog
 from checklist_app.ui.review_text import review_html
@@ -56,7 +56,7 @@ def review_and_sign(window: Any) -> storage.SignedVersion | None:
     blocked = blocked_reason(window)
     html = review_html(window.ctx.form, window.state.answers, window.evaluation, window.view, window.statuses)
     if not blocked:
-        seal.preload()  # ready by the time the PIN is typed
+        gc_pause.freeze_after(seal.preload())  # ready by the time the PIN is typed
     if not ReviewDialog.ask(window, html, blocked) or blocked:
         return None
     meaning, not_cleared = meaning_for(window)

@@ -4,6 +4,8 @@ signing starts loading the seal machinery in the background."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from ui_helpers import NURSE, PINS
 
@@ -59,7 +61,14 @@ def test_a_seal_that_fails_is_shown_and_the_version_stays_signed(qtbot, ctx, ope
 @pytest.mark.parametrize(("changes", "starts"), [({}, True), ({"patient_name": None}, False)])
 def test_a_review_that_can_be_signed_starts_loading_the_seal(qtbot, open_example, monkeypatch, changes, starts):
     started = []
-    monkeypatch.setattr(seal, "preload", lambda: started.append("preload"))
+
+    def preload() -> threading.Thread:
+        started.append("preload")
+        loading = threading.Thread(target=lambda: None)
+        loading.start()
+        return loading
+
+    monkeypatch.setattr(seal, "preload", preload)
     monkeypatch.setattr(ReviewDialog, "ask", classmethod(lambda cls, parent, html, blocked="": False))
     window = open_example("clean", **changes)
     assert signing_flow.review_and_sign(window) is None
