@@ -3,14 +3,16 @@ the user cache folder while the file is unchanged. No Qt.
 
 Importing PyYAML takes ~17 ms and parsing the 27 KB form with libyaml ~25 ms more: together a quarter of
 what a bare Qt window needs to appear, spent before the worklist could be painted. A JSON copy is read in
-well under a millisecond. The copy is used only while the file has the same size and modification time
-(as Python does for its .pyc files), so the first start after an installation, an update or an edit of
-the file parses the YAML and writes the copy. Data JSON cannot hold exactly (dates, numeric keys) is not
+well under a millisecond. The copy is used only while the file's bytes are the same (their SHA-256, which
+takes a few microseconds for these files; size and modification time were not enough: ``cp -p``, ``tar``
+and ``rsync -t`` keep the time, so an edited file of the same size could be served from a stale copy), so
+the first start after an installation, an update or an edit of the file parses the YAML and writes the copy. Data JSON cannot hold exactly (dates, numeric keys) is not
 copied, and a cache folder that cannot be written only means the YAML is parsed each time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -43,8 +45,8 @@ def cache_dir() -> Path:
 def load_yaml(path: Path) -> Any:
     """The data in ``path``. OSError (FileNotFoundError...) as ``open`` gives it; YamlError for bad YAML."""
     source = Path(path).resolve()
-    stat = source.stat()
-    key = [str(source), stat.st_size, stat.st_mtime_ns]
+    raw = source.read_bytes()
+    key = [str(source), hashlib.sha256(raw).hexdigest()]
     copy = cache_dir() / "yaml" / f"{zlib.crc32(key[0].encode('utf-8')):08x}-{source.name}.json"
     try:
         kept = json.loads(copy.read_text(encoding="utf-8"))
@@ -55,8 +57,7 @@ def load_yaml(path: Path) -> Any:
     import yaml  # here, not at the top: a start whose copies are all current never imports PyYAML
 
     try:
-        with source.open(encoding="utf-8") as handle:
-            data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise YamlError(str(exc)) from None
     _keep(copy, key, data)
@@ -71,7 +72,8 @@ def _keep(copy: Path, key: list[Any], data: Any) -> None:
     except (TypeError, ValueError):
         return  # dates and other values JSON has no type for
     try:
-        copy.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in (copy.parent.parent, copy.parent):  # the app's own cache folder: this account only
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         temporary = copy.with_name(f"{copy.name}.{os.getpid()}.tmp")
         temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, copy)  # whole or not at all, even with two apps starting at once

@@ -45,10 +45,29 @@ def test_the_copy_is_what_is_read_and_a_changed_file_is_read_again(cache, tmp_pa
     kept = json.loads(copy.read_text())
     copy.write_text(json.dumps({**kept, "data": {"facility_name": "from the copy"}}))
     assert load_yaml(path) == {"facility_name": "from the copy"}  # the file is not parsed while unchanged
-    path.write_text("facility_name: St. Elsewhere\n")  # another size and time: parsed again
+    path.write_text("facility_name: St. Elsewhere\n")  # other bytes: parsed again
     assert load_yaml(path) == {"facility_name": "St. Elsewhere"}
     copy.write_text("{not json")  # a damaged copy is parsed past
     assert load_yaml(path) == {"facility_name": "St. Elsewhere"}
+
+
+def test_an_edit_that_keeps_size_and_time_is_read_again(cache, tmp_path):
+    """``cp -p``, ``tar`` and ``rsync -t`` keep the modification time: the copy must follow the bytes."""
+    path = tmp_path / "site.yaml"
+    path.write_text("facility_name: Riverside A\n")
+    assert load_yaml(path) == {"facility_name": "Riverside A"}
+    stat = path.stat()
+    path.write_text("facility_name: Riverside B\n")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    assert load_yaml(path) == {"facility_name": "Riverside B"}
+
+
+def test_the_cache_folders_are_this_accounts_only(cache, tmp_path):
+    path = tmp_path / "site.yaml"
+    path.write_text("facility_name: Riverside\n")
+    load_yaml(path)
+    assert (cache.stat().st_mode & 0o777, cache.parent.stat().st_mode & 0o777) == (0o700, 0o700)
 
 
 def test_data_json_cannot_hold_is_never_copied(cache, tmp_path):
