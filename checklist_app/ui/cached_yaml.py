@@ -3,11 +3,12 @@ the user cache folder while the file is unchanged. No Qt.
 
 Importing PyYAML takes ~17 ms and parsing the 27 KB form with libyaml ~25 ms more: together a quarter of
 what a bare Qt window needs to appear, spent before the worklist could be painted. A JSON copy is read in
-well under a millisecond. The copy is used only while the file's bytes are the same (their SHA-256, which
-takes a few microseconds for these files; size and modification time were not enough: ``cp -p``, ``tar``
-and ``rsync -t`` keep the time, so an edited file of the same size could be served from a stale copy), so
-the first start after an installation, an update or an edit of the file parses the YAML and writes the copy. Data JSON cannot hold exactly (dates, numeric keys) is not
-copied, and a cache folder that cannot be written only means the YAML is parsed each time.
+well under a millisecond. The copy is used only while the file's bytes are the same (their SHA-256, a few
+microseconds for these files; size and modification time were not enough: ``cp -p``, ``tar`` and
+``rsync -t`` keep the time, so an edited file of the same size could be served from a stale copy). The
+first start after an installation, an update or an edit of the file parses the YAML and writes the copy.
+Data JSON cannot hold exactly (dates, numeric keys) is not copied, and a cache folder that cannot be
+written only means the YAML is parsed each time.
 """
 
 from __future__ import annotations
