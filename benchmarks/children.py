@@ -309,13 +309,15 @@ def _staffed_db(folder: Path) -> Any:
 
 
 def sign_packet(medications: int, runs: int) -> None:
-    """Sign a draft and write both PDFs, sealed: what 'Review and sign' then 'Print packet' do, in this order.
+    """Sign a draft and store both PDFs, sealed: what signing in the app does (``signing_flow`` then
+    ``packet_flow.keep_packet``), in this order.
 
     Timed: evaluate and validate the record, ``storage.sign`` (PIN check with scrypt, freeze, audit), the
     packet from the signed version (``ui.packet_flow.packet_for``), the checklist and discharge PDFs, a PAdES
-    seal on each, both files written. Before the clock starts: the app's own start-up imports (Qt windows,
-    reportlab), and ``seal.preload()`` joined, which the app starts in the background when "Review and sign"
-    opens (so "first" assumes the nurse took the ~0.5 s it needs to read the review and type the PIN).
+    seal on each, both stored with the signed version in the database (``attach_pdf``). Before the clock
+    starts: the app's own start-up imports (Qt windows, reportlab), and ``seal.preload()`` joined, which the
+    app starts in the background when "Review and sign" opens (so "first" assumes the nurse took the ~0.5 s
+    it needs to read the review and type the PIN).
     """
     import checklist_app.ui.startup  # noqa: F401  (what the running app has imported before anyone signs)
 
@@ -340,8 +342,6 @@ def sign_packet(medications: int, runs: int) -> None:
         moment = common.now()
         ctx = AppContext(ChecklistStore(db, folder), clock=lambda: moment)
         policy = ctx.policy("sir-2019")
-        out = folder / "out"
-        out.mkdir()
         timings = []
         for run in range(runs):
             data = common.record_data(ctx.form, record_id=f"bench-sign-{run}", count=medications)
@@ -365,9 +365,9 @@ def sign_packet(medications: int, runs: int) -> None:
             steps["discharge_pdf"] = time.perf_counter()
             checklist, discharge = seal_pdf(checklist), seal_pdf(discharge)
             steps["seal"] = time.perf_counter()
-            (out / f"{version.record_id}-checklist.pdf").write_bytes(checklist)
-            (out / f"{version.record_id}-discharge.pdf").write_bytes(discharge)
-            steps["write"] = time.perf_counter()
+            for kind, pdf in (("checklist", checklist), ("discharge", discharge)):  # as packet_flow.keep_packet
+                ctx.store.attach_pdf(version.version_id, pdf, staff_id=NURSE, kind=kind)
+            steps["store"] = time.perf_counter()
             previous, split = t0, {}
             for name, at in steps.items():
                 split[name] = (at - previous) * 1000
