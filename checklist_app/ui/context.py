@@ -65,7 +65,8 @@ class AppContext(QObject):
         self.form = form or shipped_form()
         self._clock = clock or (lambda: datetime.now().astimezone())
         self.site: SiteSettings = load_effective_site(store.data_dir)
-        self.user: storage.StaffMember | None = None
+        self._user: storage.StaffMember | None = None
+        self._user_id: str | None = None  # user_id(), worked out again when the user changes
         self._autosaver: storage.Autosaver | None = None
         self.idle_lock: Any = None  # set by ui.idle_lock.IdleLock
 
@@ -74,9 +75,23 @@ class AppContext(QObject):
         """The current moment (a fixed clock in tests and screenshots)."""
         return aware(self._clock())
 
+    @property
+    def user(self) -> storage.StaffMember | None:
+        """The signed-in staff member (None: nobody)."""
+        return self._user
+
+    @user.setter
+    def user(self, member: storage.StaffMember | None) -> None:
+        self._user, self._user_id = member, None
+
     def user_id(self) -> str:
-        """Who is working: the signed-in staff ID, else the operating-system account (os:<login>)."""
-        return self.user.staff_id if self.user is not None else _os_user()
+        """Who is working: the signed-in staff ID, else the operating-system account (os:<login>).
+
+        Kept until the user changes: every keystroke asks (twice), and the account lookup reads the
+        environment and possibly the password database each time."""
+        if self._user_id is None:
+            self._user_id = self._user.staff_id if self._user is not None else _os_user()
+        return self._user_id
 
     def user_display(self) -> str:
         """'Jane Doe, RN', or the workstation account when nobody has signed in."""

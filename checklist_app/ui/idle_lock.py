@@ -1,9 +1,12 @@
 """Locking the workstation: after the site's idle minutes (or Ctrl+L), every window with patient data is
 hidden and a lock screen asks for a staff ID and PIN. Whoever unlocks is the one signed in afterwards.
 
-Idle means no key, mouse, wheel or touch input anywhere in the app. Dialogs open at that moment are
-closed (cancelled), never left on screen. The same screen signs people in at start when staff accounts
-exist. Unlocking is checked by storage (five wrong PINs lock the account).
+Idle means no key, mouse, wheel or touch input anywhere in the app. Input is watched on the app's windows
+(QWindow), where the platform delivers it, not with an app-wide event filter: that one would be called, in
+Python, for every event of every object (~200 per keystroke: paints, layouts, timers) to find the few that
+are input. Dialogs open at that moment are closed (cancelled), never left on screen. The same screen signs
+people in at start when staff accounts exist. Unlocking is checked by storage (five wrong PINs lock the
+account).
 
 At start-up the sign-in screen is painted before the app is open (``LockScreen(None, ...)``, from the
 first view's facility name): an ID and PIN entered meanwhile are checked as soon as ``IdleLock.adopt``
@@ -15,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from checklist_app.domain.errors import ChecklistError
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
 OPENING = "Opening the checklist database..."
 OPENING_CHECK = "Opening the checklist database... your ID and PIN are checked as soon as it is open."
 
+WINDOW_SWEEP_MS = 1000  # how often new windows are looked for (besides focus changes and input)
 INPUT_EVENTS = frozenset({
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
     QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
@@ -139,7 +144,15 @@ class LockScreen(QWidget):
 
 
 class IdleLock(QObject):
-    """Watches input app-wide and locks after ``minutes`` without any."""
+    """Watches input on every window of the app and locks after ``minutes`` without any.
+
+    The filter is on each QWindow: every key, mouse, wheel, touch and tablet event from the platform goes to
+    a window before it reaches a widget, and a window gets few other events. Windows are found when the lock
+    starts, whenever the focus moves to another window (dialogs, message boxes, pop-up lists and menus take
+    it), just after any input (a window it opened), and once a second (a window shown without the focus and
+    only moused over). Events sent straight to a widget (``QTest.keyClick`` on a widget) never pass a
+    window: tests send input to ``widget.windowHandle()``.
+    """
 
     locked_changed = Signal(bool)
 
@@ -152,8 +165,26 @@ class IdleLock(QObject):
         self.set_minutes(minutes if minutes is not None else ctx.site.idle_lock_minutes)
         ctx.site_changed.connect(lambda: self.set_minutes(ctx.site.idle_lock_minutes))
         ctx.idle_lock = self  # the worklist's Lock button finds it here
-        QApplication.instance().installEventFilter(self)
+        self._look_pending = False
+        self.sweep = QTimer(self, interval=WINDOW_SWEEP_MS, timeout=self._watch_windows)
+        self.sweep.start()
+        QGuiApplication.instance().focusWindowChanged.connect(self._watch_windows)
+        self._watch_windows()
         self.timer.start()
+
+    def _watch_windows(self, *_focus: object) -> None:
+        """Put the filter on every window (again on one that has it: Qt keeps one copy)."""
+        self._look_pending = False
+        for window in QGuiApplication.allWindows():
+            window.installEventFilter(self)
+
+    def detach(self) -> None:
+        """Stop watching and timing (tests; the app's lock lives as long as the app)."""
+        self.timer.stop()
+        self.sweep.stop()
+        QGuiApplication.instance().focusWindowChanged.disconnect(self._watch_windows)
+        for window in QGuiApplication.allWindows():
+            window.removeEventFilter(self)
 
     @property
     def locked(self) -> bool:
@@ -167,8 +198,11 @@ class IdleLock(QObject):
             self.timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if not self.locked and event.type() in INPUT_EVENTS:
+        if event.type() in INPUT_EVENTS and not self.locked:
             self.timer.start()
+            if not self._look_pending:  # once the input is handled: a window it opened is watched too
+                self._look_pending = True
+                QTimer.singleShot(0, self._watch_windows)
         return False
 
     def adopt(self, screen: LockScreen, hidden: list[QWidget]) -> None:
@@ -209,5 +243,6 @@ class IdleLock(QObject):
         if screen is not None:
             screen.close()
             screen.deleteLater()
+        self._watch_windows()
         self.timer.start()
         self.locked_changed.emit(False)
