@@ -16,6 +16,7 @@ not make a trial signature before each real one to measure it.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import re
@@ -93,7 +94,8 @@ def wait_for_preload() -> None:
         thread.join()
 
 
-# Loaded signers by identity and the modification times of its files (a replaced certificate is reloaded).
+# Loaded signers by identity and the SHA-256 of its files (a replaced certificate is reloaded, even when
+# it was copied with its old modification time; the files are a few KB, hashed in microseconds).
 _signers: dict[tuple, object] = {}
 # The room each identity's seal takes in the file, learnt from its first seal: without it pyHanko makes a
 # whole trial signature before each real one only to measure it (a third of the time a seal takes).
@@ -104,7 +106,7 @@ _BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]
 def _signer(identity: SealIdentity):
     files = [p for p in (identity.pkcs12, identity.key, identity.cert, *identity.chain) if p is not None]
     try:
-        key = (identity, tuple(p.stat().st_mtime_ns for p in files))
+        key = (identity, tuple(hashlib.sha256(p.read_bytes()).digest() for p in files))
     except OSError:
         return _load_signer(identity)  # reports the missing file
     if key not in _signers:
