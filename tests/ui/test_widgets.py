@@ -269,3 +269,59 @@ def test_temperature_units_are_shown_with_the_degree_sign(qtbot):
     assert [widget.unit_combo.itemText(i) for i in range(widget.unit_combo.count())] == ["°C", "°F"]
     type_into(qtbot, widget.value_edit, "38.2 °C")
     assert widget.value() == {"value": 38.2, "unit": "C"}
+
+
+# Typed text each typed field refuses, and the box it is typed into (by attribute name).
+REFUSED = [("last_clear_liquid", "edit", "yesterdy 2200", "Not understood"),
+           ("date_of_birth", "edit", "tomorrow", "in the future"),
+           ("mrn", "edit", "12", "4 to 20 letters"),
+           ("pain_score", "edit", "11", "out of range"),
+           ("temperature", "value_edit", "abc", "not a number"),
+           ("inr", "date_edit", "yestrday", "Date taken not understood")]
+
+
+@pytest.mark.parametrize(("item_id", "box", "typed", "said"), REFUSED)
+def test_set_value_shows_the_value_and_nothing_left_from_refused_text(qtbot, item_id, box, typed, said):
+    widget = make(qtbot, item_id)
+    if item_id == "inr":
+        type_into(qtbot, widget.value_edit, "1.1", enter=False)
+    type_into(qtbot, getattr(widget, box), typed)
+    assert said in widget.problem.text and getattr(widget, box).property("problem") == "true"
+    widget.set_value(None)
+    assert widget.problem.text == ""
+    assert all(part.property("problem") != "true" for part in widget.focus_widgets())  # no red border left
+
+
+@pytest.mark.parametrize(("item_id", "box", "typed", "said"), REFUSED)
+def test_refused_text_is_reported_and_put_back_with_its_message(qtbot, item_id, box, typed, said):
+    widget = make(qtbot, item_id)
+    reported: list[str] = []
+    widget.unread_changed.connect(reported.append)
+    if item_id == "inr":
+        type_into(qtbot, widget.value_edit, "1.1", enter=False)
+    type_into(qtbot, getattr(widget, box), typed)
+    assert reported and typed in reported[-1]
+    message = widget.problem.text
+    widget.set_value(None)
+    with qtbot.assertNotEmitted(widget.answer_changed), qtbot.assertNotEmitted(widget.unread_changed):
+        widget.show_unread(reported[-1])
+    assert getattr(widget, box).text() == typed and widget.problem.text == message
+    assert getattr(widget, box).property("problem") == "true" and widget.value() is None
+
+
+def test_unread_text_is_withdrawn_once_the_field_reads(qtbot):
+    widget = make(qtbot, "last_clear_liquid")
+    reported: list[str] = []
+    widget.unread_changed.connect(reported.append)
+    type_into(qtbot, widget.edit, "2460")
+    type_into(qtbot, widget.edit, "0600")
+    assert reported[0] == "2460" and reported[-1] == ""  # (Enter commits twice: reported again, harmlessly)
+    assert widget.edit.property("problem") != "true"
+
+
+def test_long_choice_list_starts_a_new_search_after_a_value_is_shown(qtbot):
+    agent = make(qtbot, "medications").add_entry().fields["agent"]
+    qtbot.keyClicks(agent.combo, "Apix")
+    agent.set_value(None)  # e.g. another entry loaded into the same field
+    qtbot.keyClicks(agent.combo, "Metf")  # within the search pause: must not search "ApixMetf"
+    assert agent.value() == "metformin"

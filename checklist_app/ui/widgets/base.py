@@ -5,7 +5,10 @@ gives them the rest: ``answer_changed`` (emitted when the nurse changes the answ
 ``set_value``; this is what is saved and audited), ``answer_edited`` (free text as it is being typed, for
 the live findings and an unaudited save: it becomes an answer with Enter, leaving the field or a pause),
 Enter to go on (to the next part of the same field, else ``advance_requested``), a "not understood"
-message for typed text, and the finding the rules engine reports about this item.
+message for typed text (``show_problem``, which also reports the text that gave no answer as
+``unread_changed``, so a list that reuses one field for many entries can keep it with its entry and put it
+back with ``show_unread``), and the finding the rules engine reports about this item. ``set_value`` shows
+that answer and nothing else: no message or red border left over from text typed before (``clear_problem``).
 A field knows nothing about the rules or about other items.
 """
 
@@ -71,6 +74,9 @@ class ItemWidget(QWidget):
     answer_changed = Signal(object)  # the answer, committed: saved by autosave and recorded in the audit trail
     answer_edited = Signal(object)  # the answer as typed so far, not committed: live findings, unaudited save
     advance_requested = Signal()
+    # Text committed that gave no answer ('yesterdy 2200', '500' out of range), or '' once what is typed reads
+    # (or is cleared). Not an answer: the answer stays None, so the rules engine still sees the item missing.
+    unread_changed = Signal(str)
 
     def __init__(self, item: Any, *, clock: Clock, compact: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +85,8 @@ class ItemWidget(QWidget):
         self.compact = compact
         self._loading = False
         self._read_only = False
+        self._unread = ""  # the text behind the current problem that gave no answer
+        self._flagged: list[QWidget] = []  # the parts marked (red border) by the current problem
         self.setObjectName(f"item_{item.id}")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # so "highlight" can paint
         layout = controls.vbox(self, spacing=4)
@@ -114,7 +122,8 @@ class ItemWidget(QWidget):
         raise NotImplementedError
 
     def set_value(self, value: Any) -> None:
-        """Show an answer (None clears); does not emit ``answer_changed``."""
+        """Show this answer (None clears) and nothing else: a typed field calls ``clear_problem`` first.
+        Emits nothing."""
         raise NotImplementedError
 
     def focus_widgets(self) -> list[QWidget]:
@@ -123,6 +132,11 @@ class ItemWidget(QWidget):
 
     def commit(self) -> None:
         """Take typed text as the answer now (fields that wait for Enter or leaving the field)."""
+
+    def _put_text(self, text: str) -> None:
+        """Type ``text`` back into the field's boxes as it was reported by ``unread_changed`` (fields that
+        report unread text provide it)."""
+        raise NotImplementedError(f"{type(self).__name__} reports no unread text")
 
     # --- shared behaviour ----------------------------------------------------------------------------
     def _emit(self) -> None:
@@ -168,6 +182,40 @@ class ItemWidget(QWidget):
     def set_problem(self, text: str) -> None:
         """Show (or clear, with '') what is wrong with the typed text."""
         self.problem.show_message(text, "state-warning")
+
+    def show_problem(self, text: str, *parts: QWidget, unread: str = "") -> None:
+        """After a commit: say what is wrong with the typed text ('' when nothing is), mark ``parts`` (the
+        boxes it is about) with a red border, and report ``unread``, the typed text that gave no answer."""
+        self.set_problem(text)
+        for part in self._flagged:
+            if part not in parts:
+                theme.set_flag(part, "problem", False)
+        for part in parts:
+            theme.set_flag(part, "problem", True)
+        self._flagged = list(parts)
+        # Reported again even when unchanged: the list may have dropped it meanwhile (the text was edited to
+        # something readable, then back); keeping it is idempotent there.
+        if (unread or unread != self._unread) and not self._loading:
+            self.unread_changed.emit(unread)
+        self._unread = unread
+
+    def clear_problem(self) -> None:
+        """Forget earlier typed text: no message, no red border, nothing unread; emits nothing. Every typed
+        field's ``set_value`` starts with it, so a field reused for another entry carries nothing over."""
+        self.set_problem("")
+        for part in self._flagged:
+            theme.set_flag(part, "problem", False)
+        self._flagged, self._unread = [], ""
+
+    def show_unread(self, text: str) -> None:
+        """Put back ``text`` that ``unread_changed`` reported, with what is wrong with it, as when it was
+        committed; emits nothing (the answer is unchanged: there is none)."""
+        loading, self._loading = self._loading, True
+        try:
+            self._put_text(text)
+            self.commit()
+        finally:
+            self._loading = loading
 
     def set_finding(self, severity: str | None, text: str) -> None:
         """Show the rules engine's finding about this item (severity 'hard_stop' or 'warning'), or clear it."""

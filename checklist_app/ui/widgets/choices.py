@@ -240,6 +240,9 @@ class _OptionsWidget(ItemWidget):
         elif self.combo is not None:
             index = self.combo.findData(value) if value is not None else 0
             self.combo.setCurrentIndex(max(index, 0))
+            # Typing searches what was typed within the last second; after a new value is shown (another
+            # list entry in the same field), "Metf" must start a new search, not extend the "Apix" before it.
+            self._search = ""
         self._set_loading(False)
 
     def focus_widgets(self) -> list[QWidget]:

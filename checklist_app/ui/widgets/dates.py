@@ -23,7 +23,7 @@ from checklist_app.domain.typed_time import (
     parse_typed_date,
     parse_typed_datetime,
 )
-from checklist_app.ui import controls, theme
+from checklist_app.ui import controls
 from checklist_app.ui.widgets.base import ItemWidget
 
 
@@ -59,8 +59,10 @@ class _TypedWidget(ItemWidget):
                 value = self.parse(text)
             except TypedTimeError as exc:
                 problem = f"Not understood: {exc}"
-        self.set_problem(problem)
-        theme.set_flag(self.edit, "problem", bool(problem))
+        if problem:
+            self.show_problem(problem, self.edit, unread=text)
+        else:
+            self.show_problem("")
         self._show(value)
         if value != self._value:
             self._value = value
@@ -75,10 +77,13 @@ class _TypedWidget(ItemWidget):
         return self._value
 
     def set_value(self, value: Any) -> None:
+        self.clear_problem()
         self._value = value
         self.edit.setText(self.as_text(value) if value is not None else "")
         self._show(value)
-        self.set_problem("")
+
+    def _put_text(self, text: str) -> None:
+        self.edit.setText(text)
 
     def as_text(self, value: Any) -> str:
         raise NotImplementedError
@@ -129,7 +134,7 @@ class DateTimeWidget(_TypedWidget):
         self.edit.setEnabled(not checked)
         if checked:
             self.edit.clear()
-            self.set_problem("")
+            self.show_problem("")  # the typed text is given up for "none"
             self._show(None)
         new = "none" if checked else None
         if new != self._value:

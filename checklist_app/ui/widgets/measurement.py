@@ -15,12 +15,13 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from checklist_app.domain.timeutil import aware
 from checklist_app.domain.typed_time import TypedTimeError, describe_date, parse_typed_date
-from checklist_app.ui import controls, theme
+from checklist_app.ui import controls
 from checklist_app.ui.widgets.base import ItemWidget
 from checklist_app.ui.widgets.text_number import parse_number
 
 _VALUE_AND_UNIT = re.compile(r"^\s*([-+]?[\d.,]+)\s*(\S.*)?$")
 SHOWN = {"C": "°C", "F": "°F"}  # stored as the form's unit, shown as people write it
+TAKEN = " taken "  # between the value and the date in the typed text (the word shown between their boxes)
 
 
 class MeasurementWidget(ItemWidget):
@@ -101,10 +102,11 @@ class MeasurementWidget(ItemWidget):
 
     def commit(self) -> None:
         answer, problem, date_part = self._read()
-        self.set_problem(problem)
-        theme.set_flag(self.value_edit, "problem", bool(problem) and not date_part)
-        if self.date_edit is not None:
-            theme.set_flag(self.date_edit, "problem", date_part and bool(problem))
+        if problem:
+            part = self.date_edit if date_part and self.date_edit is not None else self.value_edit
+            self.show_problem(problem, part, unread=self._typed_text())
+        else:
+            self.show_problem("")
         if answer != self._value:
             self._value = answer
             self._emit()
@@ -112,7 +114,23 @@ class MeasurementWidget(ItemWidget):
     def value(self) -> Any:
         return self._value
 
+    def _typed_text(self) -> str:
+        """What is typed, as one line: '54 umol/L taken yestrday' (the unit added to a bare number, as the
+        unit list shows it); ``_put_text`` reads it back."""
+        text = self.value_edit.text().strip()
+        if text and not any(c.isalpha() for c in text):
+            text = f"{text} {self.unit_combo.currentData()}"
+        typed_date = self.date_edit.text().strip() if self.date_edit is not None else ""
+        return f"{text}{TAKEN}{typed_date}" if typed_date else text
+
+    def _put_text(self, text: str) -> None:
+        value_text, _taken, typed_date = text.partition(TAKEN)
+        self.value_edit.setText(value_text)
+        if self.date_edit is not None:
+            self.date_edit.setText(typed_date)
+
     def set_value(self, value: Any) -> None:
+        self.clear_problem()
         self._set_loading(True)
         self._value = value if isinstance(value, dict) else None
         self.value_edit.setText(f"{value['value']:g}" if self._value else "")
@@ -122,7 +140,6 @@ class MeasurementWidget(ItemWidget):
             taken = value.get("date") if self._value else None
             self.date_edit.setText(f"{taken:%Y-%m-%d}" if isinstance(taken, date) else "")
             self.preview.setText(f"= {describe_date(taken, self._today())}" if isinstance(taken, date) else "")
-        self.set_problem("")
         self._set_loading(False)
 
     def focus_widgets(self) -> list[QWidget]:

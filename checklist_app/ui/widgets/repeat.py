@@ -10,7 +10,11 @@ through the editor's fields and, after the last one, to "Add entry" (Enter there
 and puts focus in its first field); Tab leaves the list; Ctrl+Delete (or Remove) removes the entry being
 edited. The "none" tick box ("No known
 allergies") is offered while the list is empty, so "none" is a recorded answer, never a blank. Signed: the
-table and the (read-only) editor are shown, Add and Remove are not.
+table and the (read-only) editor are shown, Add and Remove are not, nor text that could not be read.
+
+Text typed into a field that could not be read stays with its entry (the model's ``unread``): shown,
+marked, in its cell, and back in the field with its message when the entry is selected again; removing an
+entry before it moves it along. It is not an answer: ``value()`` leaves that field out.
 
 API (besides ``ItemWidget``'s): ``entry_count()``, ``current_entry()`` (index or None),
 ``select_entry(i)`` (loads entry i, returns the editor), ``add_entry(value=None, focus=True)`` (returns the
@@ -51,6 +55,7 @@ class RepeatWidget(ItemWidget):
         self.editor = EntryEditor(self.item, self.clock)
         self.editor.field_changed.connect(self._on_field_changed)
         self.editor.field_edited.connect(self._on_field_edited)
+        self.editor.field_unread.connect(self._on_field_unread)
         self.editor.field_finished.connect(self._after_field)
         self.editor.remove_requested.connect(self.remove_entry)
         self.add_button = controls.button("&Add entry", self.add_entry, name=f"Add an entry to {self.item.label}")
@@ -114,7 +119,7 @@ class RepeatWidget(ItemWidget):
         if self._current is not None and not self._read_only:
             self.editor.commit()  # text still being typed belongs to the entry it was typed in
         self._current = index
-        self.editor.load(self.model.rows[index])
+        self.editor.load(self.model.rows[index], self.model.unread_in(index))
         self._update_title()
 
     def add_entry(self, value: dict[str, Any] | None = None, *, focus: bool = True) -> EntryEditor:
@@ -160,6 +165,10 @@ class RepeatWidget(ItemWidget):
         if self._current is not None and self.model.set_field(self._current, field_id, value):
             self._field_updated(field_id)
             self._emit_edited()
+
+    def _on_field_unread(self, field_id: str, text: str) -> None:
+        if self._current is not None:
+            self.model.set_unread(self._current, field_id, text)
 
     def _field_updated(self, field_id: str) -> None:
         if field_id == self.item.title_field or self.model.rows[self._current].get(self.item.title_field) == "other":
@@ -238,5 +247,11 @@ class RepeatWidget(ItemWidget):
         self.editor.set_read_only(read_only)
         if self.none_box is not None:
             self.none_box.setEnabled(not read_only)
+        if read_only:
+            # Signed: the list shows what was recorded. Text that could not be read never was; shown it would
+            # look like part of the signed record.
+            self.model.clear_unread()
+            if self._current is not None:
+                self.editor.load(self.model.rows[self._current])
         self._sync()
 

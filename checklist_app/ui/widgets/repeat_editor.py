@@ -2,7 +2,9 @@
 
 It is built once per list item, whatever the number of entries; the list loads the selected entry into it
 (``load``, no signals) and hears each field's edits as ``field_changed`` / ``field_edited`` (field id,
-value). Its fields are made by the same factory as the rest of the form, in their compact form.
+value), and text a field could not read as ``field_unread`` (field id, text; '' once it reads), which it
+keeps with the entry and hands back to ``load``. Its fields are made by the same factory as the rest of the
+form, in their compact form.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class EntryEditor(QFrame):
 
     field_changed = Signal(str, object)  # field id, value committed (saved and audited)
     field_edited = Signal(str, object)  # field id, value as typed so far
+    field_unread = Signal(str, str)  # field id, committed text that gave no answer ('' once it reads)
     field_finished = Signal(object)  # the field widget Enter was pressed on, at its last part
     remove_requested = Signal()
 
@@ -48,6 +51,7 @@ class EntryEditor(QFrame):
             widget = create_item_widget(sub, clock=clock, compact=True)
             widget.answer_changed.connect(lambda value, fid=sub.id: self._relay(self.field_changed, fid, value))
             widget.answer_edited.connect(lambda value, fid=sub.id: self._relay(self.field_edited, fid, value))
+            widget.unread_changed.connect(lambda text, fid=sub.id: self._relay(self.field_unread, fid, text))
             widget.advance_requested.connect(lambda w=widget: self.field_finished.emit(w))
             form.addRow(controls.label(sub.label, role="item-label"), widget)
             self.fields[sub.id] = widget
@@ -57,18 +61,15 @@ class EntryEditor(QFrame):
         if not self._loading:
             signal.emit(field_id, value)
 
-    def load(self, entry: dict[str, Any]) -> None:
-        """Show an entry's answers (no signals)."""
+    def load(self, entry: dict[str, Any], unread: dict[str, str] | None = None) -> None:
+        """Show an entry's answers, and the text typed for it that could not be read (by field id) with
+        its message, in place of that field's answer (there is none); no signals."""
         self._loading = True
         try:
             for field_id, widget in self.fields.items():
-                widget.set_value(entry.get(field_id))
-                widget.set_problem("")  # a message about the previous entry's text is not about this one
-                if hasattr(widget, "_search"):
-                    # A long choice list searches what was typed within the last second; the same list
-                    # now serves another entry, so "Metf" typed for it must not extend the "Apix" typed
-                    # for the previous one. (ChoiceWidget.set_value could do this itself.)
-                    widget._search = ""
+                widget.set_value(entry.get(field_id))  # also drops what the previous entry's text left
+                if unread and field_id in unread:
+                    widget.show_unread(unread[field_id])
         finally:
             self._loading = False
 
@@ -84,10 +85,6 @@ class EntryEditor(QFrame):
         for widget in self.fields.values():
             widget.commit()
 
-    def values(self) -> dict[str, Any]:
-        """The answered fields as the editor shows them."""
-        return {fid: value for fid, widget in self.fields.items() if (value := widget.value()) is not None}
-
     def first_focus(self) -> QWidget | None:
         """The first field's editor."""
         return next((w.first_focus() for w in self.fields.values() if w.first_focus() is not None), None)
@@ -99,7 +96,8 @@ class EntryEditor(QFrame):
         return next((w for w in later if w is not None), None)
 
     def focus_widgets(self) -> list[QWidget]:
-        """Every field's focusable parts, in order (Remove not included: Enter never lands on it)."""
+        """Every field's focusable parts, in order. The Remove button is not one of them: Enter never lands
+        on it (after the last field it goes to "Add entry"); Tab does, after the last field."""
         return [part for widget in self.fields.values() for part in widget.focus_widgets()]
 
     def set_read_only(self, read_only: bool) -> None:

@@ -5,6 +5,11 @@ Each row is the entry as a plain dict of its answered fields (what ``RepeatWidge
 row is never changed in place: an edit replaces the row's dict, so a list handed out earlier (the answer
 the window already holds) keeps its old entries and a changed answer still compares unequal. Cells show
 the answer in words: option labels, times as "today 06:30" or "Thu 19 Nov 08:00", empty when unanswered.
+
+Text typed into a field that could not be read ('yesterdy 2200') is kept per entry and field in
+``unread``, beside the rows and never in them (it is not an answer: the entry lacks that field, so the rules
+still see it missing). Its cell shows it, marked, so the nurse sees which entry needs attention without
+opening each one; the editor puts it back in the field when the entry is selected again.
 """
 
 from __future__ import annotations
@@ -13,14 +18,17 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from checklist_app.domain.timeutil import aware
+from checklist_app.ui import theme
 from checklist_app.ui.widgets.base import Clock
 
 Index = QModelIndex | QPersistentModelIndex
 _TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole)
+_CELL_ROLES = (*_TEXT_ROLES, Qt.ItemDataRole.ForegroundRole)  # the colour only for unread text
+_STOP = QColor(theme.STOP)
 
 
 def _moment_text(moment: datetime, now: datetime) -> str:
@@ -69,12 +77,15 @@ class EntryTableModel(QAbstractTableModel):
         self.clock = clock
         self.fields = list(item.fields)
         self.rows: list[dict[str, Any]] = []
+        self.unread: dict[tuple[int, str], str] = {}  # (row, field id): typed text that gave no answer
+        self._columns = {sub.id: column for column, sub in enumerate(self.fields)}
 
     # --- changes: each tells the views exactly what changed, so a 200-row list repaints one row ---------
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         """Replace every row at once (a saved answer shown)."""
         self.beginResetModel()
         self.rows = [_answered(row) for row in rows]
+        self.unread = {}  # text typed for the entries shown before is not about these
         self.endResetModel()
 
     def append(self, row: dict[str, Any]) -> int:
@@ -89,6 +100,9 @@ class EntryTableModel(QAbstractTableModel):
         """Remove one row."""
         self.beginRemoveRows(QModelIndex(), index, index)
         del self.rows[index]
+        # The rows after it move up one: their unread text moves with them; the removed row's goes.
+        self.unread = {(row - (row > index), field_id): text for (row, field_id), text in self.unread.items()
+                       if row != index}
         self.endRemoveRows()
 
     def set_field(self, index: int, field_id: str, value: Any) -> bool:
@@ -99,9 +113,34 @@ class EntryTableModel(QAbstractTableModel):
         changed = {k: v for k, v in row.items() if k != field_id}
         if value is not None:
             changed[field_id] = value
+            self.unread.pop((index, field_id), None)  # a readable answer replaces the unreadable text
         self.rows[index] = changed
-        self.dataChanged.emit(self.index(index, 0), self.index(index, len(self.fields) - 1), list(_TEXT_ROLES))
+        self.dataChanged.emit(self.index(index, 0), self.index(index, len(self.fields) - 1), list(_CELL_ROLES))
         return True
+
+    def set_unread(self, index: int, field_id: str, text: str) -> None:
+        """Keep the text typed into one field of one row that could not be read ('' forgets it)."""
+        key = (index, field_id)
+        if self.unread.get(key, "") == text:
+            return
+        if text:
+            self.unread[key] = text
+        else:
+            del self.unread[key]
+        cell = self.index(index, self._columns[field_id])
+        self.dataChanged.emit(cell, cell, list(_CELL_ROLES))
+
+    def unread_in(self, index: int) -> dict[str, str]:
+        """One row's unread text by field id."""
+        return {field_id: text for (row, field_id), text in self.unread.items() if row == index}
+
+    def clear_unread(self) -> None:
+        """Forget all unread text (a signed list shows what was recorded, nothing else)."""
+        if self.unread:
+            self.unread = {}
+            if self.rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.fields) - 1),
+                                      list(_CELL_ROLES))
 
     # --- reading -----------------------------------------------------------------------------------------
     def title(self, index: int) -> str:
@@ -136,13 +175,29 @@ class EntryTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in _TEXT_ROLES:
+        if not index.isValid() or role not in _CELL_ROLES:
             return None
         sub = self.fields[index.column()]
+        unread = self.unread.get((index.row(), sub.id)) if self.unread else None
+        if unread is not None:
+            return self._unread_data(sub, unread, role)
+        if role not in _TEXT_ROLES:
+            return None
         text = display_text(sub, self.rows[index.row()].get(sub.id), self.clock())
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{sub.label}: {text or 'not answered'}"
         return text or None
+
+    @staticmethod
+    def _unread_data(sub: Any, text: str, role: int) -> Any:
+        # Marked by a sign and words, not by colour alone; red as the field's own "not understood" message.
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return _STOP
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{sub.label}: not understood: {text}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Not understood: '{text}'. Select the entry to correct it."
+        return f"⚠ {text} (not understood)"
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

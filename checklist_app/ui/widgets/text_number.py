@@ -90,8 +90,10 @@ class TextWidget(ItemWidget):
 
     def _check(self) -> None:
         text = self._text()
-        theme.set_flag(self.edit, "problem", not self._valid(text))
-        self.set_problem("" if self._valid(text) else f"Not accepted: '{text}'. Allowed: {self.item.allowed_text()}.")
+        if self._valid(text):
+            self.show_problem("")
+        else:
+            self.show_problem(f"Not accepted: '{text}'. Allowed: {self.item.allowed_text()}.", self.edit, unread=text)
 
     def commit(self) -> None:
         """Take the typed text as the answer (saved, audited) if it differs from the last one taken."""
@@ -111,14 +113,18 @@ class TextWidget(ItemWidget):
         return text[: self.item.max_length]
 
     def set_value(self, value: Any) -> None:
+        self.clear_problem()
         self._set_loading(True)
         text = "" if value is None else str(value)
+        self._put_text(text)
+        self._committed = text
+        self._set_loading(False)
+
+    def _put_text(self, text: str) -> None:
         if isinstance(self.edit, QPlainTextEdit):
             self.edit.setPlainText(text)
         else:
             self.edit.setText(text)
-        self._committed = text
-        self._set_loading(False)
 
     def focus_widgets(self) -> list[QWidget]:
         return [self.edit]
@@ -164,8 +170,10 @@ class NumberWidget(ItemWidget):
 
     def commit(self) -> None:
         number, problem = self._parse()
-        self.set_problem(problem)
-        theme.set_flag(self.edit, "problem", bool(problem))
+        if problem:
+            self.show_problem(problem, self.edit, unread=self.edit.text().strip())
+        else:
+            self.show_problem("")
         if number != self._value:
             self._value = number
             self._emit()
@@ -176,8 +184,12 @@ class NumberWidget(ItemWidget):
         return int(self._value) if self.item.decimals == 0 else self._value
 
     def set_value(self, value: Any) -> None:
+        self.clear_problem()
         self._value = float(value) if isinstance(value, int | float) else None
         text = "" if self._value is None else f"{self._value:.{self.item.decimals}f}"
+        self.edit.setText(text)
+
+    def _put_text(self, text: str) -> None:
         self.edit.setText(text)
 
     def focus_widgets(self) -> list[QWidget]:
