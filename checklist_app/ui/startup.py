@@ -214,6 +214,24 @@ def _settle(ctx: AppContext) -> bool:
     return unsaved.settle(ctx, None)
 
 
+def _first_view_shown(opening: Opening) -> bool:
+    """Step 1; False (logged, nothing left on screen) when it failed unexpectedly: the one-step start then
+    opens the app and shows whatever is wrong in its own words, as it always has."""
+    opening.deferred = True
+    try:
+        opening.show_first_view(default_data_dir())
+        return True
+    except Exception as exc:  # noqa: BLE001 (a fast path must never be the reason the app does not open)
+        messages.log_unexpected(exc)
+        for window in (opening.screen, opening.worklist):
+            if window is not None:
+                window.hide()
+                window.deleteLater()
+        opening.screen = opening.worklist = None
+        opening.deferred = False
+        return False
+
+
 def start(options: argparse.Namespace) -> int:
     """Run the app until the worklist closes; returns the exit status."""
     app = QApplication.instance() or theme.make_app(sys.argv[:1])
@@ -221,9 +239,8 @@ def start(options: argparse.Namespace) -> int:
     app.setOrganizationName("checklist_app")
     theme.apply_theme(app)
     opening = Opening(app)
-    if getattr(options, "paint_first", False) and not os.environ.get(DATABASE_URL_ENV, "").strip():
-        opening.deferred = True
-        opening.show_first_view(default_data_dir())
+    if getattr(options, "paint_first", False) and not os.environ.get(DATABASE_URL_ENV, "").strip() \
+            and _first_view_shown(opening):
         first = opening.first_window
         # Queued after whatever the paint itself queued: the window is on screen before the heavy part starts.
         first.painted.connect(lambda: QTimer.singleShot(0, opening.finish_once))  # type: ignore[union-attr]

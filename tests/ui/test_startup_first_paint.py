@@ -230,3 +230,24 @@ def test_a_first_window_the_system_never_paints_still_opens(qapp, data_dir, monk
     assert (status, shown) == (0, [])
     assert first["painted before opening"] is False
     assert seen == {"live": True, "rows": [DEMO]}
+
+
+def test_an_unexpected_failure_of_the_first_view_falls_back_to_the_one_step_start(qapp, data_dir, monkeypatch,
+                                                                                   caplog):
+    def broken(opening, data_dir):
+        raise KeyError("a bug in the fast path")
+
+    monkeypatch.setattr(startup.Opening, "show_first_view", broken)
+    seen_open = {}
+
+    def when_open(opening):
+        worklist = worklist_of(opening)
+        seen_open["rows"] = [r.patient for r in worklist.model.rows]
+        seen_open["live"] = worklist.live
+
+    with caplog.at_level(logging.ERROR):
+        status, shown, seen = run(monkeypatch, data_dir, when_open=when_open)
+    assert (status, shown) == (0, [])
+    assert seen["first"] == "NoneType"  # nothing from the failed step 1 left on screen: the one-step start ran
+    assert seen_open == {"rows": [DEMO], "live": True}
+    assert "unexpected KeyError" in caplog.text and "a bug in the fast path" not in caplog.text
