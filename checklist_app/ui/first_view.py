@@ -98,7 +98,8 @@ def read_rows(path: Path, now: datetime, *, all_dates: bool = False,
     # this account only, like the database (nothing else runs yet, so changing the umask affects nothing else).
     umask = os.umask(0o077)
     try:
-        # mode=ro: whatever is wrong with the file, this read never writes to it (nor replays its -wal).
+        # mode=ro: whatever is wrong with the file, this read never writes to it (it reads a -wal, never
+        # checkpoints it).
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2.0)
         try:
             return _read(conn, path, now, all_dates, unless_staff)

@@ -45,6 +45,18 @@ def test_heights_match_a_plain_label_and_follow_text_font_and_style(qtbot):
     assert label.heightForWidth(240) == reference.heightForWidth(240) > tall
 
 
+def test_clear_and_set_num_forget_the_heights_too(qtbot):
+    label = WrapLabel(LONG)
+    qtbot.addWidget(label)
+    tall = label.heightForWidth(240)
+    label.clear()
+    assert label.heightForWidth(240) == plain("").heightForWidth(240) < tall
+    label.setText(LONG)
+    assert label.heightForWidth(240) == tall
+    label.setNum(7)
+    assert label.heightForWidth(240) == plain("7").heightForWidth(240) < tall
+
+
 def test_it_is_a_plain_text_wrapped_label_named_for_screen_readers(qtbot):
     label = WrapLabel("<b>not bold</b>", name="Summary")
     qtbot.addWidget(label)

@@ -40,6 +40,16 @@ class WrapLabel(QLabel):
             self._heights.clear()
         super().setText(text)
 
+    def clear(self) -> None:
+        """No text (forgets the heights: QLabel.clear does not go through setText)."""
+        self._heights.clear()
+        super().clear()
+
+    def setNum(self, number: float) -> None:  # noqa: N802 (Qt override)
+        """Show a number (forgets the heights, as setText does)."""
+        self._heights.clear()
+        super().setNum(number)
+
     def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt override)
         height = self._heights.get(width)
         if height is None:
