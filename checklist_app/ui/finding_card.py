@@ -1,12 +1,15 @@
-"""One finding card of the findings panel: what is wrong, what to do, where the rule comes from, and actions.
+"""The cards of the findings panel: a finding (what is wrong, what to do, where the rule comes from, and
+actions), and the count of missing answers.
 
-A card is made empty and filled (``fill``), and can be filled again with another finding: making a card
-(widgets, style polish) costs several milliseconds, more than a keystroke can spare, so the panel keeps a
-spare or two and refills them. Everything a card shows is set by ``fill``, so a refilled card reads and
-looks exactly like one made for its finding.
+A card is made empty and filled (``fill``), and can be filled again: making a card (widgets, style polish)
+costs several milliseconds, more than a keystroke can spare, so the panel keeps a spare finding card or two
+and refills them, and fills its missing-answers card again when the count changes. Everything a card shows
+is set by ``fill``, so a refilled card reads and looks exactly like one made for what it shows.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
@@ -139,3 +142,38 @@ def _where(form: FormDefinition, item_id: str) -> str:
         return item_id
     item = form.item(item_id)
     return f"{item.label} ({form.section_of(item.id).title})"
+
+
+class MissingCard(QFrame):
+    """How many required answers are missing, the first four, and a button to the first."""
+
+    def __init__(self, form: FormDefinition, go_to: Callable[[str], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = form
+        self.missing: tuple[str, ...] = ()
+        theme.set_role(self, "card")
+        self.setObjectName("missing_card")
+        layout = controls.vbox(self, spacing=4, margins=10)
+        icon = QLabel()
+        icon.setPixmap(theme.pixmap("state-missing", 22))
+        self.count_label = WrapLabel("", role="item-label")
+        title_row = controls.hbox(icon, self.count_label, spacing=6)
+        title_row.setStretch(1, 1)
+        layout.addLayout(title_row)
+        self.next_label = WrapLabel("", role="help")
+        layout.addWidget(self.next_label)
+        go = controls.button("&Go to the next missing answer", lambda: go_to(self.missing[0]))
+        layout.addLayout(controls.hbox(go, None))
+
+    def fill(self, missing: tuple[str, ...]) -> None:
+        """Show ``missing`` (item ids, at least one)."""
+        self.missing = missing
+        count = len(missing)
+        text = messages.text("findings.missing_one") if count == 1 else \
+            messages.text("findings.missing_many", count=count)
+        labels = [self.form.item(m).label for m in missing[:4] if self.form.has_item(m)]
+        more = f" and {count - 4} more" if count > 4 else ""
+        for label, shown in ((self.count_label, text), (self.next_label, "Next: " + "; ".join(labels) + more)):
+            label.setText(shown)
+            label.setAccessibleName(shown)
+        self.setAccessibleName(text)

@@ -12,12 +12,12 @@ from collections import OrderedDict
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 from checklist_app.domain.findings import Finding
 from checklist_app.domain.form import FormDefinition
 from checklist_app.ui import controls, messages, theme
-from checklist_app.ui.finding_card import FindingCard
+from checklist_app.ui.finding_card import FindingCard, MissingCard
 from checklist_app.ui.widgets.wrap_label import WrapLabel
 
 __all__ = ["RETIRED_CARDS", "SPARE_CARDS", "FindingCard", "FindingsPanel"]
@@ -104,7 +104,7 @@ class FindingsPanel(QWidget):
             # The card shows the count and the first four missing items; its button goes to the first.
             identity = ("missing", len(missing), missing[:4])
             pool = spare.get(identity)
-            wanted.append((identity, None, pool.pop(0) if pool else None))
+            wanted.append((identity, None, pool.pop(0) if pool else self._refilled_missing(spare, missing)))
         for identity, cards in spare.items():
             for card in cards:
                 self._discard(card, identity)
@@ -171,24 +171,18 @@ class FindingsPanel(QWidget):
         card.fill(finding, self.form, status, kind, actions)
         return card
 
+    def _refilled_missing(self, spare: dict[tuple, list[QFrame]], missing: tuple[str, ...]) -> QFrame | None:
+        """The missing-answers card shown until now, filled with ``missing`` (None: there was none)."""
+        for identity, cards in spare.items():
+            if identity[0] == "missing" and cards:
+                card = cards.pop(0)
+                card.fill(missing)  # type: ignore[attr-defined]
+                return card
+        return None
+
     def _missing_card(self, missing: tuple[str, ...]) -> QFrame:
-        card = controls.card("card")
-        card.setObjectName("missing_card")
-        layout = controls.vbox(card, spacing=4, margins=10)
-        icon = QLabel()
-        icon.setPixmap(theme.pixmap("state-missing", 22))
-        count = len(missing)
-        text = messages.text("findings.missing_one") if count == 1 else \
-            messages.text("findings.missing_many", count=count)
-        title_row = controls.hbox(icon, WrapLabel(text, role="item-label"), spacing=6)
-        title_row.setStretch(1, 1)
-        layout.addLayout(title_row)
-        labels = [self.form.item(m).label for m in missing[:4] if self.form.has_item(m)]
-        more = f" and {count - 4} more" if count > 4 else ""
-        layout.addWidget(WrapLabel("Next: " + "; ".join(labels) + more, role="help"))
-        go = controls.button("&Go to the next missing answer", lambda: self.finding_activated.emit(missing[0]))
-        layout.addLayout(controls.hbox(go, None))
-        card.setAccessibleName(text)
+        card = MissingCard(self.form, self.finding_activated.emit)
+        card.fill(missing)
         return card
 
     def _summarise(self, findings: tuple[Finding, ...], missing: tuple[str, ...],

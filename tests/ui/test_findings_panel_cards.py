@@ -1,8 +1,8 @@
 """The findings panel changes only the cards whose finding changed: the others stay the same objects (a
 keystroke does not rebuild the column), the order is always the engine's, a card taken off and brought
 back by the next keystroke is the same card shown again, a new finding is shown on a spare card made
-when the panel was first shown (refilled, not made on the keystroke), and the result reads and looks
-exactly like a panel built from scratch."""
+when the panel was first shown (refilled, not made on the keystroke), the missing-answers card is filled
+again when the count changes, and the result reads and looks exactly like a panel built from scratch."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout,
 from checklist_app.domain.findings import Finding
 from checklist_app.ui import messages, theme
 from checklist_app.ui.context import shipped_form
+from checklist_app.ui.finding_card import MissingCard
 from checklist_app.ui.findings_panel import RETIRED_CARDS, SPARE_CARDS, FindingCard, FindingsPanel
 from checklist_app.ui.widgets.wrap_label import WrapLabel
 
@@ -70,8 +71,9 @@ def test_unchanged_findings_keep_their_cards_and_the_order_is_the_engines(panel)
     assert [c.finding.key for c in panel.cards[:3]] == [STOP.key, OTHER.key, changed.key]
     panel.show_findings((OTHER, STOP, changed), ("patient_name",), {})  # reordered; one answer less missing
     assert panel.cards[:3] == [other, stop, panel.cards[2]] and laid_out(panel) == panel.cards
-    assert panel.cards[3] is not missing and panel.cards[3].objectName() == "missing_card"
-    assert "1 answer missing" in panel.summary.text() and missing.isHidden()
+    assert panel.cards[3] is missing and missing.isVisibleTo(panel)  # the same card, filled again
+    assert missing.accessibleName() == "1 required answer is missing."
+    assert "1 answer missing" in panel.summary.text()
 
 
 def test_a_status_change_replaces_only_that_card(panel):
@@ -106,6 +108,16 @@ def test_a_new_finding_is_shown_on_a_spare_card_made_before(panel, monkeypatch):
     assert not made and not panel._spares
     assert set(panel.cards) == set(spares) and [c.finding for c in panel.cards] == [STOP, WARN]
     assert all(card.isVisibleTo(panel) for card in panel.cards)
+
+
+def test_answering_a_missing_question_fills_the_missing_card_again(panel, monkeypatch):
+    panel.show_findings((WARN,), ("patient_name", "mrn", "sex"), {})
+    missing = panel.cards[-1]
+    monkeypatch.setattr(MissingCard, "__init__", lambda *a, **k: pytest.fail("a missing-answers card was made"))
+    for left in (("mrn", "sex"), ("sex",), ("mrn", "sex")):
+        panel.show_findings((WARN,), left, {})
+        assert panel.cards[-1] is missing and missing.missing == left
+    assert "Next: " in missing.next_label.text() and "Sex" in missing.next_label.text()
 
 
 def test_cards_retired_long_ago_are_filled_again_not_made_again(panel, monkeypatch):
