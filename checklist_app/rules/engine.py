@@ -33,7 +33,7 @@ def evaluate_answers(form: FormDefinition, answers: dict[str, Any], policy: Poli
     findings: list[Finding] = []
     late = []
     for rule in policy.rules:
-        if rule.when is not None and not rule.when.holds(ctx.resolve):
+        if rule.when is not None and not rule.when.holds(ctx.resolve_condition):
             continue
         spec = checks[rule.check]
         if spec.runs_last:

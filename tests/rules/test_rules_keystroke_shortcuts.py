@@ -4,13 +4,18 @@
   only those five are formatted, so the boundary between named and counted is checked here entry by entry.
 - ``missing_required`` is worked out once per evaluation and shared by the completeness check and the
   engine; each new evaluation must work it out again from its own answers.
+- Conditions see a long list answer as its distinct entries; the evaluation is the same as with every entry.
 """
 
 from __future__ import annotations
 
 import copy
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from checklist_app.domain.timeutil import parse_datetime
+from checklist_app.rules import context
 from checklist_app.rules.checks.completeness import missing_required
 from checklist_app.rules.context import Context
 
@@ -73,3 +78,37 @@ def test_the_engine_and_the_completeness_check_agree_on_what_is_missing(checklis
     assert "medications[1].frequency" in outcome.evaluation.missing_required
     assert "identifiers_verified" in outcome.evaluation.missing_required
     assert any("medications[1].frequency" in key for key in reported)
+
+
+def _options(checklist, item_id: str, field_id: str) -> list[str]:
+    return list(checklist.form.item(item_id).field(field_id).option_values())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_conditions_on_long_lists_give_what_they_give_on_the_full_list(checklist, monkeypatch, data):
+    """Conditions see a long list as its distinct entries (``Context.resolve_condition``): the evaluation of any
+    list of medications and allergies equals the one made with every entry looked at."""
+    agents = _options(checklist, "medications", "agent")
+    frequencies = _options(checklist, "medications", "frequency")
+    substances = _options(checklist, "allergies", "substance")
+    meds = data.draw(st.lists(st.builds(
+        lambda agent, frequency, hours, dose: {"agent": agent, "dose": "1 tablet", "frequency": frequency,
+                                               **({"last_dose": checklist.before(hours)} if dose else {})},
+        st.sampled_from(agents), st.sampled_from(frequencies), st.integers(1, 400), st.booleans()), max_size=12))
+    allergies = data.draw(st.lists(st.builds(
+        lambda substance: {"substance": substance, "details": "x", "reaction": "Rash", "severity": "mild"},
+        st.sampled_from(substances)), max_size=8))
+    changes = {"medications": meds, "allergies": allergies}
+    monkeypatch.setattr(context, "DISTINCT_FROM", 0)  # every list through the distinct entries
+    shortcut = checklist(changes).evaluation
+    monkeypatch.setattr(context, "DISTINCT_FROM", 10**9)  # no list through them
+    full = checklist(changes).evaluation
+    assert shortcut == full
+
+
+def test_a_list_with_an_unhashable_field_value_is_looked_at_in_full():
+    entries = [{"agent": ["a", "b"]}, {"agent": "warfarin"}] * 3
+    assert context._distinct(entries, ("agent",)) is entries
+    assert context._distinct([{"agent": "x", "dose": 1}, {"agent": "x", "dose": 2}, "junk"], ("agent",)) == \
+        [{"agent": "x"}]
