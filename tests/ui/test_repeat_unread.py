@@ -67,7 +67,7 @@ def test_a_typo_stays_with_its_entry_when_another_is_selected_and_back(qtbot, me
     assert shown_last_dose(medications)[1].startswith("Not understood")
     click_row(qtbot, medications, 1)
     assert shown_last_dose(medications) == ("2026-11-20 19:15", "", False)  # nothing carried to entry 2
-    assert cell(medications, 0) == f"⚠ {TYPO} (not understood)"  # seen without opening the entry
+    assert cell(medications, 0) == f"⚠ Not understood: {TYPO}"  # seen without opening the entry
     assert cell(medications, 1) == "yesterday 19:15"
     click_row(qtbot, medications, 0)
     text, message, marked = shown_last_dose(medications)
@@ -83,7 +83,7 @@ def test_a_typo_left_without_enter_goes_with_its_entry_too(qtbot, medications):
     edit.selectAll()
     qtbot.keyClicks(edit, TYPO)  # then straight to another entry, no Enter
     click_row(qtbot, medications, 2)
-    assert cell(medications, 0) == f"⚠ {TYPO} (not understood)"
+    assert cell(medications, 0) == f"⚠ Not understood: {TYPO}"
     assert shown_last_dose(medications)[1:] == ("", False)
 
 
@@ -121,7 +121,7 @@ def test_removing_an_entry_before_it_moves_the_typo_along(qtbot, medications):
     medications.remove_entry(0)
     assert [entry["agent"] for entry in medications.value()] == ["metformin", "warfarin"]
     assert cell(medications, 0) == "yesterday 19:15"
-    assert cell(medications, 1) == f"⚠ {TYPO} (not understood)"
+    assert cell(medications, 1) == f"⚠ Not understood: {TYPO}"
     medications.select_entry(0)
     assert shown_last_dose(medications)[1:] == ("", False)
     medications.select_entry(1)

@@ -8,8 +8,9 @@ the answer in words: option labels, times as "today 06:30" or "Thu 19 Nov 08:00"
 
 Text typed into a field that could not be read ('yesterdy 2200') is kept per entry and field in
 ``unread``, beside the rows and never in them (it is not an answer: the entry lacks that field, so the rules
-still see it missing). Its cell shows it, marked, so the nurse sees which entry needs attention without
-opening each one; the editor puts it back in the field when the entry is selected again.
+still see it missing). Its cell shows it ('⚠ Not understood: yesterdy 2200', in red), so the nurse sees
+which entry needs attention without opening each one; the editor puts it back in the field when the entry
+is selected again.
 """
 
 from __future__ import annotations
@@ -197,7 +198,7 @@ class EntryTableModel(QAbstractTableModel):
             return f"{sub.label}: not understood: {text}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"Not understood: '{text}'. Select the entry to correct it."
-        return f"⚠ {text} (not understood)"
+        return f"⚠ Not understood: {text}"  # the words first: a narrow column cuts the end
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
