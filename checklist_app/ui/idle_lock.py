@@ -176,7 +176,10 @@ class IdleLock(QObject):
         """Put the filter on every window (again on one that has it: Qt keeps one copy)."""
         self._look_pending = False
         for window in QGuiApplication.allWindows():
-            window.installEventFilter(self)
+            try:
+                window.installEventFilter(self)
+            except RuntimeError:  # a window Qt deleted while the list was made
+                continue
 
     def detach(self) -> None:
         """Stop watching and timing (tests; the app's lock lives as long as the app)."""
@@ -184,7 +187,10 @@ class IdleLock(QObject):
         self.sweep.stop()
         QGuiApplication.instance().focusWindowChanged.disconnect(self._watch_windows)
         for window in QGuiApplication.allWindows():
-            window.removeEventFilter(self)
+            try:
+                window.removeEventFilter(self)
+            except RuntimeError:
+                continue
 
     @property
     def locked(self) -> bool:
