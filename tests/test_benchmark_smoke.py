@@ -44,7 +44,7 @@ def test_quick_benchmark_reports_every_figure_with_its_baseline_and_budget(tmp_p
         assert figures[name]["budget"] and isinstance(figures[name]["passed"], bool), name
     assert figures["checklist_window_open"]["value"] > 0
     assert set(figures["sign_warm"]["steps_ms"]) == {"validate", "sign", "checklist_pdf", "discharge_pdf", "seal",
-                                                     "write"}
+                                                     "store"}
     assert figures["worklist_50k"]["rows_shown"] > 0
     env_info = report["environment"]
     assert env_info["python"] and env_info["pyside6"] and env_info["cpus"]

@@ -277,7 +277,8 @@ REFUSED = [("last_clear_liquid", "edit", "yesterdy 2200", "Not understood"),
            ("mrn", "edit", "12", "4 to 20 letters"),
            ("pain_score", "edit", "11", "out of range"),
            ("temperature", "value_edit", "abc", "not a number"),
-           ("inr", "date_edit", "yestrday", "Date taken not understood")]
+           ("inr", "date_edit", "yestrday", "Date taken not understood"),
+           ("levels", "edit", "Z9", "not one of the options")]
 
 
 @pytest.mark.parametrize(("item_id", "box", "typed", "said"), REFUSED)

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
-from checklist_app.ui import theme
 from checklist_app.ui.widgets.base import ItemWidget
 from checklist_app.ui.widgets.flow_layout import FlowLayout
 
@@ -60,11 +59,9 @@ class MultiChoiceWidget(ItemWidget):
         try:
             chosen = self.parse(self.edit.text())
         except ValueError as exc:
-            self.set_problem(f"Not understood: {exc}")
-            theme.set_flag(self.edit, "problem", True)
+            self.show_problem(f"Not understood: {exc}", self.edit, unread=self.edit.text().strip())
             return
-        self.set_problem("")
-        theme.set_flag(self.edit, "problem", False)
+        self.show_problem("")
         self._apply(chosen or None, emit=True)
 
     def _on_box_toggled(self, _checked: bool) -> None:
@@ -88,9 +85,13 @@ class MultiChoiceWidget(ItemWidget):
         return list(self._value) if self._value else None
 
     def set_value(self, value: Any) -> None:
+        self.clear_problem()
         self._value = None
         self._apply(list(value) if value else None, emit=False)
         self._value = list(value) if value else None
+
+    def _put_text(self, text: str) -> None:
+        self.edit.setText(text)
 
     def focus_widgets(self) -> list[QWidget]:
         return [self.edit]
