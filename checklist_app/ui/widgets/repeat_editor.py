@@ -67,10 +67,7 @@ class EntryEditor(QFrame):
         self._loading = True
         try:
             for field_id, widget in self.fields.items():
-                # A typed field's set_value drops what the previous entry's text left (message, red border,
-                # unread text) itself; clear_problem first covers a field whose set_value does not yet
-                # (multi_choice.py, levels), so its message about another entry is never shown under this one.
-                widget.clear_problem()
+                # set_value drops what the previous entry's text left (message, red border, unread text).
                 widget.set_value(entry.get(field_id))
                 if unread and field_id in unread:
                     widget.show_unread(unread[field_id])
