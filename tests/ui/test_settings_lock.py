@@ -86,7 +86,7 @@ def test_idle_lock_hides_patient_data_until_a_pin_is_entered(qtbot, ctx):
     assert not lock.locked and worklist.isVisible()
     assert ctx.user.staff_id == NURSE
     lock.set_minutes(60)
-    QApplication.instance().removeEventFilter(lock)
+    lock.detach()
 
 
 def test_without_staff_accounts_the_lock_says_so_and_continues(qtbot, bare_ctx):
@@ -97,4 +97,4 @@ def test_without_staff_accounts_the_lock_says_so_and_continues(qtbot, bare_ctx):
     assert screen.no_accounts and "no staff accounts on this workstation" in texts
     qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
     assert not lock.locked
-    QApplication.instance().removeEventFilter(lock)
+    lock.detach()
