@@ -3,17 +3,17 @@ the user cache folder while the file is unchanged. No Qt.
 
 Importing PyYAML takes ~17 ms and parsing the 27 KB form with libyaml ~25 ms more: together a quarter of
 what a bare Qt window needs to appear, spent before the worklist could be painted. A JSON copy is read in
-well under a millisecond. The copy is used only while the file's bytes are the same (their SHA-256, a few
-microseconds for these files; size and modification time were not enough: ``cp -p``, ``tar`` and
-``rsync -t`` keep the time, so an edited file of the same size could be served from a stale copy). The
-first start after an installation, an update or an edit of the file parses the YAML and writes the copy.
-Data JSON cannot hold exactly (dates, numeric keys) is not copied, and a cache folder that cannot be
-written only means the YAML is parsed each time.
+well under a millisecond. The copy is used only while the file's bytes are the same: their length and
+CRC-32, a few microseconds (``hashlib`` would add ~3 ms of OpenSSL to the start; this guards against a
+stale copy, not tampering, and an edit that keeps both has one chance in four billion). Size and
+modification time were not enough: ``cp -p``, ``tar`` and ``rsync -t`` keep the time, so an edited file of
+the same size was served from its stale copy. The first start after an installation, an update or an edit
+of the file parses the YAML and writes the copy. Data JSON cannot hold exactly (dates, numeric keys) is not
+copied, and a cache folder that cannot be written only means the YAML is parsed each time.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -47,7 +47,7 @@ def load_yaml(path: Path) -> Any:
     """The data in ``path``. OSError (FileNotFoundError...) as ``open`` gives it; YamlError for bad YAML."""
     source = Path(path).resolve()
     raw = source.read_bytes()
-    key = [str(source), hashlib.sha256(raw).hexdigest()]
+    key = [str(source), len(raw), zlib.crc32(raw)]
     copy = cache_dir() / "yaml" / f"{zlib.crc32(key[0].encode('utf-8')):08x}-{source.name}.json"
     try:
         kept = json.loads(copy.read_text(encoding="utf-8"))
