@@ -161,12 +161,13 @@ def _distinct(entries: list[Any], fields: tuple[str, ...]) -> list[Any]:
     for entry in entries:
         if not isinstance(entry, dict):
             continue
-        key = tuple(entry.get(name) for name in fields)
+        values = tuple(entry.get(name) for name in fields)
+        key = tuple((type(v), v) for v in values)  # True, 1 and 1.0 are equal but not the same answer
         try:
             if key in seen:
                 continue
             seen.add(key)
         except TypeError:  # an unhashable value (a list): no shortcut
             return entries
-        out.append(dict(zip(fields, key, strict=True)))
+        out.append(dict(zip(fields, values, strict=True)))
     return out

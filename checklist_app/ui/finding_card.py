@@ -177,3 +177,6 @@ class MissingCard(QFrame):
             label.setText(shown)
             label.setAccessibleName(shown)
         self.setAccessibleName(text)
+        # Refilled in place, it may need more height: say so now, or the column's next layout pass squeezes
+        # the card above it instead (one frame with a hard stop's buttons cut off).
+        self.updateGeometry()

@@ -166,6 +166,7 @@ class IdleLock(QObject):
         ctx.site_changed.connect(lambda: self.set_minutes(ctx.site.idle_lock_minutes))
         ctx.idle_lock = self  # the worklist's Lock button finds it here
         self._look_pending = False
+        self._detached = False  # detach() (tests) stops it for good
         self.sweep = QTimer(self, interval=WINDOW_SWEEP_MS, timeout=self._watch_windows)
         self.sweep.start()
         QGuiApplication.instance().focusWindowChanged.connect(self._watch_windows)
@@ -175,6 +176,8 @@ class IdleLock(QObject):
     def _watch_windows(self, *_focus: object) -> None:
         """Put the filter on every window (again on one that has it: Qt keeps one copy)."""
         self._look_pending = False
+        if self._detached:  # a look queued before detach() must not attach it again
+            return
         for window in QGuiApplication.allWindows():
             try:
                 window.installEventFilter(self)
@@ -182,7 +185,10 @@ class IdleLock(QObject):
                 continue
 
     def detach(self) -> None:
-        """Stop watching and timing (tests; the app's lock lives as long as the app)."""
+        """Stop watching and timing (tests; the app's lock lives as long as the app). Harmless twice."""
+        if self._detached:
+            return
+        self._detached = True
         self.timer.stop()
         self.sweep.stop()
         QGuiApplication.instance().focusWindowChanged.disconnect(self._watch_windows)
@@ -204,7 +210,7 @@ class IdleLock(QObject):
             self.timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if event.type() in INPUT_EVENTS and not self.locked:
+        if event.type() in INPUT_EVENTS and not self.locked and not self._detached:
             self.timer.start()
             if not self._look_pending:  # once the input is handled: a window it opened is watched too
                 self._look_pending = True

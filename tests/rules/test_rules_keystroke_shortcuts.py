@@ -112,3 +112,10 @@ def test_a_list_with_an_unhashable_field_value_is_looked_at_in_full():
     assert context._distinct(entries, ("agent",)) is entries
     assert context._distinct([{"agent": "x", "dose": 1}, {"agent": "x", "dose": 2}, "junk"], ("agent",)) == \
         [{"agent": "x"}]
+
+
+def test_values_that_compare_equal_but_differ_in_type_stay_apart():
+    """True == 1 == 1.0 in Python, but a numeric condition skips a yes/no answer: each must stay."""
+    entries = [{"dose_mg": True}, {"dose_mg": 1}, {"dose_mg": 1.0}, {"dose_mg": 1}]
+    assert context._distinct(entries, ("dose_mg",)) == [{"dose_mg": True}, {"dose_mg": 1}, {"dose_mg": 1.0}]
+    assert [type(e["dose_mg"]) for e in context._distinct(entries, ("dose_mg",))] == [bool, int, float]

@@ -9,7 +9,7 @@ import getpass
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 from ui_helpers import NURSE
@@ -129,6 +129,19 @@ def test_input_while_locked_does_not_restart_the_idle_time(qtbot, lock):
     qtbot.addWidget(screen)
     assert not restarted_by(lock, lambda: QTest.keyClick(screen.windowHandle(), Qt.Key.Key_A))
     assert lock.locked and not lock.timer.isActive()
+
+
+def test_a_detached_lock_stays_detached_even_with_a_look_already_queued(qtbot, make_lock):
+    widget, _ = window(qtbot)
+    lock = make_lock()  # watches the window
+    assert restarted_by(lock, lambda: None) is False
+    press = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a")
+    QApplication.sendEvent(widget.windowHandle(), press)  # input, handled: a look for new windows is queued
+    lock.detach()
+    QApplication.processEvents()  # the queued look runs after detach()
+    lock.timer.stop()
+    assert not restarted_by(lock, lambda: QTest.keyClick(widget.windowHandle(), Qt.Key.Key_B))
+    assert not lock.timer.isActive()
 
 
 def test_user_id_is_worked_out_once_per_user(ctx, monkeypatch):

@@ -93,7 +93,7 @@ def _advised_entry(n: int, entry: dict[str, Any], med: Medicine) -> str:
 
 
 def _holds(ctx: Context, rule: Rule, params: HoldParams, entries: list[dict[str, Any]], start: datetime | None,
-           advised: dict[str, list[str]]) -> Iterator[Finding]:
+           advised: dict[str, list[tuple[int, dict[str, Any]]]]) -> Iterator[Finding]:
     for n, entry in enumerate(entries):
         med = ctx.policy.medicines.get(entry.get("agent"))
         if med is None or med.action == "continue":
