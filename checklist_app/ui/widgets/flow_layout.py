@@ -27,7 +27,7 @@ class FlowLayout(QLayout):
 
     def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 (Qt override)
         self._items.append(item)
-        self._heights.clear()
+        self.invalidate()  # the heights, and the layouts above it (QLayout.addWidget does this; addItem not)
 
     def count(self) -> int:
         return len(self._items)
@@ -36,8 +36,10 @@ class FlowLayout(QLayout):
         return self._items[index] if 0 <= index < len(self._items) else None
 
     def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt override)
-        self._heights.clear()
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
+        taken = self._items.pop(index) if 0 <= index < len(self._items) else None
+        if taken is not None:
+            self.invalidate()
+        return taken
 
     def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 (Qt override)
         return Qt.Orientation(0)
