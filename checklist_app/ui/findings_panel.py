@@ -24,16 +24,6 @@ __all__ = ["RETIRED_CARDS", "SPARE_CARDS", "FindingCard", "FindingsPanel"]
 
 RETIRED_CARDS = 8  # hidden cards kept for the finding they showed (see FindingsPanel._retired)
 SPARE_CARDS = 2  # hidden cards kept to be filled with a new finding (see FindingsPanel._spares)
-# The column's scroll bar, drawn flat. Fusion draws its scroll bar with gradients: ~3.5 ms a paint at this
-# height, and the bar is painted (twice) whenever a card comes or goes, as its range changes. Flat: ~0.02 ms.
-SCROLL_BAR_STYLE = f"""
-QScrollBar:vertical {{ background: #eef0f3; width: 14px; margin: 0; border: none;
-    border-left: 1px solid {theme.LINE}; }}
-QScrollBar::handle:vertical {{ background: #6b7280; min-height: 28px; border-radius: 4px; margin: 2px 2px 2px 3px; }}
-QScrollBar::handle:vertical:hover, QScrollBar::handle:vertical:pressed {{ background: {theme.MUTED}; }}
-QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; border: none; background: none; }}
-QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
-"""
 
 
 class FindingsPanel(QWidget):
@@ -57,7 +47,6 @@ class FindingsPanel(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.verticalScrollBar().setStyleSheet(SCROLL_BAR_STYLE)
         self.holder = QWidget()
         self.card_layout = controls.vbox(self.holder, spacing=theme.SPACING)
         self.card_layout.addStretch(1)

@@ -34,6 +34,8 @@ PAGE_BG = "#f4f5f7"
 CARD_BG = "#ffffff"
 LINE = "#c9ced6"
 
+# Scroll bars are drawn flat by the sheet: Fusion's took ~3.5 ms per paint, and a keystroke that changes a
+# finding repaints the findings column's bar and the section page's.
 STYLE_SHEET = f"""
 QMainWindow, QDialog {{ background: {PAGE_BG}; }}
 QLabel {{ color: {INK}; }}
@@ -95,6 +97,14 @@ QHeaderView::section {{ background: #e9edf2; padding: 6px; border: none; border-
     font-weight: 600; }}
 QScrollArea {{ border: none; background: transparent; }}
 QStatusBar {{ color: {MUTED}; }}
+QScrollBar:vertical {{ background: #eef0f3; width: 14px; margin: 0; border: none; border-left: 1px solid {LINE}; }}
+QScrollBar:horizontal {{ background: #eef0f3; height: 14px; margin: 0; border: none; border-top: 1px solid {LINE}; }}
+QScrollBar::handle {{ background: #6b7280; border-radius: 4px; }}
+QScrollBar::handle:vertical {{ min-height: 28px; margin: 2px 2px 2px 3px; }}
+QScrollBar::handle:horizontal {{ min-width: 28px; margin: 3px 2px 2px 2px; }}
+QScrollBar::handle:hover, QScrollBar::handle:pressed {{ background: {MUTED}; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; border: none; background: none; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 """
 
 
