@@ -323,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = set(options.only or ["cold_start", "keystroke", "autosave", "sign", "worklist", "memory", "crash"])
     # The app's bytecode, as an installed app (and scripts/bootstrap.sh) has it: with PYTHONDONTWRITEBYTECODE
     # set, every start would otherwise compile the app's modules again (~20 ms of the cold start).
-    compileall.compile_dir(str(HERE.parent / "checklist_app"), quiet=1, workers=0)
+    compileall.compile_dir(str(HERE.parent / "checklist_app"), quiet=1)
     started = time.monotonic()
     report: dict[str, Any] = {"quick": quick, "repeat": repeat, "checklists": checklists, "medications": medications,
                               "environment": child("environment"), "figures": {}, "notes": []}

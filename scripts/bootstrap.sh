@@ -160,7 +160,7 @@ fi
 # The app's own bytecode, as a normal (non-editable) install has it: pip compiles site-packages, but an
 # editable install leaves the app's modules to be compiled at import, which Python then repeats on every
 # start where PYTHONDONTWRITEBYTECODE is set (~20 ms of each start). Only changed files are compiled again.
-"$VPY" -m compileall -q -j 0 "$ROOT/checklist_app" >"$LOG" 2>&1 || say "could not compile the app's bytecode (it still runs, a little slower to start)"
+"$VPY" -m compileall -q "$ROOT/checklist_app" >"$LOG" 2>&1 || say "could not compile the app's bytecode (it still runs, a little slower to start)"
 
 # ---------------------------------------------------------------------------------------------------
 # 4. The Debian libraries Qt loads (offscreen always; the X11/xcb ones when it will draw on an X display)
