@@ -25,6 +25,7 @@ from checklist_app.pdf.tables import CellParagraph, cells, fit, grid
 KEY_VALUES = ("procedure_type", "levels", "scheduled_start", "proceduralist", "sedation_type", "age_years",
               "weight_kg", "crcl", "egfr", "level_count")
 SHORT_SECTION_ROWS = 6  # a section this short is kept on one page; longer ones flow row by row
+REPEAT_START_ROOM = 22 * mm  # a list starts on a new page unless its label, header and first entry fit
 
 
 def status_block(packet: SignedPacket, style: dict, width: float) -> list[Flowable]:
@@ -164,15 +165,19 @@ def _item_rows(packet: SignedPacket, items: list[Any], style: dict, widths: list
 
 def _repeat_block(packet: SignedPacket, item: RepeatItem, entries: list[dict], style: dict,
                   width: float) -> list[Flowable]:
+    # Not keepWithNext: that keeps the label with the whole table, and a table longer than the page left
+    # then moved to a new page, leaving the section's heading alone on an otherwise empty one. The label
+    # only needs room for the header row and a first entry under it (the CondPageBreak below).
     label = Paragraph(f"{markup(item.label)}: <font color='#555555'>{len(entries)} "
-                      f"{'entry' if len(entries) == 1 else 'entries'}</font>", style["h3"])
+                      f"{'entry' if len(entries) == 1 else 'entries'}</font>",
+                      style["h3"].clone("h3_list", keepWithNext=0) if entries else style["h3"])
     if not entries:
         return [label, Paragraph(markup(item.none_label or "None"), style["bold"]), Spacer(1, 2 * mm)]
     header, rows = repeat_rows(item, entries)
     widths = column_widths(header, rows, width)
     data = [[fit(h, style["bold"], w) for h, w in zip(header, widths, strict=True)]]
     data += [[fit(t, style["body"], w) for t, w in zip(row, widths, strict=True)] for row in rows]
-    return [label, grid(data, widths, header=True), Spacer(1, 2 * mm)]
+    return [CondPageBreak(REPEAT_START_ROOM), label, grid(data, widths, header=True), Spacer(1, 2 * mm)]
 
 
 def _answer_widths(width: float) -> list[float]:
@@ -238,11 +243,13 @@ def sections(packet: SignedPacket, style: dict, width: float) -> list[Flowable]:
         number += 1
         title = f"{number}. {markup(section.title)}"
         body, rows = _section_flow(packet, items, style, width, Paragraph(title, band_style))
+        room = 30 * mm
         if not isinstance(body[0], Table):  # the section opens with a list: give it a heading of its own
             body.insert(0, Paragraph(title, heading))
+            room = 14 * mm + REPEAT_START_ROOM  # the heading, and what the list needs under it
         body.insert(0, Spacer(1, 3 * mm))
         if rows <= SHORT_SECTION_ROWS:
             out.append(KeepTogether(body))
         else:
-            out += [CondPageBreak(30 * mm), *body]
+            out += [CondPageBreak(room), *body]
     return out
