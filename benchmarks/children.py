@@ -73,9 +73,9 @@ def startup_app(data_dir: str) -> None:
     install). ``painted_at`` is the first; ``live_at`` the end of the second (``Opening.finish`` returned).
     """
     from checklist_app.__main__ import main
-    from checklist_app.ui import startup
-    from checklist_app.ui.idle_lock import LockScreen
-    from checklist_app.ui.worklist_window import WorklistWindow
+    from checklist_app.ui.startup import opening as startup
+    from checklist_app.ui.lock.idle_lock import LockScreen
+    from checklist_app.ui.worklist.window import WorklistWindow
 
     live: dict[str, float] = {}
     original_finish = startup.Opening.finish
@@ -113,7 +113,7 @@ def _context(data_dir: Path) -> Any:
 
     from checklist_app.ui import theme
     from checklist_app.ui.context import AppContext
-    from checklist_app.ui.store import ChecklistStore
+    from checklist_app.workflows.store import ChecklistStore
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     theme.apply_theme(app)
@@ -122,8 +122,8 @@ def _context(data_dir: Path) -> Any:
 
 
 def _open_window(ctx: Any, data: dict[str, Any]) -> Any:
-    from checklist_app.ui.checklist_state import ChecklistState
-    from checklist_app.ui.checklist_window import ChecklistWindow
+    from checklist_app.workflows.checklist_state import ChecklistState
+    from checklist_app.ui.checklist.window import ChecklistWindow
 
     ctx.store.save_draft(data["record_id"], data, ctx.user_id())
     state, dropped = ChecklistState.from_data(ctx.form, data, fallback_staff=ctx.user_id(), now=ctx.now(),
@@ -319,7 +319,7 @@ def sign_packet(medications: int, runs: int) -> None:
     app starts in the background when "Review and sign" opens (so "first" assumes the nurse took the ~0.5 s
     it needs to read the review and type the PIN).
     """
-    import checklist_app.ui.startup  # noqa: F401  (what the running app has imported before anyone signs)
+    import checklist_app.ui.startup.opening  # noqa: F401  (what the running app has imported before anyone signs)
 
     folder = Path(tempfile.mkdtemp(prefix="bench-sign-"))
     os.environ["CHECKLIST_APP_DATA_DIR"] = str(folder)  # the seal certificate lives in the data folder
@@ -328,10 +328,10 @@ def sign_packet(medications: int, runs: int) -> None:
         from checklist_app.pdf import render_checklist, render_discharge, seal
         from checklist_app.pdf.seal import seal_pdf
         from checklist_app.ui import gc_pause
-        from checklist_app.ui.checklist_state import ChecklistState
+        from checklist_app.workflows.checklist_state import ChecklistState
         from checklist_app.ui.context import AppContext
-        from checklist_app.ui.packet_flow import packet_for
-        from checklist_app.ui.store import ChecklistStore
+        from checklist_app.ui.signing.packet import packet_for
+        from checklist_app.workflows.store import ChecklistStore
 
         db = _staffed_db(folder)
         # What the app has done by the time a nurse signs: opening "Review and sign" started loading the seal
@@ -418,7 +418,7 @@ def worklist(data_dir: str, runs: int) -> None:
     """
     from PySide6.QtWidgets import QApplication
 
-    from checklist_app.ui.worklist_window import WorklistWindow
+    from checklist_app.ui.worklist.window import WorklistWindow
 
     t0 = time.perf_counter()
     ctx = _context(Path(data_dir))
@@ -471,8 +471,8 @@ def memory_app(medications: int) -> None:
         from checklist_app import storage
         from checklist_app.pdf import render_checklist, render_discharge
         from checklist_app.pdf.seal import seal_pdf
-        from checklist_app.ui import signing_flow
-        from checklist_app.ui.packet_flow import packet_for
+        from checklist_app.ui.signing import flow as signing_flow
+        from checklist_app.ui.signing.packet import packet_for
 
         db = _staffed_db(folder)
         db.close()

@@ -44,7 +44,7 @@ def record_data(form: Any, record_id: str = RECORD_ID, count: int = MEDICATIONS)
     The two clinical medications of the example (apixaban, metformin) are kept at the top of the list, so the
     record still exercises the hold table; the rest are the generic 'other' entries.
     """
-    from checklist_app.ui.demo import demo_data
+    from checklist_app.workflows.demo import demo_data
 
     data = demo_data(form, now().date())
     data = copy.deepcopy(data)

@@ -2,7 +2,7 @@
 
 This is the one command that needs Qt. The CLI package stays Qt-free when imported (import-linter
 forbids Qt there, and the CLI sits below ``ui`` in the layers), so the renderer in
-``checklist_app.ui.screenshots`` is loaded by name only when the command runs, after the offscreen
+``checklist_app.ui.screenshots.render`` is loaded by name only when the command runs, after the offscreen
 platform has been chosen. The screens show invented demo patients in a throw-away data folder, never
 the workstation's own database.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from checklist_app.cli import EXIT_INVALID, EXIT_OK
 
-RENDERER = "checklist_app.ui.screenshots"
+RENDERER = "checklist_app.ui.screenshots.render"
 
 
 def register(sub: argparse._SubParsersAction) -> None:

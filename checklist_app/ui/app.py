@@ -48,6 +48,6 @@ def run_gui(args: Sequence[str] = ()) -> int:
         return 2
     if options.data_dir is not None:
         os.environ["CHECKLIST_APP_DATA_DIR"] = str(options.data_dir)
-    from checklist_app.ui.startup import start  # Qt from here on
+    from checklist_app.ui.startup.opening import start  # Qt from here on
 
     return start(options)

@@ -21,8 +21,8 @@ from checklist_app.domain.site import SiteSettings
 from checklist_app.domain.timeutil import aware
 from checklist_app.rules import load_form, load_policy_for
 from checklist_app.rules.policy import PolicyDefinition
-from checklist_app.ui.site_settings import load_effective_site
-from checklist_app.ui.store import ChecklistStore
+from checklist_app.workflows.site_settings import load_effective_site
+from checklist_app.workflows.store import ChecklistStore
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,7 @@
-"""User-facing messages as data (``resources/text/messages.yaml``) and the one place errors are shown.
+"""The one place errors are shown (the wording itself is data: ``workflows.messages``).
 
-``text("sign.blocked_missing", count=3, first="INR")`` reads a message by its stable id. ``show_error``
+``text`` and ``error_texts`` are imported here so every screen reads wording and shows errors through one
+module. ``show_error``
 (Anki's ``show_exception``) turns any exception into a dialog: our own ``ChecklistError`` subclasses are
 written for people, so their text is shown with a title and advice from the YAML; anything else gets a
 generic apology while the traceback goes to the log file. A nurse never sees a raw ``ValidationError``.
@@ -11,49 +12,21 @@ from __future__ import annotations
 
 import logging
 import traceback
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from checklist_app import resources
 from checklist_app.domain.errors import ChecklistError
-from checklist_app.ui.cached_yaml import load_yaml
+from checklist_app.workflows.messages import LOG_FILE, error_texts, text
 
 if TYPE_CHECKING:  # imported where a box is shown: its Python enums cost ~2 ms before the first paint
     from PySide6.QtWidgets import QMessageBox
 
 log = logging.getLogger(__name__)
 
-LOG_FILE = {"path": "the app's log file"}  # app.py fills in the real path once logging is set up
+__all__ = ["LOG_FILE", "error_texts", "log_unexpected", "show_error", "show_message", "text"]
 
-
-@lru_cache(maxsize=1)
-def _catalogue() -> dict[str, Any]:
-    return load_yaml(resources.resource_path("text/messages.yaml"))  # read at start-up: from its JSON copy
-
-
-def text(message_id: str, **values: Any) -> str:
-    """The message with this dotted id, placeholders filled; KeyError names the id when it is missing."""
-    node: Any = _catalogue()
-    for part in message_id.split("."):
-        if not isinstance(node, dict) or part not in node:
-            raise KeyError(f"no message '{message_id}' in resources/text/messages.yaml")
-        node = node[part]
-    return str(node).format(**values) if values else str(node)
-
-
-def error_texts(exc: BaseException) -> tuple[str, str, str]:
-    """(title, what happened, what to do) for an exception, as shown to the user."""
-    errors = _catalogue()["errors"]
-    if isinstance(exc, ChecklistError):
-        for cls in type(exc).__mro__:
-            entry = errors.get(cls.__name__)
-            if entry is not None:
-                return entry["title"], str(exc), entry.get("advice", "")
-    entry = errors["unexpected"]
-    return entry["title"], entry["text"], entry["advice"].format(log_file=LOG_FILE["path"])
 
 
 def log_unexpected(exc: BaseException) -> None:

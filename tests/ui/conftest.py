@@ -57,7 +57,7 @@ def staffed_dir(data_dir, staff_template) -> Path:
 def _context(qapp, folder: Path):
     from checklist_app.ui import theme
     from checklist_app.ui.context import AppContext
-    from checklist_app.ui.store import ChecklistStore
+    from checklist_app.workflows.store import ChecklistStore
 
     theme.apply_theme(qapp)
     return AppContext(ChecklistStore.open(folder), clock=lambda: NOW)
@@ -83,8 +83,8 @@ def bare_ctx(qapp, data_dir):
 @pytest.fixture
 def open_example(qtbot, ctx):
     """open_example('clean') -> a ChecklistWindow on that example, saved as a draft first."""
-    from checklist_app.ui.checklist_state import ChecklistState
-    from checklist_app.ui.checklist_window import ChecklistWindow
+    from checklist_app.workflows.checklist_state import ChecklistState
+    from checklist_app.ui.checklist.window import ChecklistWindow
 
     def opener(name: str = "clean", record_id: str | None = None, **changes):
         data = example_data(ctx, name)

@@ -61,7 +61,7 @@ def test_unexpected_errors_get_an_apology_and_a_log_entry_without_their_text(qtb
 
 
 def test_excepthook_shows_the_error(qtbot, monkeypatch):
-    from checklist_app.ui import startup
+    from checklist_app.ui.startup import opening as startup
 
     shown = []
     monkeypatch.setattr(messages, "show_error", lambda parent, exc: shown.append(exc))
@@ -95,7 +95,7 @@ def test_launch_opens_the_worklist_with_the_demo_patient_on_a_fresh_install(qapp
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from checklist_app.ui.worklist_window import WorklistWindow
+    from checklist_app.ui.worklist.window import WorklistWindow
 
     monkeypatch.setenv("CHECKLIST_APP_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)

@@ -13,7 +13,7 @@ PINS = {NURSE: "1357", PHYSICIAN: "2468", ADMIN: "9753"}
 
 def example_data(ctx, name: str = "clean") -> dict:
     """A shipped example record, moved to today (07:15 now, 08:30 start) like the demo patient."""
-    from checklist_app.ui.demo import demo_data
+    from checklist_app.workflows.demo import demo_data
 
     return demo_data(ctx.form, NOW.date(), f"examples/{name}.json")
 
@@ -166,7 +166,7 @@ def run_startup() -> int:
     import argparse
     import logging
 
-    from checklist_app.ui import startup
+    from checklist_app.ui.startup import opening as startup
 
     root = logging.getLogger()
     before = list(root.handlers)

@@ -1,0 +1,327 @@
+"""The checklist window: patient banner on top, sections on the left, the open section in the middle,
+findings on the right. Everything in it is generated from the form; nothing is specific to one item.
+
+Every answer goes to the state, the rules engine is asked again (it is pure and fast), the screen shows
+the result, and autosave gets the draft (saved within a second, in the background). Text still being
+typed is saved the same way but unaudited, so a crash loses at most a second of it; the audit trail
+records it once it is committed (Enter, leaving the field, a pause), never as keystroke fragments.
+Keyboard: Enter moves on through items and sections, Ctrl+PgDown/Ctrl+PgUp or Alt+Right/Alt+Left change
+section, F6 moves between the three panes, Alt+R reviews and signs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QMainWindow, QScrollArea, QSplitter, QStackedWidget, QWidget
+
+from checklist_app import storage
+from checklist_app.domain.errors import StorageError
+from checklist_app.storage.clock import from_text
+from checklist_app.ui import controls, gc_pause, messages, theme, unsaved
+from checklist_app.ui.checklist import finding_actions
+from checklist_app.ui.signing import amend as amend_flow
+from checklist_app.ui.signing import flow as signing_flow
+from checklist_app.ui.signing import packet as packet_flow
+from checklist_app.ui.checklist.navigation import SectionNavigation
+from checklist_app.workflows.checklist_state import ChecklistState
+from checklist_app.ui.context import AppContext
+from checklist_app.ui.controls import show_shortcuts
+from checklist_app.ui.checklist.findings_panel import FindingsPanel
+from checklist_app.ui.checklist.patient_banner import PatientBanner
+from checklist_app.ui.checklist.section_list import SectionList
+from checklist_app.ui.checklist.section_page import SectionPage
+from checklist_app.workflows.section_state import overview
+
+WINDOW_TITLE = "Pre-procedure checklist"  # never the patient's name: titles show in taskbars and shares
+
+
+class ChecklistWindow(SectionNavigation, QMainWindow):
+    """One patient's checklist, editable (a draft) or read-only (signed)."""
+
+    closed = Signal(str)
+    status_changed = Signal(str)
+
+    def __init__(self, ctx: AppContext, state: ChecklistState, signed: storage.SignedVersion | None = None) -> None:
+        super().__init__()
+        self.ctx, self.state, self.signed = ctx, state, signed
+        self.policy = ctx.policy(state.policy_id)
+        self.completeness = ctx.completeness_rules(self.policy)
+        self._names: dict[str, str] = {}
+        self._typing: set[str] = set()  # items whose typed text is saved unaudited but not committed yet
+        # Whether the draft holds answers the audit trail lacks: typing saved unaudited, or a draft
+        # recovered after a crash with such typing in it. audit_draft() records them.
+        self._unaudited = False
+        if signed is None:
+            draft = ctx.store.load_draft(state.record_id)
+            self._unaudited = draft is not None and not draft.audited
+        self.setWindowTitle(WINDOW_TITLE)
+        self.setObjectName("checklist_window")
+        self.setAccessibleName("Checklist")
+        self._build()
+        for page in self.pages:
+            page.set_answers(state.answers)
+        self.refresh()
+        self.show_section(self._first_open_section(), focus=False)
+        if signed is None:
+            ctx.store.mark_open(state.record_id)
+            state.prepare_drafts()
+        else:
+            self._show_signed(signed)
+        ctx.saved.connect(self._on_saved)
+        ctx.save_failed.connect(self._on_save_failed)
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
+        gc_pause.window_opened()
+        self._gc_paused = True
+
+    # --- layout -------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        # Built top-down, each widget created inside its final parent: moving a finished subtree into a
+        # new parent makes Qt re-apply the style sheet to all of it, which tripled the opening time.
+        form = self.ctx.form
+        central = QWidget(self)
+        self.setCentralWidget(central)
+        layout = controls.vbox(central, spacing=0)
+        self.banner = PatientBanner(form, central)
+        layout.addWidget(self.banner)
+        body = controls.vbox(spacing=theme.SPACING, margins=theme.SPACING)
+        layout.addLayout(body, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        splitter.setChildrenCollapsible(False)
+        body.addWidget(splitter, 1)
+        self.section_list = SectionList(form, splitter)
+        self.section_list.setMinimumWidth(200)
+        self.section_list.section_chosen.connect(lambda row: self.show_section(row, focus=False))
+        self.section_list.activated.connect(lambda index: self.show_section(index.row()))  # Enter: into it
+        self.stack = QStackedWidget(splitter)
+        self.findings = FindingsPanel(form, splitter)
+        self.findings.setMinimumWidth(260)
+        self.findings.finding_activated.connect(self.go_to_item)
+        self.findings.acknowledge_requested.connect(lambda f: finding_actions.acknowledge(self, f))
+        self.findings.override_requested.connect(lambda f: finding_actions.override(self, f))
+        self.findings.notify_requested.connect(lambda f: finding_actions.notify(self, f))
+        for index, stretch in enumerate((2, 5, 3)):
+            splitter.setStretchFactor(index, stretch)
+        splitter.setSizes([240, 640, 360])
+        self.pages: list[SectionPage] = []
+        self.scrolls: list[QScrollArea] = []
+        for section in form.sections:
+            scroll = QScrollArea(self.stack)
+            scroll.setWidgetResizable(True)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.stack.addWidget(scroll)
+            page = SectionPage(form, section, self.ctx.now, parent=scroll.viewport())
+            scroll.setWidget(page)
+            page.answer_changed.connect(self._on_answer_changed)
+            page.answer_edited.connect(self._on_answer_edited)
+            page.finished.connect(self._on_page_finished)
+            self.pages.append(page)
+            self.scrolls.append(scroll)
+        self.previous_button = controls.button("&Previous section", self.previous_section,
+                                               tooltip="Alt+Left or Ctrl+PgUp")
+        self.next_button = controls.button("&Next section", self.next_section, tooltip="Alt+Right or Ctrl+PgDown")
+        self.save_label = controls.label("F1 lists the keyboard shortcuts", role="help", wrap=False,
+                                         name="Save status")
+        self.review_button = controls.button("&Review and sign...", self.review_and_sign, role="primary")
+        self.packet_button = controls.button("&Print packet...", self.show_packet, role="primary")
+        self.packet_button.hide()
+        self.amend_button = controls.button("&Amend...", self.amend, tooltip="Change a signed checklist: a new "
+                                                                              "version, with a reason, signed again")
+        self.amend_button.hide()
+        self.close_button = controls.button("&Close", self.close)
+        body.addLayout(controls.hbox(self.previous_button, self.next_button, self.save_label, None,
+                                     self.close_button, self.amend_button, self.review_button, self.packet_button))
+        keys = [("Ctrl+PgDown", self.next_section), ("Alt+Right", self.next_section),
+                ("Ctrl+PgUp", self.previous_section), ("Alt+Left", self.previous_section),
+                ("F6", lambda: self.cycle_pane(1)), ("Shift+F6", lambda: self.cycle_pane(-1)),
+                ("Ctrl+W", self.close), ("F1", lambda: show_shortcuts(self))]
+        for sequence, slot in keys:
+            QShortcut(QKeySequence(sequence), self, slot)
+
+    # --- evaluation and saving ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Ask the rules engine about the current answers and show the result everywhere."""
+        now = self.ctx.now()
+        self.evaluation = self.state.evaluate(self.policy, now)
+        self.view = overview(self.ctx.form, self.evaluation, self.state.answers, self.completeness)
+        self.statuses = finding_actions.finding_statuses(self.state, self.evaluation, self.staff_name)
+        status = self.view.status if self.signed is None else self._signed_status()
+        self.banner.update_from(self.state.answers, status, now)
+        self.section_list.set_states(self.view.sections)
+        by_item: dict[str, list[Any]] = {}
+        for finding in self.view.shown:
+            by_item.setdefault(finding.item_id, []).append(finding)
+        resolved = {k for k, (kind, _) in self.statuses.items() if kind in ("acknowledged", "overridden")}
+        for page in self.pages:
+            page.apply(self.evaluation, by_item, resolved)
+        self.findings.show_findings(self.view.shown, self.view.missing if self.signed is None else (),
+                                    self.statuses)
+
+    def staff_name(self, staff_id: str) -> str:
+        """'A. Mensah, MD' for a staff ID (cached), else the ID itself."""
+        if staff_id not in self._names:
+            member = self.ctx.store.staff(staff_id) if not staff_id.startswith("os:") else None
+            self._names[staff_id] = member.display if member is not None else staff_id
+        return self._names[staff_id]
+
+    def _on_answer_edited(self, item_id: str, value: Any) -> None:
+        """Text being typed: the findings follow it and it is saved now, unaudited (audited once committed)."""
+        if self.signed is not None or not self.state.set_answer(item_id, value):
+            return
+        self._typing.add(item_id)
+        self.state.touch(self.ctx.user_id(), self.ctx.now())
+        self.refresh()
+        self._autosave(audit=False)
+
+    def _on_answer_changed(self, item_id: str, value: Any) -> None:
+        if self.signed is not None:
+            return
+        if not self.state.set_answer(item_id, value) and item_id not in self._typing:
+            return
+        self._typing.discard(item_id)
+        self.record_changed()
+
+    def commit_typing(self) -> None:
+        """Take any text still being typed as its answer now (before review, closing or quitting)."""
+        form = self.ctx.form
+        for item_id in list(self._typing):
+            if form.has_item(item_id):
+                page = self.pages[form.sections.index(form.section_of(item_id))]
+                page.items[item_id].commit()
+            self._typing.discard(item_id)  # committed now (or typed back to the answer it had)
+
+    def record_changed(self) -> None:
+        """After any committed change: who and when, re-evaluate, autosave (audited)."""
+        # An audited save records every answer in the draft, so text still being typed in another field
+        # is committed first: the trail must get it as an answer, not as the fragment typed so far.
+        self.commit_typing()
+        self.state.touch(self.ctx.user_id(), self.ctx.now())
+        self.refresh()
+        if self._autosave(audit=True):
+            self.status_changed.emit(self.state.record_id)
+
+    def _autosave(self, *, audit: bool) -> bool:
+        """Hand the draft to autosave (``audit=False``: typing, saved but not audited); False if refused."""
+        try:
+            self.ctx.autosaver.update(self.state.record_id, self.state.draft_data(), staff_id=self.ctx.user_id(),
+                                      base_version_id=self.state.base_version_id, audit=audit)
+        except (RuntimeError, ValueError) as exc:
+            messages.show_error(self, exc)
+            return False
+        self._unaudited = not audit
+        self.save_label.setText("Saving...")
+        return True
+
+    def audit_draft(self) -> None:
+        """Make sure the trail has every answer in the draft (before review, on close): typing recovered
+        after a crash is saved but unaudited until something commits it. Writes nothing if all is audited."""
+        self.commit_typing()
+        if self.signed is None and self._unaudited:
+            self._autosave(audit=True)
+
+    def _on_saved(self) -> None:
+        if self.signed is None and not self.ctx.autosaver.has_unsaved:
+            amending = "Amendment, not signed yet. " if self.state.is_amendment else ""
+            self.save_label.setText(f"{amending}All changes saved at {self.ctx.now().astimezone():%H:%M:%S}")
+            theme.set_role(self.save_label, "help")
+
+    def _on_save_failed(self, message: str) -> None:
+        self.save_label.setText("NOT SAVED YET, retrying every second. Your answers stay on screen.")
+        self.save_label.setToolTip(message)
+        theme.set_role(self.save_label, "problem")
+
+    # --- signing and closing ------------------------------------------------------------------------
+    def review_and_sign(self) -> None:
+        """Review every answer and finding, then sign."""
+        self.audit_draft()
+        signing_flow.review_and_sign(self)
+
+    def show_packet(self) -> None:
+        """Preview, print or save the signed packet."""
+        packet_flow.show_packet(self)
+
+    def mark_signed(self, version: storage.SignedVersion) -> None:
+        """Show the checklist as signed (read-only) after signing."""
+        self.ctx.autosaver.forget(self.state.record_id)  # a late draft save would be refused as stale
+        self.ctx.store.mark_closed(self.state.record_id)
+        self.signed = version
+        self._show_signed(version)
+        self.refresh()
+        packet_flow.keep_packet(self, version)  # the PDFs as of now, kept with the version for every reprint
+        self.status_changed.emit(self.state.record_id)
+        self.ctx.records_changed.emit()
+
+    def amend(self) -> None:
+        """Amend the signed checklist: ask why, then reopen it as a draft based on this version."""
+        amend_flow.amend(self)
+
+    def reopen_for_amendment(self, state: ChecklistState) -> None:
+        """Show an amendment's draft (made from the signed version on screen) editable, ready to sign again."""
+        replaced = self.signed
+        self.state, self.signed = state, None
+        self.policy = self.ctx.policy(state.policy_id)
+        self.completeness = self.ctx.completeness_rules(self.policy)
+        self._typing.clear()
+        self._unaudited = False  # the amendment's draft was just saved, audited, from the signed version
+        for page in self.pages:
+            page.set_read_only(False)
+            page.set_answers(state.answers)
+        self.findings.read_only = False
+        self.packet_button.hide()
+        self.amend_button.hide()
+        self.review_button.show()
+        self.ctx.store.mark_open(state.record_id)
+        self.refresh()
+        number = replaced.version_no if replaced is not None else "?"
+        self.save_label.setText(f"Amending version {number}: {state.amendment_reason}. Sign again to replace it.")
+        theme.set_role(self.save_label, "help")
+        self.show_section(self._first_open_section(), focus=True)
+        self.status_changed.emit(state.record_id)
+        self.ctx.records_changed.emit()
+
+    def _signed_status(self) -> str:
+        return "signed" if (self.signed and self.signed.content.get("cleared", True)) else "signed_not_cleared"
+
+    def _show_signed(self, version: storage.SignedVersion) -> None:
+        for page in self.pages:
+            page.set_read_only(True)
+        self.findings.read_only = True
+        self.review_button.hide()
+        self.packet_button.show()
+        self.amend_button.show()
+        self.packet_button.setFocus()
+        signer = version.signer.get("name", version.signer.get("staff_id", ""))
+        at = from_text(version.signed_at).astimezone()
+        text = messages.text("sign.signed", name=signer, at=f"{at:%Y-%m-%d %H:%M}")
+        if version.replaces_version_id is not None:
+            text += f" Amendment (version {version.version_no}): {version.amendment_reason}"
+        self.save_label.setText(text)
+        theme.set_role(self.save_label, "ok")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            focused.clearFocus()  # a field waiting for Enter takes its text now
+        self.audit_draft()
+        if self.signed is None:
+            try:
+                self.ctx.autosaver.flush()
+            except StorageError as exc:
+                if self.ctx.autosaver.unsaved_data(self.state.record_id) is not None:
+                    # Closing would throw these answers away: stay open (autosave keeps retrying) and say so.
+                    event.ignore()
+                    unsaved.show_not_saved(self, exc)
+                    return
+        if self._gc_paused:  # closing from here on, whatever happens below
+            self._gc_paused = False
+            gc_pause.window_closed()
+        if self.signed is None:
+            self.ctx.store.mark_closed(self.state.record_id)
+        try:
+            QApplication.instance().focusChanged.disconnect(self._on_focus_changed)
+        except (RuntimeError, TypeError):
+            pass
+        self.closed.emit(self.state.record_id)
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""Locking the workstation and signing in."""

@@ -1,0 +1,1 @@
+"""The site settings dialog and the admin check before it."""

@@ -1,0 +1,144 @@
+"""Site settings for the administrator: facility name and logo, phone numbers, default policy, idle-lock
+minutes and printer. Saved to ``site.yaml`` in the data folder (see ``ui.site_settings``), which the app
+reads at start and after saving. Problems are shown beside the field they concern (Picard's options).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QLineEdit, QSpinBox, QWidget
+
+from checklist_app.domain.errors import ChecklistError
+from checklist_app.domain.site import SiteSettings
+from checklist_app.storage.staff import require_role
+from checklist_app.ui import controls, messages
+from checklist_app.ui.dialogs.base import FormDialog
+from checklist_app.ui.settings.credentials_dialog import CredentialsDialog
+from checklist_app.workflows.site_settings import available_policies, field_problems, save_site_settings, site_file
+
+
+def printer_names() -> list[str]:
+    """The printers this workstation knows ('' is the system default)."""
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    return [""] + sorted(QPrinterInfo.availablePrinterNames())
+
+
+class SettingsDialog(FormDialog):
+    """``ask`` returns the saved ``SiteSettings``."""
+
+    primary_text = "&Save settings"
+
+    def __init__(self, parent: QWidget | None, site: SiteSettings, data_dir: Path) -> None:
+        super().__init__(parent, "Site settings", f"Saved on this workstation in {site_file(data_dir)}.")
+        self.data_dir = data_dir
+        self.setMinimumWidth(680)
+        self.fields: dict[str, QWidget] = {}
+        self.problems: dict[str, QLabel] = {}
+        self.logo_edit = QLineEdit(site.logo)
+        logo_row = QWidget()
+        logo_row.setLayout(controls.hbox(self.logo_edit, controls.button("C&hoose...", self._choose_logo,
+                                                                       name="Choose a logo file")))
+        self.policy_combo = QComboBox()
+        self.policy_combo.addItems(available_policies())
+        self.policy_combo.setCurrentText(site.default_policy)
+        self.lock_spin = QSpinBox()
+        self.lock_spin.setRange(1, 120)
+        self.lock_spin.setSuffix(" minutes")
+        self.lock_spin.setValue(site.idle_lock_minutes)
+        self.printer_combo = QComboBox()
+        self.printer_combo.setEditable(True)
+        self.printer_combo.addItems(printer_names())
+        self.printer_combo.setCurrentText(site.printer)
+        rows: list[tuple[str, str, QWidget, QWidget | None]] = [
+            ("facility_name", "&Facility name:", QLineEdit(site.facility_name), None),
+            ("logo", "&Logo (PNG or JPEG):", self.logo_edit, logo_row),
+            ("clinic_phone", "&Clinic phone:", QLineEdit(site.clinic_phone), None),
+            ("after_hours_phone", "&After-hours phone:", QLineEdit(site.after_hours_phone), None),
+            ("emergency_number", "&Emergency number:", QLineEdit(site.emergency_number), None),
+            ("default_policy", "Default &policy:", self.policy_combo, None),
+            ("idle_lock_minutes", "Lock when &idle after:", self.lock_spin, None),
+            ("printer", "P&rinter (empty: system default):", self.printer_combo, None),
+        ]
+        for name, text, widget, shown in rows:
+            widget.setAccessibleName(controls.plain(text).rstrip(":"))
+            problem = controls.label("", role="problem", name=f"{controls.plain(text)} problem")
+            problem.hide()
+            box = QWidget()
+            layout = controls.vbox(box, spacing=2)
+            layout.addWidget(shown or widget)
+            layout.addWidget(problem)
+            caption = self.add_field(text, box)
+            self.form.labelForField(caption).setBuddy(widget)
+            self.fields[name] = widget
+            self.problems[name] = problem
+
+    def _choose_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose the facility logo", "", "Images (*.png *.jpg *.jpeg)")
+        if path:
+            self.logo_edit.setText(path)
+
+    def values(self) -> dict[str, Any]:
+        """The values as typed."""
+        out: dict[str, Any] = {}
+        for name, widget in self.fields.items():
+            if isinstance(widget, QSpinBox):
+                out[name] = widget.value()
+            elif isinstance(widget, QComboBox):
+                out[name] = widget.currentText().strip()
+            else:
+                out[name] = widget.text().strip()  # type: ignore[attr-defined]
+        return out
+
+    def on_primary(self) -> None:
+        values = self.values()
+        problems = field_problems(values)
+        for name, label in self.problems.items():
+            label.setText(problems.get(name, ""))
+            label.setVisible(name in problems)
+        if problems:
+            self.show_problem("Correct the fields marked below.")
+            self.fields[next(iter(problems))].setFocus()
+            return
+        values["logo"] = self._copy_logo(values["logo"])
+        try:
+            self.result_value = save_site_settings(self.data_dir, values)
+        except ChecklistError as exc:
+            self.show_problem(str(exc))
+            return
+        self.accept()
+
+    def _copy_logo(self, path: str) -> str:
+        """Keep the logo in the data folder, so the settings never point at a file that moves away."""
+        if not path:
+            return ""
+        source = Path(path)
+        target = self.data_dir / f"site-logo{source.suffix.lower()}"
+        if source.resolve() != target.resolve():
+            shutil.copyfile(source, target)
+        return str(target)
+
+
+def open_settings(parent: QWidget, ctx: Any) -> SiteSettings | None:
+    """Ask an administrator's ID and PIN, then show the settings; apply them when saved."""
+    if not any(m.role == "admin" for m in ctx.store.active_staff()):
+        messages.show_message(parent, "Site settings", messages.text("settings.no_admin"))
+        return None
+
+    def verify(staff_id: str, pin: str) -> Any:
+        member = ctx.store.verify(staff_id, pin, purpose="settings")
+        require_role(member, ("admin",), "change the site settings")
+        return member
+
+    admin = CredentialsDialog.ask(parent, "Site settings", messages.text("settings.admin_only"), verify)
+    if admin is None:
+        return None
+    saved = SettingsDialog.ask(parent, ctx.site, ctx.store.data_dir)
+    if saved is not None:
+        ctx.reload_site()
+        saved_to = site_file(ctx.store.data_dir)
+        messages.show_message(parent, "Site settings", messages.text("settings.saved", path=saved_to))
+    return saved

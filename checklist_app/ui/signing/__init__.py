@@ -1,0 +1,1 @@
+"""Review, signature, amendment, and the signed packet's preview, printing and saving."""

@@ -1,0 +1,1 @@
+"""The worklist: the start window, its table and opening checklists from it."""

@@ -1,0 +1,104 @@
+"""Opening checklists from the worklist: a draft to continue, a signed checklist to read, a new one.
+
+A mixin of ``WorklistWindow``, kept apart so that module stays small. ``ChecklistWindow`` (and with it the
+PDF stack and the dialogs) is imported here when a checklist is first opened, never at start-up.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from checklist_app.domain.errors import ChecklistError
+from checklist_app.ui import controls, messages
+
+if TYPE_CHECKING:
+    from checklist_app.ui.checklist.window import ChecklistWindow
+    from checklist_app.ui.context import AppContext
+
+
+class ChecklistOpening:
+    """For a QMainWindow with ``ctx`` (None while the app opens), ``open_windows``, ``refresh()``,
+    ``_refresh_timer`` and a ``checklist_opened`` signal."""
+
+    ctx: AppContext | None
+    open_windows: dict[str, ChecklistWindow]
+    checklist_opened: Any
+    _refresh_timer: Any
+
+    def open_record(self, record_id: str) -> ChecklistWindow | None:
+        """Open a draft to continue it, or a signed checklist to read it."""
+        if record_id in self.open_windows:
+            window = self.open_windows[record_id]
+            window.raise_()
+            window.activateWindow()
+            return window
+        ctx = self.ctx
+        if ctx is None:
+            return None
+        from checklist_app.workflows.checklist_state import ChecklistState
+
+        try:
+            draft = ctx.store.load_draft(record_id)
+            signed = None if draft is not None else ctx.store.latest_version(record_id)
+            data = draft.data if draft is not None else (signed.content.get("record", {}) if signed else None)
+            if data is None:
+                self.refresh()
+                return None
+            state, dropped = ChecklistState.from_data(
+                ctx.form, data, fallback_staff=ctx.user_id(), now=ctx.now(), policy_id=ctx.site.default_policy,
+                base_version_id=draft.base_version_id if draft is not None else None)
+            from checklist_app.ui.checklist.window import ChecklistWindow
+
+            window = ChecklistWindow(ctx, state, signed=signed)
+        except ChecklistError as exc:
+            messages.show_error(self, exc)
+            return None
+        if dropped:
+            messages.show_message(window, "Some saved answers could not be read back",
+                                  "These answers no longer fit the form and were left out: " + ", ".join(dropped),
+                                  "Please answer them again.")
+        return self._show_checklist(window)
+
+    def new_checklist(self) -> ChecklistWindow | None:
+        """Start an empty checklist (saved as a draft at once, so it is in the worklist)."""
+        ctx = self.ctx
+        if ctx is None:
+            return None
+        import secrets
+
+        from checklist_app.workflows.checklist_state import ChecklistState
+
+        now = ctx.now()
+        record_id = f"chk-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+        state = ChecklistState.new(ctx.form, record_id, ctx.user_id(), now, ctx.site.default_policy)
+        try:
+            ctx.policy(state.policy_id)  # a missing or broken default policy is named now, before a draft exists
+            ctx.store.save_draft(record_id, state.to_data(), ctx.user_id())
+        except ChecklistError as exc:
+            messages.show_error(self, exc)
+            return None
+        from checklist_app.ui.checklist.window import ChecklistWindow
+
+        window = self._show_checklist(ChecklistWindow(ctx, state))
+        window.show_section(0)
+        self.refresh()
+        return window
+
+    def _show_checklist(self, window: ChecklistWindow) -> ChecklistWindow:
+        record_id = window.state.record_id
+        self.open_windows[record_id] = window
+        window.closed.connect(self._on_checklist_closed)
+        window.status_changed.connect(lambda _rid: self._refresh_timer.start())
+        if self.isMaximized():
+            controls.fit_to_screen(window)
+        else:
+            window.resize(self.size().expandedTo(window.minimumSizeHint()))
+        window.show()
+        self.checklist_opened.emit(window)
+        return window
+
+    def _on_checklist_closed(self, record_id: str) -> None:
+        window = self.open_windows.pop(record_id, None)
+        if window is not None:
+            window.deleteLater()
+        self.refresh()

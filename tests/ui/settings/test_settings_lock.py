@@ -1,0 +1,100 @@
+"""Site settings (admin only, checked beside each field, saved where the app reads them) and the idle
+lock (hides every window with patient data until a staff PIN is entered)."""
+
+from __future__ import annotations
+
+import yaml
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from ui_helpers import ADMIN, NURSE, PINS
+
+from checklist_app.ui.settings.credentials_dialog import CredentialsDialog
+from checklist_app.ui.settings.dialog import SettingsDialog, open_settings
+from checklist_app.ui.lock.idle_lock import IdleLock
+from checklist_app.workflows.site_settings import load_effective_site, site_file
+from checklist_app.ui.worklist.window import WorklistWindow
+
+
+def settings_dialog(qtbot, ctx) -> SettingsDialog:
+    dialog = SettingsDialog(None, ctx.site, ctx.store.data_dir)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_bad_values_are_shown_beside_their_field(qtbot, ctx):
+    dialog = settings_dialog(qtbot, ctx)
+    dialog.fields["facility_name"].clear()
+    dialog.fields["clinic_phone"].setText("1")
+    qtbot.mouseClick(dialog.primary_button, Qt.MouseButton.LeftButton)
+    assert dialog.result_value is None
+    assert dialog.problems["facility_name"].text() == "This cannot be left empty."
+    assert "at least 3" in dialog.problems["clinic_phone"].text()
+    assert dialog.problems["printer"].isHidden()
+    assert not site_file(ctx.store.data_dir).exists()
+
+
+def test_saved_settings_override_the_shipped_file(qtbot, ctx, tmp_path):
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"\x89PNG\r\n\x1a\n")
+    dialog = settings_dialog(qtbot, ctx)
+    dialog.fields["facility_name"].setText("Northside Spine Centre")
+    dialog.fields["logo"].setText(str(logo))
+    dialog.lock_spin.setValue(3)
+    qtbot.mouseClick(dialog.primary_button, Qt.MouseButton.LeftButton)
+    saved = dialog.result_value
+    assert saved.facility_name == "Northside Spine Centre" and saved.idle_lock_minutes == 3
+    written = yaml.safe_load(site_file(ctx.store.data_dir).read_text())
+    assert "discharge_defaults" not in written  # only what the dialog edits; the rest stays shipped
+    assert load_effective_site(ctx.store.data_dir).logo == str(ctx.store.data_dir / "site-logo.png")
+
+
+def test_only_an_admin_opens_the_settings(qtbot, ctx, monkeypatch):
+    results = []
+
+    def ask(cls, parent, title, intro, verify):
+        for staff_id in (NURSE, ADMIN):
+            try:
+                results.append(verify(staff_id, PINS[staff_id]).staff_id)
+            except Exception as exc:  # noqa: BLE001 (the nurse's refusal is what we look at)
+                results.append(str(exc))
+        return results[-1]
+
+    monkeypatch.setattr(CredentialsDialog, "ask", classmethod(ask))
+    monkeypatch.setattr(SettingsDialog, "ask", classmethod(lambda cls, *a: None))
+    open_settings(None, ctx)
+    assert "admin can change the site settings" in results[0] and results[1] == ADMIN
+
+
+def test_idle_lock_hides_patient_data_until_a_pin_is_entered(qtbot, ctx):
+    worklist = WorklistWindow(ctx)
+    qtbot.addWidget(worklist)
+    worklist.show()
+    lock = IdleLock(ctx, minutes=0.002)  # 120 ms for the test; the site setting is in minutes
+    qtbot.waitUntil(lambda: lock.locked, timeout=3000)
+    screen = lock.screen
+    qtbot.addWidget(screen)
+    assert not worklist.isVisible()
+    visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert visible == [screen]
+    qtbot.keyClicks(screen.id_edit, NURSE)
+    qtbot.keyClicks(screen.pin_edit, "0000")
+    qtbot.keyClick(screen.pin_edit, Qt.Key.Key_Return)
+    assert lock.locked and "not correct" in screen.problem.text
+    qtbot.keyClicks(screen.pin_edit, PINS[NURSE])
+    qtbot.keyClick(screen.pin_edit, Qt.Key.Key_Return)
+    assert not lock.locked and worklist.isVisible()
+    assert ctx.user.staff_id == NURSE
+    lock.set_minutes(60)
+    lock.detach()
+
+
+def test_without_staff_accounts_the_lock_says_so_and_continues(qtbot, bare_ctx):
+    lock = IdleLock(bare_ctx, minutes=60)
+    screen = lock.lock()
+    qtbot.addWidget(screen)
+    texts = " ".join(label.text() for label in screen.findChildren(type(screen.problem.text_label)))
+    assert screen.no_accounts and "no staff accounts on this workstation" in texts
+    qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
+    assert not lock.locked
+    lock.detach()
