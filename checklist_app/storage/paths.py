@@ -12,8 +12,6 @@ import os
 import stat
 from pathlib import Path
 
-import platformdirs
-
 from checklist_app.domain.errors import StorageError
 
 DATA_DIR_ENV = "CHECKLIST_APP_DATA_DIR"
@@ -32,6 +30,14 @@ def data_dir() -> Path:
     chosen = os.environ.get(DATA_DIR_ENV, "").strip()
     if chosen:
         return Path(chosen).expanduser()
+    return _platform_data_dir()
+
+
+def _platform_data_dir() -> Path:
+    # platformdirs is imported here, not at the top: the first view imports this module for its constants
+    # and must not pay ~12 ms for them.
+    import platformdirs
+
     return Path(platformdirs.user_data_dir("checklist_app", appauthor=False))
 
 
@@ -65,7 +71,7 @@ def ensure_private_dir(directory: Path, *, tighten: bool = False) -> None:
 
 def is_default_data_dir(directory: Path) -> bool:
     """Whether ``directory`` is the platform's user data folder (ours alone, so always made 0700)."""
-    default = Path(platformdirs.user_data_dir("checklist_app", appauthor=False))
+    default = _platform_data_dir()
     return directory.expanduser().resolve() == default.resolve()
 
 

@@ -1,12 +1,10 @@
-"""The window's door to ``checklist_app.storage``: one object holding the open database, plus the few
-queries storage does not offer yet.
+"""The window's door to ``checklist_app.storage``: one object holding the open database and this
+workstation's data folder.
 
-Everything clinical (drafts, autosave, signing, overrides, acknowledgements, PIN checks) goes through
-storage's public functions (the worklist's latest signed versions too: ``storage.latest_versions``). One
-listing has no public API yet and is done here with a read-only query on storage's own tables: which
-signed versions were printed. It belongs in storage; until then it lives here, in one place. The file of
-checklists open on this workstation (``open-checklists.json``) is how a crash is told apart from a
-normal close: a window removes its record when it closes, a crash cannot.
+Everything (drafts, autosave, signing, overrides, acknowledgements, PIN checks, the worklist's listings)
+goes through storage's public functions; no SQL is run here. The file of checklists open on this
+workstation (``open-checklists.json``) is how a crash is told apart from a normal close: a window removes
+its record when it closes, a crash cannot.
 """
 
 from __future__ import annotations
@@ -17,11 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
 from checklist_app import storage
 from checklist_app.domain.record import Acknowledgement, Override
-from checklist_app.storage import tables
 from checklist_app.storage.clock import to_text
 
 OPEN_FILE = "open-checklists.json"
@@ -66,22 +61,11 @@ class ChecklistStore:
     def printed(self, versions: list[storage.SignedVersion]) -> set[int]:
         """The ids of those of these signed versions that were printed (an amendment is not printed until
         it is printed itself, whatever happened to the version it replaces)."""
-        if not versions:
-            return set()
-        e = tables.audit_events.c
-        query = select(e.details).where(e.event_type == "printed",
-                                        e.record_id.in_({v.record_id for v in versions}))
-        wanted = {v.version_id for v in versions}
-        with self.db.read() as conn:
-            found = {json.loads(details).get("version_id") for details in conn.execute(query).scalars()}
-        return wanted & found
+        return storage.printed_versions(self.db, versions)
 
     def has_checklists(self) -> bool:
         """Whether the database holds any draft or signed checklist."""
-        with self.db.read() as conn:
-            drafts = conn.execute(select(func.count()).select_from(tables.drafts)).scalar_one()
-            signed = conn.execute(select(func.count()).select_from(tables.signed_versions)).scalar_one()
-        return bool(drafts or signed)
+        return storage.has_checklists(self.db)
 
     # --- saving -------------------------------------------------------------------------------------
     def save_draft(self, record_id: str, data: dict[str, Any], staff_id: str,
