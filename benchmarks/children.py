@@ -73,8 +73,8 @@ def startup_app(data_dir: str) -> None:
     install). ``painted_at`` is the first; ``live_at`` the end of the second (``Opening.finish`` returned).
     """
     from checklist_app.__main__ import main
-    from checklist_app.ui.startup import opening as startup
     from checklist_app.ui.lock.idle_lock import LockScreen
+    from checklist_app.ui.startup import opening as startup
     from checklist_app.ui.worklist.window import WorklistWindow
 
     live: dict[str, float] = {}
@@ -122,8 +122,8 @@ def _context(data_dir: Path) -> Any:
 
 
 def _open_window(ctx: Any, data: dict[str, Any]) -> Any:
-    from checklist_app.workflows.checklist_state import ChecklistState
     from checklist_app.ui.checklist.window import ChecklistWindow
+    from checklist_app.workflows.checklist_state import ChecklistState
 
     ctx.store.save_draft(data["record_id"], data, ctx.user_id())
     state, dropped = ChecklistState.from_data(ctx.form, data, fallback_staff=ctx.user_id(), now=ctx.now(),
@@ -309,11 +309,11 @@ def _staffed_db(folder: Path) -> Any:
 
 
 def sign_packet(medications: int, runs: int) -> None:
-    """Sign a draft and store both PDFs, sealed: what signing in the app does (``signing_flow`` then
-    ``packet_flow.keep_packet``), in this order.
+    """Sign a draft and store both PDFs, sealed: what signing in the app does (``workflows.signing.sign`` then
+    ``workflows.packet.keep_packet``), in this order, step by step so each step is timed.
 
     Timed: evaluate and validate the record, ``storage.sign`` (PIN check with scrypt, freeze, audit), the
-    packet from the signed version (``ui.packet_flow.packet_for``), the checklist and discharge PDFs, a PAdES
+    packet from the signed version (``workflows.packet.packet_for``), the checklist and discharge PDFs, a PAdES
     seal on each, both stored with the signed version in the database (``attach_pdf``). Before the clock
     starts: the app's own start-up imports (Qt windows, reportlab), and ``seal.preload()`` joined, which the
     app starts in the background when "Review and sign" opens (so "first" assumes the nurse took the ~0.5 s
@@ -325,12 +325,13 @@ def sign_packet(medications: int, runs: int) -> None:
     os.environ["CHECKLIST_APP_DATA_DIR"] = str(folder)  # the seal certificate lives in the data folder
     try:
         from checklist_app.domain.record import parse_record
+        from checklist_app.domain.signed import SignedContent
         from checklist_app.pdf import render_checklist, render_discharge, seal
         from checklist_app.pdf.seal import seal_pdf
         from checklist_app.ui import gc_pause
-        from checklist_app.workflows.checklist_state import ChecklistState
         from checklist_app.ui.context import AppContext
-        from checklist_app.ui.signing.packet import packet_for
+        from checklist_app.workflows.checklist_state import ChecklistState
+        from checklist_app.workflows.packet import packet_for
         from checklist_app.workflows.store import ChecklistStore
 
         db = _staffed_db(folder)
@@ -351,8 +352,7 @@ def sign_packet(medications: int, runs: int) -> None:
             t0 = time.perf_counter()
             evaluation = state.evaluate(policy, moment)
             record = parse_record(state.to_data(evaluation.visible_items), ctx.form, moment)
-            content = {"record": record.to_json_data(), "evaluation": evaluation.model_dump(mode="json"),
-                       "cleared": evaluation.cleared, "drawn_signature_png": None}
+            content = SignedContent.of(record, evaluation)
             steps["validate"] = time.perf_counter()
             version = ctx.store.sign(state.record_id, signer_id=NURSE, pin=PIN, meaning="Checklist completed",
                                      content=content, form_id=ctx.form.id, form_version=ctx.form.version,
@@ -365,7 +365,7 @@ def sign_packet(medications: int, runs: int) -> None:
             steps["discharge_pdf"] = time.perf_counter()
             checklist, discharge = seal_pdf(checklist), seal_pdf(discharge)
             steps["seal"] = time.perf_counter()
-            for kind, pdf in (("checklist", checklist), ("discharge", discharge)):  # as packet_flow.keep_packet
+            for kind, pdf in (("checklist", checklist), ("discharge", discharge)):  # as workflows.packet.keep_packet
                 ctx.store.attach_pdf(version.version_id, pdf, staff_id=NURSE, kind=kind)
             steps["store"] = time.perf_counter()
             previous, split = t0, {}
@@ -471,15 +471,15 @@ def memory_app(medications: int) -> None:
         from checklist_app import storage
         from checklist_app.pdf import render_checklist, render_discharge
         from checklist_app.pdf.seal import seal_pdf
-        from checklist_app.ui.signing import flow as signing_flow
-        from checklist_app.ui.signing.packet import packet_for
+        from checklist_app.workflows.packet import packet_for
+        from checklist_app.workflows.signing import sign
 
         db = _staffed_db(folder)
         db.close()
         ctx = _context(folder)
         window = _open_window(ctx, common.record_data(ctx.form, count=medications))
         _settle()
-        version = signing_flow.sign_now(window, NURSE, PIN, None, "Checklist completed")
+        version = sign(window.checklist, NURSE, PIN, "Checklist completed")
         packet = packet_for(ctx, version, window.staff_name)
         documents = [seal_pdf(render_checklist(packet)), seal_pdf(render_discharge(packet))]
         assert all(d.startswith(b"%PDF") for d in documents)

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from pydantic_core import to_jsonable_python
 from sqlalchemy import Connection, delete, func, insert, select
 
 from checklist_app.domain.canonical import canonical_json, sha256_hex
 from checklist_app.domain.errors import StorageError
+from checklist_app.domain.signed import SignedContent, SignedVersion, Signer
 from checklist_app.storage import tables
 from checklist_app.storage.audit import append_event
-from checklist_app.storage.clock import utc_now_text
+from checklist_app.storage.clock import to_text, utc_now_text
 from checklist_app.storage.database import Database
 from checklist_app.storage.drafts import check_record_id, latest_version_id
 from checklist_app.storage.staff import require_role, verify_pin
@@ -30,39 +29,16 @@ from checklist_app.storage.staff import require_role, verify_pin
 SIGNER_ROLES = ("nurse", "physician")
 
 
-@dataclass(frozen=True)
-class SignedVersion:
-    """One signed version as frozen: ``payload`` is exactly what ``sha256`` was computed over."""
-
-    version_id: int
-    record_id: str
-    version_no: int
-    replaces_version_id: int | None
-    amendment_reason: str | None
-    signer: dict[str, str]  # staff_id, name, credentials, role as they were when signing
-    meaning: str
-    signed_at: str
-    workstation: str
-    form_id: str
-    form_version: str
-    policy_id: str | None
-    policy_version: str | None
-    content: dict[str, Any]
-    sha256: str
-    payload: dict[str, Any]
-    documents: tuple[str, ...]  # kinds of attached PDFs, e.g. ("checklist",)
-
-
-def sign(db: Database, record_id: str, *, signer_id: str, pin: str, meaning: str, content: Mapping[str, Any],
+def sign(db: Database, record_id: str, *, signer_id: str, pin: str, meaning: str, content: SignedContent,
          form_id: str, form_version: str, policy_id: str | None = None, policy_version: str | None = None,
          pdf: bytes | None = None) -> SignedVersion:
-    """Sign a record for the first time. ``content``: the record and evaluation as JSON-ready data."""
+    """Sign a record for the first time. ``content``: the record and evaluation being signed."""
     return _freeze(db, record_id, None, None, signer_id, pin, meaning, content,
                    (form_id, form_version, policy_id, policy_version), pdf)
 
 
 def amend(db: Database, record_id: str, *, replaces_version_id: int, reason: str, signer_id: str, pin: str,
-          meaning: str, content: Mapping[str, Any], form_id: str, form_version: str,
+          meaning: str, content: SignedContent, form_id: str, form_version: str,
           policy_id: str | None = None, policy_version: str | None = None,
           pdf: bytes | None = None) -> SignedVersion:
     """Sign an amendment: a new version replacing the record's latest one, with the reason for it."""
@@ -73,12 +49,12 @@ def amend(db: Database, record_id: str, *, replaces_version_id: int, reason: str
 
 
 def _freeze(db: Database, record_id: str, replaces: int | None, reason: str | None, signer_id: str, pin: str,
-            meaning: str, content: Mapping[str, Any], versions: tuple[Any, ...],
+            meaning: str, content: SignedContent, versions: tuple[Any, ...],
             pdf: bytes | None) -> SignedVersion:
     check_record_id(record_id)
     if len(meaning.strip()) < 3:
         raise StorageError("Say what the signature means (for example 'Checklist completed and verified').")
-    plain = to_jsonable_python(dict(content))
+    plain = content.to_json_data()
     purpose = "amend" if replaces is not None else "sign"
     member = verify_pin(db, signer_id, pin, purpose=purpose, record_id=record_id)
     require_role(member, SIGNER_ROLES, "sign a checklist")
@@ -173,10 +149,10 @@ def list_versions(db: Database, record_id: str) -> list[SignedVersion]:
         return [_version(conn, row) for row in rows]
 
 
-def latest_versions(db: Database, signed_since: str | None = None, limit: int = 500) -> list[SignedVersion]:
+def latest_versions(db: Database, signed_since: datetime | None = None, limit: int = 500) -> list[SignedVersion]:
     """The current (latest) signed version of each record, newest signature first, at most ``limit``.
 
-    ``signed_since``: only versions signed at or after this UTC time text (``clock.to_text``). One query for
+    ``signed_since``: only versions signed at or after this moment (an aware datetime). One query for
     the versions (by the signing-time index, each checked to have no later version) and one for their
     documents, however many records there are.
     """
@@ -186,7 +162,7 @@ def latest_versions(db: Database, signed_since: str | None = None, limit: int = 
                                              later.c.version_no > v.c.version_no).exists()
     query = select(v).where(~newer)
     if signed_since is not None:
-        query = query.where(v.c.signed_at >= signed_since)
+        query = query.where(v.c.signed_at >= to_text(signed_since))
     query = query.order_by(v.c.signed_at.desc(), v.c.version_id.desc()).limit(limit)
     docs = tables.version_documents
     with db.read() as conn:
@@ -208,7 +184,11 @@ def _version(conn: Connection | None, row: Any, kinds: tuple[str, ...] | None = 
         kinds = tuple(conn.execute(select(docs.c.kind).where(docs.c.version_id == row.version_id)
                                    .order_by(docs.c.kind)).scalars())
     return SignedVersion(
-        row.version_id, row.record_id, row.version_no, row.replaces_version_id, row.amendment_reason,
-        payload["signer"], row.meaning, row.signed_at, row.workstation, row.form_id, row.form_version,
-        row.policy_id, row.policy_version, payload["content"], row.content_sha256, payload, kinds,
+        version_id=row.version_id, record_id=row.record_id, version_no=row.version_no,
+        replaces_version_id=row.replaces_version_id, amendment_reason=row.amendment_reason,
+        signer=Signer.model_validate(payload["signer"]), meaning=row.meaning,
+        signed_at=datetime.fromisoformat(row.signed_at), workstation=row.workstation, form_id=row.form_id,
+        form_version=row.form_version, policy_id=row.policy_id, policy_version=row.policy_version,
+        content=SignedContent.model_validate(payload["content"]), sha256=row.content_sha256, payload=payload,
+        documents=kinds,
     )

@@ -1,5 +1,5 @@
-"""What every window shares: the store, the form and policies, the site settings, the clock and who is
-signed in; and the signals that tell windows when any of these change.
+"""What every window shares: a ``workflows.Session`` (the store, the form and policies, the site settings,
+the clock and who is signed in) plus the Qt signals that tell windows when any of these change.
 
 Autosave runs on storage's worker thread; its callbacks only emit ``saved``/``save_failed`` here, and Qt
 delivers those to the windows on the GUI thread (queued), so no widget is touched from the worker.
@@ -7,50 +7,20 @@ delivers those to the windows on the GUI thread (queued), so no widget is touche
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from checklist_app import storage
 from checklist_app.domain.form import FormDefinition
-from checklist_app.domain.site import SiteSettings
-from checklist_app.domain.timeutil import aware
-from checklist_app.rules import load_form, load_policy_for
-from checklist_app.rules.policy import PolicyDefinition
-from checklist_app.workflows.site_settings import load_effective_site
+from checklist_app.workflows.session import Session
 from checklist_app.workflows.store import ChecklistStore
 
 
-@lru_cache(maxsize=1)
-def shipped_form() -> FormDefinition:
-    """The shipped form, loaded once per process (it is immutable)."""
-    return load_form()
-
-
-_POLICIES: dict[tuple[int, str], tuple[FormDefinition, PolicyDefinition]] = {}
-
-
-def _policy(form: FormDefinition, policy_id: str) -> PolicyDefinition:
-    cached = _POLICIES.get((id(form), policy_id))
-    if cached is None or cached[0] is not form:
-        cached = (form, load_policy_for(form, policy_id))  # a missing or broken file: PolicyDefinitionError
-        _POLICIES[(id(form), policy_id)] = cached
-    return cached[1]
-
-
-def _os_user() -> str:
-    try:
-        return f"os:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "os:unknown"
-
-
-class AppContext(QObject):
-    """Shared state of one running app."""
+class AppContext(QObject, Session):
+    """Shared state of one running app, with signals."""
 
     user_changed = Signal()
     site_changed = Signal()
@@ -60,80 +30,21 @@ class AppContext(QObject):
 
     def __init__(self, store: ChecklistStore, *, clock: Callable[[], datetime] | None = None,
                  form: FormDefinition | None = None) -> None:
-        super().__init__()
-        self.store = store
-        self.form = form or shipped_form()
-        self._clock = clock or (lambda: datetime.now().astimezone())
-        self.site: SiteSettings = load_effective_site(store.data_dir)
-        self._user: storage.StaffMember | None = None
-        self._user_id: str | None = None  # user_id(), worked out again when the user changes
-        self._autosaver: storage.Autosaver | None = None
-        self.idle_lock: Any = None  # set by ui.idle_lock.IdleLock
-
-    # --- time and people ----------------------------------------------------------------------------
-    def now(self) -> datetime:
-        """The current moment (a fixed clock in tests and screenshots)."""
-        return aware(self._clock())
-
-    @property
-    def user(self) -> storage.StaffMember | None:
-        """The signed-in staff member (None: nobody)."""
-        return self._user
-
-    @user.setter
-    def user(self, member: storage.StaffMember | None) -> None:
-        self._user, self._user_id = member, None
-
-    def user_id(self) -> str:
-        """Who is working: the signed-in staff ID, else the operating-system account (os:<login>).
-
-        Kept until the user changes: every keystroke asks (twice), and the account lookup reads the
-        environment and possibly the password database each time."""
-        if self._user_id is None:
-            self._user_id = self._user.staff_id if self._user is not None else _os_user()
-        return self._user_id
-
-    def user_display(self) -> str:
-        """'Jane Doe, RN', or the workstation account when nobody has signed in."""
-        return self.user.display if self.user is not None else f"workstation account {self.user_id()[3:]}"
+        super().__init__(store=store, clock=clock, form=form)  # QObject passes these on to Session
+        self.idle_lock: Any = None  # set by ui.lock.idle_lock.IdleLock
 
     def set_user(self, member: storage.StaffMember | None) -> None:
-        """Change who is signed in."""
-        self.user = member
+        """Change who is signed in, and tell the windows."""
+        super().set_user(member)
         self.user_changed.emit()
 
-    # --- form, policy, settings ---------------------------------------------------------------------
-    def policy(self, policy_id: str | None = None) -> PolicyDefinition:
-        """A policy by id (default: the site's), checked against the form; cached."""
-        return _policy(self.form, policy_id or self.site.default_policy)
-
-    def completeness_rules(self, policy: PolicyDefinition) -> frozenset[str]:
-        """Ids of the policy's 'required item not answered' rules (counted, not listed, on screen)."""
-        return frozenset(rule.id for rule in policy.rules if rule.check == "required_items")
-
     def reload_site(self) -> None:
-        """Re-read the site settings after the Settings dialog saved them."""
-        self.site = load_effective_site(self.store.data_dir)
+        """Re-read the site settings after the Settings dialog saved them, and tell the windows."""
+        super().reload_site()
         self.site_changed.emit()
 
-    # --- saving -------------------------------------------------------------------------------------
-    @property
-    def autosaver(self) -> storage.Autosaver:
-        """The one background autosaver of this app (created on first use)."""
-        if self._autosaver is None:
-            self._autosaver = self.store.autosaver(on_saved=self.saved.emit,
-                                                   on_error=lambda exc: self.save_failed.emit(str(exc)))
-        return self._autosaver
+    def on_saved(self) -> None:
+        self.saved.emit()
 
-    @property
-    def has_unsaved(self) -> bool:
-        """Whether autosave still holds a change that is not in the database (False before any change)."""
-        return self._autosaver is not None and self._autosaver.has_unsaved
-
-    def close(self) -> None:
-        """Flush unsaved changes and close the database (StorageError if a change could not be saved)."""
-        try:
-            if self._autosaver is not None:
-                self._autosaver.close()
-        finally:
-            self.store.close()
+    def on_save_failed(self, exc: BaseException) -> None:
+        self.save_failed.emit(str(exc))

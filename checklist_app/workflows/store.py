@@ -17,7 +17,6 @@ from typing import Any
 
 from checklist_app import storage
 from checklist_app.domain.record import Acknowledgement, Override
-from checklist_app.storage.clock import to_text
 
 OPEN_FILE = "open-checklists.json"
 
@@ -51,7 +50,7 @@ class ChecklistStore:
 
     def latest_versions(self, signed_since: datetime | None = None) -> list[storage.SignedVersion]:
         """The latest signed version of each record (signed after ``signed_since`` when given), at most 500."""
-        return storage.latest_versions(self.db, to_text(signed_since) if signed_since is not None else None, 500)
+        return storage.latest_versions(self.db, signed_since, 500)
 
     def latest_version(self, record_id: str) -> storage.SignedVersion | None:
         """The current signed version of a record, or None if it was never signed."""

@@ -149,6 +149,7 @@ def build_rows(store: Any, form: FormDefinition, policy_for: Callable[[str], Pol
     since = signed_since(now, all_dates)
     versions = store.latest_versions(since)
     printed = store.printed(versions)
-    signed = ((v.record_id, v.version_id, v.replaces_version_id is not None, v.content) for v in versions)
+    signed = ((v.record_id, v.version_id, v.is_amendment, {"record": v.content.record, "cleared": v.content.cleared})
+              for v in versions)  # the shape the first view reads from the file, without pydantic
     rows += signed_rows(signed, printed, {row.record_id for row in rows}, label, now, all_dates)
     return sorted_rows(rows)

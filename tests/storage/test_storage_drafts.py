@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from signed_helpers import signed_content
 from storage_helpers import PINS
 
 from checklist_app.domain.errors import StorageError
@@ -77,14 +78,14 @@ def test_recoverable_drafts_lists_the_unsigned_ones(staffed: Database) -> None:
     save_draft(staffed, "r1", {"answers": {"a": 1}}, staff_id="rn1")
     save_draft(staffed, "r2", {"answers": {"a": 2}}, staff_id="rn1")
     sign(staffed, "r1", signer_id="rn1", pin=PINS["rn1"], meaning="Checklist completed",
-         content={"answers": {"a": 1}}, form_id="f", form_version="1")
+         content=signed_content({"answers": {"a": 1}}), form_id="f", form_version="1")
     assert [d.record_id for d in recoverable_drafts(staffed)] == ["r2"]
 
 
 def test_a_draft_cannot_overwrite_a_record_signed_meanwhile(staffed: Database) -> None:
     save_draft(staffed, "r1", {"answers": {"a": 1}}, staff_id="rn1")
     signed = sign(staffed, "r1", signer_id="rn1", pin=PINS["rn1"], meaning="Checklist completed",
-                  content={"answers": {"a": 1}}, form_id="f", form_version="1")
+                  content=signed_content({"answers": {"a": 1}}), form_id="f", form_version="1")
     with pytest.raises(StorageError, match="signed since it was opened"):
         save_draft(staffed, "r1", {"answers": {"a": 2}}, staff_id="rn1")
     amending = save_draft(staffed, "r1", {"answers": {"a": 2}}, staff_id="rn1",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from signed_helpers import signed_content
 from storage_helpers import PINS, raw
 
 from checklist_app.domain.errors import StorageError
@@ -40,7 +41,7 @@ def test_no_patient_data_in_logs_on_success_or_failure(staffed: Database,
         other.close()
     saver.close()
     sign(staffed, "r1", signer_id="rn1", pin=PINS["rn1"], meaning="Checklist completed",
-         content=load_draft(staffed, "r1").data, form_id="f", form_version="1")
+         content=signed_content(load_draft(staffed, "r1").data), form_id="f", form_version="1")
     assert verify_audit(staffed).ok
     assert "autosave failed" in caplog.text  # logging did happen...
     for secret in (PATIENT, MRN, PINS["rn1"]):  # ...without the patient or the PIN

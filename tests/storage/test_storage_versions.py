@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from signed_helpers import signed_content
 from storage_helpers import PINS, drop_guards, raw
 
 from checklist_app.domain.canonical import canonical_json, sha256_hex
@@ -25,7 +27,7 @@ from checklist_app.storage import (
     verify_versions,
 )
 
-CONTENT = {"record": {"record_id": "r1", "answers": {"inr": 1.1}}, "evaluation": {"findings": []}}
+CONTENT = signed_content({"record_id": "r1", "answers": {"inr": 1.1}})
 PDF = b"%PDF-1.7\n... the signed checklist ...\n%%EOF\n"
 
 
@@ -37,15 +39,15 @@ def sign_r1(db: Database, **overrides: object) -> object:
 
 
 def test_signing_freezes_the_payload_with_its_sha256(staffed: Database) -> None:
-    save_draft(staffed, "r1", CONTENT["record"], staff_id="rn1")
+    save_draft(staffed, "r1", CONTENT.record, staff_id="rn1")
     version = sign_r1(staffed)
     assert (version.version_no, version.replaces_version_id, version.documents) == (1, None, ("checklist",))
     assert version.content == CONTENT
-    assert version.signer == {"staff_id": "rn1", "name": "Rita Nurse", "credentials": "RN", "role": "nurse"}
+    assert version.signer.model_dump() == {"staff_id": "rn1", "name": "Rita Nurse", "credentials": "RN", "role": "nurse"}
     assert version.payload["form"] == {"id": "vertebral_augmentation", "version": "1.0"}
     assert version.payload["policy"] == {"id": "site_policy", "version": "2026.1"}
     assert version.payload["meaning"] == "Pre-procedure checklist completed and verified"
-    assert version.payload["workstation"] == "ws-test" and version.signed_at.endswith("+00:00")
+    assert version.payload["workstation"] == "ws-test" and version.signed_at.utcoffset() == timedelta(0)
     assert version.sha256 == sha256_hex(version.payload)
     with staffed.read() as conn:
         stored = conn.execute(tables.signed_versions.select()).one().content_json
@@ -73,12 +75,12 @@ def test_a_signed_record_is_changed_only_by_an_amendment(staffed: Database) -> N
     with pytest.raises(StorageError, match="reason"):
         amend(staffed, "r1", replaces_version_id=first.version_id, reason="", signer_id="md1", pin=PINS["md1"],
               meaning="Amended", content=CONTENT, form_id="f", form_version="1")
-    changed = {**CONTENT, "record": {"record_id": "r1", "answers": {"inr": 1.4}}}
+    changed = signed_content({"record_id": "r1", "answers": {"inr": 1.4}})
     second = amend(staffed, "r1", replaces_version_id=first.version_id, reason="INR re-tested at 07:00",
                    signer_id="md1", pin=PINS["md1"], meaning="Amended and verified", content=changed,
                    form_id="vertebral_augmentation", form_version="1.0", pdf=b"%PDF second")
     assert (second.version_no, second.replaces_version_id) == (2, first.version_id)
-    assert second.amendment_reason == "INR re-tested at 07:00" and second.signer["staff_id"] == "md1"
+    assert second.amendment_reason == "INR re-tested at 07:00" and second.signer.staff_id == "md1"
     assert [v.version_no for v in list_versions(staffed, "r1")] == [1, 2]
     # The old version and its PDF are still there, unchanged.
     assert get_version(staffed, first.version_id) == first
@@ -137,7 +139,7 @@ def test_latest_versions_lists_each_records_current_version_newest_first(staffed
     from checklist_app.storage import latest_versions
 
     first = sign_r1(staffed)
-    r2 = {"record": {"record_id": "r2", "answers": {}}, "evaluation": {"findings": []}}
+    r2 = signed_content({"record_id": "r2", "answers": {}})
     second = sign(staffed, "r2", signer_id="rn1", pin=PINS["rn1"], meaning="Checklist completed", content=r2,
                   form_id="vertebral_augmentation", form_version="1.0")
     amended = amend(staffed, "r1", replaces_version_id=first.version_id, reason="weight corrected",
@@ -148,7 +150,7 @@ def test_latest_versions_lists_each_records_current_version_newest_first(staffed
     assert listed[0] == get_version(staffed, amended.version_id)  # documents and payload as get_version has them
     assert [v.version_id for v in latest_versions(staffed, signed_since=amended.signed_at)] == [amended.version_id]
     assert [v.version_id for v in latest_versions(staffed, limit=1)] == [amended.version_id]
-    assert latest_versions(staffed, signed_since="2999-01-01T00:00:00+00:00") == []
+    assert latest_versions(staffed, signed_since=datetime(2999, 1, 1, tzinfo=UTC)) == []
     with raw(staffed) as conn:  # the worklist's query is served by the signing-time index
         plan = " ".join(str(row) for row in conn.execute(
             "EXPLAIN QUERY PLAN SELECT * FROM signed_versions WHERE signed_at >= '2026' ORDER BY signed_at DESC"))

@@ -83,8 +83,8 @@ def bare_ctx(qapp, data_dir):
 @pytest.fixture
 def open_example(qtbot, ctx):
     """open_example('clean') -> a ChecklistWindow on that example, saved as a draft first."""
-    from checklist_app.workflows.checklist_state import ChecklistState
     from checklist_app.ui.checklist.window import ChecklistWindow
+    from checklist_app.workflows.checklist_state import ChecklistState
 
     def opener(name: str = "clean", record_id: str | None = None, **changes):
         data = example_data(ctx, name)

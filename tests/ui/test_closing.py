@@ -13,9 +13,9 @@ from ui_helpers import NURSE, example_data, run_startup
 from checklist_app import storage
 from checklist_app.domain.errors import StorageError
 from checklist_app.storage import autosave
-from checklist_app.workflows.store import OPEN_FILE
 from checklist_app.ui.unsaved import UnsavedQuestion
 from checklist_app.ui.worklist.window import WorklistWindow
+from checklist_app.workflows.store import OPEN_FILE
 
 DISK_FULL = "The disk is full, so nothing was written."
 REAL_SAVE = autosave.save_draft

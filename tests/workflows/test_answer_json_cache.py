@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from checklist_app.workflows.answer_codec import JsonCache, answers_from_json, answers_to_json, same_answer
 from checklist_app.workflows.checklist_state import ChecklistState
-from checklist_app.ui.context import shipped_form
+from checklist_app.workflows.session import shipped_form
 from checklist_app.workflows.demo import demo_data
 
 FORM = shipped_form()

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 from checklist_app.domain.findings import Finding
 from checklist_app.domain.timeutil import aware
 from checklist_app.ui import controls, messages
-from checklist_app.workflows.checklist_state import NOTIFIED_PREFIX
 from checklist_app.ui.dialogs.base import FormDialog
+from checklist_app.workflows.checklist_state import NOTIFIED_PREFIX
 
 HOW = ("in person", "by phone", "by page", "by secure message")
 

@@ -17,23 +17,26 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QScrollArea, QSplitter, QStackedWidget, QWidget
 
-from checklist_app import storage
 from checklist_app.domain.errors import StorageError
-from checklist_app.storage.clock import from_text
+from checklist_app.domain.findings import Evaluation, Finding
+from checklist_app.domain.signed import SignedVersion
+from checklist_app.rules.policy import PolicyDefinition
 from checklist_app.ui import controls, gc_pause, messages, theme, unsaved
 from checklist_app.ui.checklist import finding_actions
-from checklist_app.ui.signing import amend as amend_flow
-from checklist_app.ui.signing import flow as signing_flow
-from checklist_app.ui.signing import packet as packet_flow
-from checklist_app.ui.checklist.navigation import SectionNavigation
-from checklist_app.workflows.checklist_state import ChecklistState
-from checklist_app.ui.context import AppContext
-from checklist_app.ui.controls import show_shortcuts
 from checklist_app.ui.checklist.findings_panel import FindingsPanel
+from checklist_app.ui.checklist.navigation import SectionNavigation
 from checklist_app.ui.checklist.patient_banner import PatientBanner
 from checklist_app.ui.checklist.section_list import SectionList
 from checklist_app.ui.checklist.section_page import SectionPage
-from checklist_app.workflows.section_state import overview
+from checklist_app.ui.context import AppContext
+from checklist_app.ui.controls import show_shortcuts
+from checklist_app.ui.signing import amend as amend_flow
+from checklist_app.ui.signing import flow as signing_flow
+from checklist_app.ui.signing import packet as packet_flow
+from checklist_app.workflows.checklist_state import ChecklistState
+from checklist_app.workflows.open_checklist import OpenChecklist
+from checklist_app.workflows.section_state import Overview
+from checklist_app.workflows.signing import settle_signed
 
 WINDOW_TITLE = "Pre-procedure checklist"  # never the patient's name: titles show in taskbars and shares
 
@@ -44,12 +47,10 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
     closed = Signal(str)
     status_changed = Signal(str)
 
-    def __init__(self, ctx: AppContext, state: ChecklistState, signed: storage.SignedVersion | None = None) -> None:
+    def __init__(self, ctx: AppContext, state: ChecklistState, signed: SignedVersion | None = None) -> None:
         super().__init__()
-        self.ctx, self.state, self.signed = ctx, state, signed
-        self.policy = ctx.policy(state.policy_id)
-        self.completeness = ctx.completeness_rules(self.policy)
-        self._names: dict[str, str] = {}
+        self.ctx = ctx
+        self.checklist = OpenChecklist(ctx, state, signed)  # the policy is loaded here: refused before any widget
         self._typing: set[str] = set()  # items whose typed text is saved unaudited but not committed yet
         # Whether the draft holds answers the audit trail lacks: typing saved unaudited, or a draft
         # recovered after a crash with such typing in it. audit_draft() records them.
@@ -63,7 +64,7 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
         self._build()
         for page in self.pages:
             page.set_answers(state.answers)
-        self.refresh()
+        self.show_evaluation()  # the checklist was just evaluated
         self.show_section(self._first_open_section(), focus=False)
         if signed is None:
             ctx.store.mark_open(state.record_id)
@@ -99,9 +100,9 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
         self.findings = FindingsPanel(form, splitter)
         self.findings.setMinimumWidth(260)
         self.findings.finding_activated.connect(self.go_to_item)
-        self.findings.acknowledge_requested.connect(lambda f: finding_actions.acknowledge(self, f))
-        self.findings.override_requested.connect(lambda f: finding_actions.override(self, f))
-        self.findings.notify_requested.connect(lambda f: finding_actions.notify(self, f))
+        self.findings.acknowledge_requested.connect(lambda f: self._act(finding_actions.acknowledge, f))
+        self.findings.override_requested.connect(lambda f: self._act(finding_actions.override, f))
+        self.findings.notify_requested.connect(lambda f: self._act(finding_actions.notify, f))
         for index, stretch in enumerate((2, 5, 3)):
             splitter.setStretchFactor(index, stretch)
         splitter.setSizes([240, 640, 360])
@@ -140,15 +141,52 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
         for sequence, slot in keys:
             QShortcut(QKeySequence(sequence), self, slot)
 
+    # --- the open checklist, as the window shows it ---------------------------------------------------
+    @property
+    def state(self) -> ChecklistState:
+        """The answers, acknowledgements and overrides."""
+        return self.checklist.state
+
+    @property
+    def signed(self) -> SignedVersion | None:
+        """The signed version shown (None while the checklist is a draft)."""
+        return self.checklist.signed
+
+    @property
+    def policy(self) -> PolicyDefinition:
+        """The policy the checklist is checked against."""
+        return self.checklist.policy
+
+    @property
+    def evaluation(self) -> Evaluation:
+        """What the rules engine said at the last refresh."""
+        return self.checklist.evaluation
+
+    @property
+    def view(self) -> Overview:
+        """Section states, findings shown and missing answers at the last refresh."""
+        return self.checklist.view
+
+    @property
+    def statuses(self) -> dict[str, tuple[str, str]]:
+        """What was done about each finding, in words."""
+        return self.checklist.statuses
+
+    def _act(self, action: Any, finding: Finding) -> None:
+        """Run a finding action's dialog; re-evaluate and save when it recorded something."""
+        if action(self, self.checklist, finding):
+            self.record_changed()
+
     # --- evaluation and saving ----------------------------------------------------------------------
     def refresh(self) -> None:
         """Ask the rules engine about the current answers and show the result everywhere."""
-        now = self.ctx.now()
-        self.evaluation = self.state.evaluate(self.policy, now)
-        self.view = overview(self.ctx.form, self.evaluation, self.state.answers, self.completeness)
-        self.statuses = finding_actions.finding_statuses(self.state, self.evaluation, self.staff_name)
+        self.checklist.refresh()
+        self.show_evaluation()
+
+    def show_evaluation(self) -> None:
+        """Show the checklist's last evaluation everywhere: banner, sections, fields, findings."""
         status = self.view.status if self.signed is None else self._signed_status()
-        self.banner.update_from(self.state.answers, status, now)
+        self.banner.update_from(self.state.answers, status, self.ctx.now())
         self.section_list.set_states(self.view.sections)
         by_item: dict[str, list[Any]] = {}
         for finding in self.view.shown:
@@ -161,10 +199,7 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
 
     def staff_name(self, staff_id: str) -> str:
         """'A. Mensah, MD' for a staff ID (cached), else the ID itself."""
-        if staff_id not in self._names:
-            member = self.ctx.store.staff(staff_id) if not staff_id.startswith("os:") else None
-            self._names[staff_id] = member.display if member is not None else staff_id
-        return self._names[staff_id]
+        return self.checklist.staff_name(staff_id)
 
     def _on_answer_edited(self, item_id: str, value: Any) -> None:
         """Text being typed: the findings follow it and it is saved now, unaudited (audited once committed)."""
@@ -233,36 +268,42 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
         theme.set_role(self.save_label, "problem")
 
     # --- signing and closing ------------------------------------------------------------------------
-    def review_and_sign(self) -> None:
-        """Review every answer and finding, then sign."""
+    def review_and_sign(self) -> SignedVersion | None:
+        """Review every answer and finding, then sign; the signed version, or None."""
         self.audit_draft()
-        signing_flow.review_and_sign(self)
+        self.refresh()
+        version = signing_flow.review_and_sign(self, self.checklist)
+        if version is not None:
+            self.mark_signed(version)
+        return version
 
     def show_packet(self) -> None:
         """Preview, print or save the signed packet."""
-        packet_flow.show_packet(self)
+        packet_flow.show_packet(self, self.checklist, self._on_printed)
 
-    def mark_signed(self, version: storage.SignedVersion) -> None:
+    def _on_printed(self) -> None:
+        self.ctx.records_changed.emit()
+        self.status_changed.emit(self.state.record_id)
+
+    def mark_signed(self, version: SignedVersion) -> None:
         """Show the checklist as signed (read-only) after signing."""
-        self.ctx.autosaver.forget(self.state.record_id)  # a late draft save would be refused as stale
-        self.ctx.store.mark_closed(self.state.record_id)
-        self.signed = version
+        settle_signed(self.checklist, version)  # evaluates it again
         self._show_signed(version)
-        self.refresh()
-        packet_flow.keep_packet(self, version)  # the PDFs as of now, kept with the version for every reprint
+        self.show_evaluation()
+        packet_flow.keep_packet(self, self.checklist, version)  # the PDFs as of now, kept for every reprint
         self.status_changed.emit(self.state.record_id)
         self.ctx.records_changed.emit()
 
     def amend(self) -> None:
         """Amend the signed checklist: ask why, then reopen it as a draft based on this version."""
-        amend_flow.amend(self)
+        state = amend_flow.amend(self, self.checklist)
+        if state is not None:
+            self.reopen_for_amendment(state)
 
     def reopen_for_amendment(self, state: ChecklistState) -> None:
         """Show an amendment's draft (made from the signed version on screen) editable, ready to sign again."""
         replaced = self.signed
-        self.state, self.signed = state, None
-        self.policy = self.ctx.policy(state.policy_id)
-        self.completeness = self.ctx.completeness_rules(self.policy)
+        self.checklist = OpenChecklist(self.ctx, state)
         self._typing.clear()
         self._unaudited = False  # the amendment's draft was just saved, audited, from the signed version
         for page in self.pages:
@@ -282,9 +323,9 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
         self.ctx.records_changed.emit()
 
     def _signed_status(self) -> str:
-        return "signed" if (self.signed and self.signed.content.get("cleared", True)) else "signed_not_cleared"
+        return "signed" if (self.signed and self.signed.cleared) else "signed_not_cleared"
 
-    def _show_signed(self, version: storage.SignedVersion) -> None:
+    def _show_signed(self, version: SignedVersion) -> None:
         for page in self.pages:
             page.set_read_only(True)
         self.findings.read_only = True
@@ -292,8 +333,8 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
         self.packet_button.show()
         self.amend_button.show()
         self.packet_button.setFocus()
-        signer = version.signer.get("name", version.signer.get("staff_id", ""))
-        at = from_text(version.signed_at).astimezone()
+        signer = version.signer.name or version.signer.staff_id
+        at = version.signed_at.astimezone()
         text = messages.text("sign.signed", name=signer, at=f"{at:%Y-%m-%d %H:%M}")
         if version.replaces_version_id is not None:
             text += f" Amendment (version {version.version_no}): {version.amendment_reason}"

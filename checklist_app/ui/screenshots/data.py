@@ -13,13 +13,13 @@ from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 
 from checklist_app import storage
-from checklist_app.domain.record import parse_record
 from checklist_app.domain.timeutil import aware
-from checklist_app.ui import messages
+from checklist_app.ui.context import AppContext
+from checklist_app.workflows import signing
 from checklist_app.workflows.answer_codec import answers_from_json, answers_to_json
 from checklist_app.workflows.checklist_state import ChecklistState
-from checklist_app.ui.context import AppContext
 from checklist_app.workflows.demo import demo_data, seed_demo
+from checklist_app.workflows.open_checklist import OpenChecklist
 
 NURSE, PHYSICIAN, ADMIN, PIN = "rn.demo", "md.mensah", "admin.demo", "2468"
 
@@ -79,13 +79,9 @@ def _signed(ctx: AppContext, record_id: str, name: str, mrn: str, later: int) ->
     now: datetime = ctx.now()
     policy = ctx.policy()
     state, _ = ChecklistState.from_data(ctx.form, data, fallback_staff=NURSE, now=now, policy_id=policy.id)
-    evaluation = state.evaluate(policy, now)
-    record = parse_record(state.to_data(evaluation.visible_items), ctx.form, now)
-    content = {"record": record.to_json_data(), "evaluation": evaluation.model_dump(mode="json"),
-               "cleared": evaluation.cleared, "drawn_signature_png": None}
-    version = ctx.store.sign(record_id, signer_id=NURSE, pin=PIN, meaning=messages.text("sign.meaning_cleared"),
-                             content=content, form_id=ctx.form.id, form_version=ctx.form.version,
-                             policy_id=policy.id, policy_version=policy.version)
+    checklist = OpenChecklist(ctx, state)
+    meaning, _not_cleared = signing.meaning_of(checklist)
+    version = signing.sign(checklist, NURSE, PIN, meaning)
     storage.record_printed(ctx.store.db, record_id, version.version_id, staff_id=NURSE)
 
 

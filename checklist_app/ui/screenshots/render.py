@@ -16,18 +16,18 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QPointF, QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
-from checklist_app import storage
+from checklist_app.domain.signed import SignedVersion
 from checklist_app.ui import theme
-from checklist_app.ui.screenshots import data as screenshot_data
 from checklist_app.ui.checklist.window import ChecklistWindow
 from checklist_app.ui.context import AppContext
-from checklist_app.ui.signing.review_dialog import ReviewDialog
-from checklist_app.ui.signing.signature_dialog import SignatureDialog
 from checklist_app.ui.lock.idle_lock import LockScreen
+from checklist_app.ui.screenshots import data as screenshot_data
+from checklist_app.ui.signing.review_dialog import ReviewDialog
 from checklist_app.ui.signing.review_text import review_html
-from checklist_app.ui.signing.flow import meaning_for
-from checklist_app.workflows.store import ChecklistStore
+from checklist_app.ui.signing.signature_dialog import SignatureDialog
 from checklist_app.ui.worklist.window import WorklistWindow
+from checklist_app.workflows import signing
+from checklist_app.workflows.store import ChecklistStore
 
 
 def _settle(app: QApplication, rounds: int = 4, ctx: AppContext | None = None) -> None:
@@ -119,9 +119,9 @@ def _signing(app: QApplication, window: ChecklistWindow, out: Path) -> Iterator[
     _settle(app)
     yield _save(review, out / "04-review.png")
     review.close()
-    meaning, not_cleared = meaning_for(window)
+    meaning, not_cleared = signing.meaning_of(window.checklist)
 
-    def refuse(*_args: object) -> storage.SignedVersion:
+    def refuse(*_args: object) -> SignedVersion:
         raise RuntimeError("screenshots never sign")
 
     dialog = SignatureDialog(window, signer_id=screenshot_data.NURSE, meaning=meaning, sign=refuse,

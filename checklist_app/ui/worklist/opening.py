@@ -40,7 +40,7 @@ class ChecklistOpening:
         try:
             draft = ctx.store.load_draft(record_id)
             signed = None if draft is not None else ctx.store.latest_version(record_id)
-            data = draft.data if draft is not None else (signed.content.get("record", {}) if signed else None)
+            data = draft.data if draft is not None else (signed.content.record if signed else None)
             if data is None:
                 self.refresh()
                 return None

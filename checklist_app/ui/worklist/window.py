@@ -22,9 +22,9 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QMainWi
 
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.ui import controls, messages, theme
-from checklist_app.workflows.first_view import FirstView
 from checklist_app.ui.worklist.model import COLUMNS, WorklistFilter, WorklistModel
 from checklist_app.ui.worklist.opening import ChecklistOpening
+from checklist_app.workflows.first_view import FirstView
 from checklist_app.workflows.worklist_rows import build_rows
 
 if TYPE_CHECKING:  # imported when a checklist is opened: it pulls in the PDF stack, which start-up need not

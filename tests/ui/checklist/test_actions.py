@@ -11,11 +11,11 @@ from ui_helpers import NURSE, PHYSICIAN, PINS, wait_saved
 
 from checklist_app import storage
 from checklist_app.ui.checklist.acknowledge_dialog import AcknowledgeDialog
+from checklist_app.ui.checklist.findings_panel import FindingCard
 from checklist_app.ui.checklist.not_cleared_dialog import NotClearedDialog
 from checklist_app.ui.checklist.override_dialog import OverrideDialog
 from checklist_app.ui.signing.review_dialog import ReviewDialog
 from checklist_app.ui.signing.signature_dialog import SignatureDialog
-from checklist_app.ui.checklist.findings_panel import FindingCard
 
 
 def card_for(window, rule_id: str) -> FindingCard:
@@ -134,7 +134,7 @@ def test_not_cleared_with_the_physician_notified_can_be_signed_as_not_cleared(qt
     monkeypatch.setattr(SignatureDialog, "ask", classmethod(sign))
     qtbot.mouseClick(window.review_button, Qt.MouseButton.LeftButton)
     assert seen["not_cleared"] and "NOT CLEARED" in seen["meaning"]
-    assert window.signed.content["cleared"] is False
+    assert window.signed.content.cleared is False
     assert window.banner.status_label.text() == "Signed, NOT CLEARED"
 
 
@@ -164,10 +164,10 @@ def test_signing_dialog_wrong_pin_then_sign_with_a_drawn_signature(qtbot, ctx, o
     monkeypatch.setattr(SignatureDialog, "ask", drive(qtbot, SignatureDialog, fill))
     qtbot.mouseClick(window.review_button, Qt.MouseButton.LeftButton)
     version = window.signed
-    assert version is not None and version.signer["name"] == "Test Nurse"
-    assert base64.b64decode(version.content["drawn_signature_png"]).startswith(b"\x89PNG")
-    assert version.content["record"]["answers"]["patient_name"] == "Okafor, Grace Adaeze"
-    assert "neuro_deficit_details" not in version.content["record"]["answers"]  # hidden: left out
+    assert version is not None and version.signer.name == "Test Nurse"
+    assert base64.b64decode(version.content.drawn_signature_png).startswith(b"\x89PNG")
+    assert version.content.record["answers"]["patient_name"] == "Okafor, Grace Adaeze"
+    assert "neuro_deficit_details" not in version.content.record["answers"]  # hidden: left out
     assert all(not page.items[i].isEnabled() or page.items[i]._read_only for page in window.pages for i in page.items)
     assert not window.review_button.isVisible()
     assert [e.event_type for e in events(ctx, window.state.record_id, "signed")] == ["signed"]
@@ -188,19 +188,19 @@ def test_signing_is_refused_while_answers_are_missing(qtbot, open_example, monke
 def test_the_signed_packet_prints_and_the_worklist_says_printed(qtbot, ctx, open_example, monkeypatch):
     from checklist_app.ui.signing import packet as packet_flow
     from checklist_app.ui.signing import printing
-    from checklist_app.ui.signing.flow import sign_now
+    from checklist_app.workflows.signing import sign
     from checklist_app.workflows.worklist_rows import build_rows
 
     window = open_example("clean")
-    window.mark_signed(sign_now(window, NURSE, PINS[NURSE], None, "Checklist completed and verified"))
+    window.mark_signed(sign(window.checklist, NURSE, PINS[NURSE], "Checklist completed and verified"))
     assert window.packet_button.isVisibleTo(window)
-    documents = packet_flow.documents_for(window)
+    documents = packet_flow.documents_for(window, window.checklist)
     assert [name for name, _ in documents] == ["demo-clean-checklist.pdf", "demo-clean-discharge.pdf"]
     assert all(pdf.startswith(b"%PDF") for _, pdf in documents)
     sent = []
     monkeypatch.setattr(printing, "print_packet", lambda parent, docs, printer_name="": sent.append(docs)
                         or printing.PrintJob(printer_name or "ward-printer", ("7",), len(docs), 4, "lp"))
-    packet_flow.print_packet(window, window, documents)
+    packet_flow.print_packet(window, window.checklist, documents, window._on_printed)
     assert sent == [documents]
     assert events(ctx, window.state.record_id, "printed")
     rows = build_rows(ctx.store, ctx.form, ctx.policy, ctx.completeness_rules, ctx.now())

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout,
 
 from checklist_app.domain.findings import Finding
 from checklist_app.ui import messages, theme
-from checklist_app.ui.context import shipped_form
 from checklist_app.ui.checklist.finding_card import MissingCard
 from checklist_app.ui.checklist.findings_panel import RETIRED_CARDS, SPARE_CARDS, FindingCard, FindingsPanel
 from checklist_app.ui.widgets.wrap_label import WrapLabel
+from checklist_app.workflows.session import shipped_form
 
 FORM = shipped_form()
 

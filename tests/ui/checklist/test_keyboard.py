@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from ui_helpers import NURSE, PINS, answer, example_data, focused, press
 
-from checklist_app.workflows.answer_codec import answers_from_json
 from checklist_app.ui.signing.review_dialog import ReviewDialog
 from checklist_app.ui.signing.signature_dialog import SignatureDialog
 from checklist_app.ui.worklist.window import WorklistWindow
+from checklist_app.workflows.answer_codec import answers_from_json
 
 
 @pytest.fixture
@@ -69,8 +69,8 @@ def test_whole_checklist_by_keyboard_alone(qtbot, ctx, worklist, monkeypatch):
     sign_by_keyboard(qtbot, monkeypatch, PINS[NURSE])
     press(qtbot, Qt.Key.Key_Return)
     assert window.signed is not None
-    assert window.signed.content["cleared"] is True
-    assert window.signed.signer["staff_id"] == NURSE
+    assert window.signed.content.cleared is True
+    assert window.signed.signer.staff_id == NURSE
     assert ctx.store.load_draft(window.state.record_id) is None  # signing removed the draft
 
 

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, QObject, QRect
 from PySide6.QtWidgets import QApplication
 
-from checklist_app.ui.context import shipped_form
 from checklist_app.ui.checklist.section_list import SectionList
 from checklist_app.workflows.section_state import SectionState
+from checklist_app.workflows.session import shipped_form
 
 FORM = shipped_form()
 IDS = [s.id for s in FORM.sections]

@@ -88,7 +88,7 @@ def test_text_still_being_typed_is_taken_before_review_and_on_close(qtbot, ctx, 
 
     window = opened(ctx, open_example)
     reviewed = {}
-    monkeypatch.setattr(signing_flow, "review_and_sign", lambda w: reviewed.update(
+    monkeypatch.setattr(signing_flow, "review_and_sign", lambda w, checklist: reviewed.update(
         unsaved=ctx.autosaver.unsaved_data("demo-clean")))
     field = item(window, "proceduralist")
     window.go_to_item("proceduralist")
@@ -136,8 +136,8 @@ def test_a_commit_elsewhere_takes_the_text_being_typed_whole(qtbot, ctx, open_ex
 
 
 def test_a_draft_recovered_with_unaudited_typing_is_audited_when_closed(qtbot, ctx):
-    from checklist_app.workflows.checklist_state import ChecklistState
     from checklist_app.ui.checklist.window import ChecklistWindow
+    from checklist_app.workflows.checklist_state import ChecklistState
 
     data = example_data(ctx, "clean")
     ctx.store.save_draft("demo-clean", data, NURSE)

@@ -8,11 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from ui_helpers import ADMIN, NURSE, PINS
 
+from checklist_app.ui.lock.idle_lock import IdleLock
 from checklist_app.ui.settings.credentials_dialog import CredentialsDialog
 from checklist_app.ui.settings.dialog import SettingsDialog, open_settings
-from checklist_app.ui.lock.idle_lock import IdleLock
-from checklist_app.workflows.site_settings import load_effective_site, site_file
 from checklist_app.ui.worklist.window import WorklistWindow
+from checklist_app.workflows.site_settings import load_effective_site, site_file
 
 
 def settings_dialog(qtbot, ctx) -> SettingsDialog:

@@ -113,7 +113,7 @@ def test_amend_a_signed_checklist_end_to_end(qtbot, ctx, monkeypatch, signing):
     second = again.signed
     assert second is not None and second.version_no == 2
     assert second.replaces_version_id == first.version_id and second.amendment_reason == REASON
-    assert second.content["record"]["answers"]["weight_kg"] == 71
+    assert second.content.record["answers"]["weight_kg"] == 71
     assert "amendment" in signing["meaning"] and REASON in signing["meaning"]
     assert [e.event_type for e in storage.list_events(ctx.store.db, "demo-clean")
             if e.event_type in ("signed", "amended")] == ["signed", "amended"]
@@ -127,7 +127,7 @@ def test_amend_a_signed_checklist_end_to_end(qtbot, ctx, monkeypatch, signing):
     # Version 1 is untouched, its PDF too; the worklist shows the amended status.
     versions = storage.list_versions(ctx.store.db, "demo-clean")
     assert [v.version_no for v in versions] == [1, 2]
-    assert versions[0].sha256 == first.sha256 and versions[0].content["record"]["answers"]["weight_kg"] != 71
+    assert versions[0].sha256 == first.sha256 and versions[0].content.record["answers"]["weight_kg"] != 71
     assert storage.get_pdf(ctx.store.db, first.version_id, "checklist") == first_pdf
     assert status_of(worklist, "demo-clean") == "Signed (amended)"
     assert storage.verify_versions(ctx.store.db) == (2, [])  # both versions and their PDFs as hashed

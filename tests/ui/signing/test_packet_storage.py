@@ -8,10 +8,10 @@ import pytest
 from ui_helpers import NURSE, PINS
 
 from checklist_app import storage
+from checklist_app.ui.checklist.window import ChecklistWindow
 from checklist_app.ui.signing import packet as packet_flow
 from checklist_app.ui.signing import printing
-from checklist_app.ui.checklist.window import ChecklistWindow
-from checklist_app.ui.signing.flow import sign_now
+from checklist_app.workflows.signing import sign
 
 MEANING = "Checklist completed and verified"
 
@@ -30,7 +30,7 @@ def shown(monkeypatch):
 
 def test_signing_keeps_both_pdfs_and_a_reprint_uses_them(qtbot, ctx, open_example, shown, monkeypatch):
     window = open_example("clean")
-    window.mark_signed(sign_now(window, NURSE, PINS[NURSE], None, MEANING))
+    window.mark_signed(sign(window.checklist, NURSE, PINS[NURSE], MEANING))
     version_id = window.signed.version_id
     kept = {kind: storage.get_pdf(ctx.store.db, version_id, kind) for kind in ("checklist", "discharge")}
     assert all(pdf is not None and pdf.startswith(b"%PDF") for pdf in kept.values())
@@ -53,7 +53,7 @@ def test_signing_keeps_both_pdfs_and_a_reprint_uses_them(qtbot, ctx, open_exampl
 
 def test_a_version_signed_before_pdfs_were_kept_is_made_again_and_says_so(qtbot, ctx, open_example, shown):
     window = open_example("clean")
-    version = sign_now(window, NURSE, PINS[NURSE], None, MEANING)  # signed the old way: nothing kept
+    version = sign(window.checklist, NURSE, PINS[NURSE], MEANING)  # signed the old way: nothing kept
     ctx.autosaver.forget("demo-clean")
     window.close()
     reader = ChecklistWindow(ctx, window.state, signed=version)

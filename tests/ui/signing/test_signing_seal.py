@@ -13,10 +13,10 @@ from checklist_app import storage
 from checklist_app.domain.errors import PdfRenderError
 from checklist_app.pdf import seal
 from checklist_app.ui import messages
-from checklist_app.ui.signing import packet as packet_flow
 from checklist_app.ui.signing import flow as signing_flow
+from checklist_app.ui.signing import packet as packet_flow
 from checklist_app.ui.signing.review_dialog import ReviewDialog
-from checklist_app.ui.signing.flow import sign_now
+from checklist_app.workflows.signing import sign
 
 pytestmark = pytest.mark.gui
 MEANING = "Checklist completed and verified"
@@ -24,14 +24,14 @@ MEANING = "Checklist completed and verified"
 
 def test_signing_stores_both_pdfs_sealed_and_their_seals_validate(qtbot, ctx, open_example):
     window = open_example("clean")
-    window.mark_signed(sign_now(window, NURSE, PINS[NURSE], None, MEANING))
+    window.mark_signed(sign(window.checklist, NURSE, PINS[NURSE], MEANING))
     version_id = window.signed.version_id
     stored = {kind: storage.get_pdf(ctx.store.db, version_id, kind) for kind in packet_flow.KINDS}
     for kind, pdf in stored.items():
         check = seal.validate_sealed(pdf)
         assert check.valid and check.whole_file, f"{kind}: {check.summary()}"
         assert not seal.validate_sealed(pdf + b"\n% appended after signing\n").valid
-    packet = packet_flow.packet_documents(window)
+    packet = packet_flow.packet_documents(window, window.checklist)
     assert packet.remade == () and packet.note == ""
     assert [pdf for _, pdf in packet.documents] == [stored["checklist"], stored["discharge"]], \
         "preview, print and save use the sealed bytes"
@@ -46,7 +46,7 @@ def test_a_seal_that_fails_is_shown_and_the_version_stays_signed(qtbot, ctx, ope
 
     monkeypatch.setattr(seal, "seal_pdf", cannot_seal)
     window = open_example("clean")
-    version = sign_now(window, NURSE, PINS[NURSE], None, MEANING)
+    version = sign(window.checklist, NURSE, PINS[NURSE], MEANING)
     window.mark_signed(version)
     assert [str(e) for e in shown] == [
         "The sealing certificate cannot be loaded: wrong password or not a certificate file."]
@@ -54,7 +54,7 @@ def test_a_seal_that_fails_is_shown_and_the_version_stays_signed(qtbot, ctx, ope
     assert [v.version_id for v in storage.list_versions(ctx.store.db, "demo-clean")] == [version.version_id]
     assert all(storage.get_pdf(ctx.store.db, version.version_id, kind) is None for kind in packet_flow.KINDS), \
         "neither PDF is kept when sealing fails: an unsealed one must not pass for the signed document"
-    packet = packet_flow.packet_documents(window)
+    packet = packet_flow.packet_documents(window, window.checklist)
     assert packet.remade == ("checklist", "discharge")
     assert all(pdf.startswith(b"%PDF") for _, pdf in packet.documents)
     assert "could not be made or sealed at signing" in packet.note
@@ -73,5 +73,5 @@ def test_a_review_that_can_be_signed_starts_loading_the_seal(qtbot, open_example
     monkeypatch.setattr(seal, "preload", preload)
     monkeypatch.setattr(ReviewDialog, "ask", classmethod(lambda cls, parent, html, blocked="": False))
     window = open_example("clean", **changes)
-    assert signing_flow.review_and_sign(window) is None
+    assert signing_flow.review_and_sign(window, window.checklist) is None
     assert started == (["preload"] if starts else []), "only a review that can go on to signing preloads"

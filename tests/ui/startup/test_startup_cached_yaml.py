@@ -12,8 +12,7 @@ import platformdirs
 import pytest
 import yaml
 
-from checklist_app import resources
-from checklist_app import cached_yaml
+from checklist_app import cached_yaml, resources
 from checklist_app.cached_yaml import YamlError, load_yaml
 
 

@@ -53,8 +53,8 @@ def draft_under(data: dict, record_id: str, policy_id: str) -> dict:
 
 
 def test_a_draft_whose_policy_file_is_gone_does_not_stop_the_app(qapp, tmp_path, monkeypatch):
-    from checklist_app.ui.context import shipped_form
     from checklist_app.workflows.demo import demo_data
+    from checklist_app.workflows.session import shipped_form
 
     data = demo_data(shipped_form(), date.today())
     db = storage.open_database(data_dir=tmp_path)

@@ -18,11 +18,11 @@ from ui_helpers import NURSE, PINS
 
 from checklist_app import storage
 from checklist_app.storage import paths
-from checklist_app.ui.startup import opening as startup
-from checklist_app.workflows.demo import demo_data
 from checklist_app.ui.lock.idle_lock import LockScreen
-from checklist_app.workflows.store import OPEN_FILE
+from checklist_app.ui.startup import opening as startup
 from checklist_app.ui.worklist.window import OPENING, OPENING_CHOSEN, WorklistWindow
+from checklist_app.workflows.demo import demo_data
+from checklist_app.workflows.store import OPEN_FILE
 
 DEMO = "Okafor, Grace Adaeze"
 
@@ -117,7 +117,7 @@ def test_with_staff_the_sign_in_screen_comes_first_and_a_pin_typed_meanwhile_is_
 
 
 def startup_form():
-    from checklist_app.ui.context import shipped_form
+    from checklist_app.workflows.session import shipped_form
 
     return shipped_form()
 

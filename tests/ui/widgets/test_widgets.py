@@ -13,8 +13,8 @@ from ui_helpers import NOW
 from checklist_app.domain.items import ITEM_KINDS
 from checklist_app.domain.timeutil import aware
 from checklist_app.rules import load_form
-from checklist_app.workflows.answer_codec import is_valid
 from checklist_app.ui.widgets import WIDGET_CLASSES, create_item_widget
+from checklist_app.workflows.answer_codec import is_valid
 
 FORM = load_form()
 

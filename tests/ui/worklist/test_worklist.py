@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from ui_helpers import NOW, NURSE, example_data, wait_saved
 
+from checklist_app.ui.worklist.window import WorklistWindow
 from checklist_app.workflows.demo import seed_demo
 from checklist_app.workflows.store import OPEN_FILE, ChecklistStore
-from checklist_app.ui.worklist.window import WorklistWindow
 
 
 def make_worklist(qtbot, ctx) -> WorklistWindow:
@@ -74,9 +74,9 @@ def test_new_checklist_is_saved_as_a_draft_at_once(qtbot, ctx):
 
 def test_signed_checklists_are_listed_as_signed_and_open_read_only(qtbot, ctx, open_example):
     checklist = open_example("clean")
-    from checklist_app.ui.signing import flow as signing_flow
+    from checklist_app.workflows.signing import sign
 
-    version = signing_flow.sign_now(checklist, NURSE, "1357", None, "meaning of it")
+    version = sign(checklist.checklist, NURSE, "1357", "meaning of it")
     checklist.mark_signed(version)
     checklist.close()
     window = make_worklist(qtbot, ctx)

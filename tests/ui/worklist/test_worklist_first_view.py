@@ -14,19 +14,20 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from signed_helpers import signed_content
 from ui_helpers import NOW, NURSE, PINS, example_data
 
 from checklist_app import resources, storage
 from checklist_app.storage import migrations, paths
+from checklist_app.ui.worklist.model import ROW_ICONS
 from checklist_app.workflows import first_view
 from checklist_app.workflows.first_view import FirstViewError, read_first_view, read_rows
 from checklist_app.workflows.section_state import STATE_ICONS
-from checklist_app.ui.worklist.model import ROW_ICONS
 from checklist_app.workflows.worklist_rows import build_rows
 
 
 def sign(ctx, record_id: str, data: dict, *, cleared: bool = True, replaces: int | None = None):
-    content = {"record": data, "cleared": cleared}
+    content = signed_content(data, cleared=cleared)
     common = dict(signer_id=NURSE, pin=PINS[NURSE], meaning="Checklist completed", content=content,
                   form_id="vertebral_augmentation", form_version="1.0.0", policy_id="sir-2019")
     if replaces is None:

@@ -1,0 +1,76 @@
+"""One checklist open for work, without its window: its state, the policy it is checked against, what the
+rules engine says now, and the actions taken on it (acknowledge, override, notify). No Qt.
+
+The checklist window holds one and shows it; a command or a test can hold one and do the same steps.
+``refresh()`` asks the rules engine again after every change; the actions record in storage first (which
+checks PINs and roles and writes the audit trail) and only then change the state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from checklist_app.domain.findings import Evaluation
+from checklist_app.domain.record import Acknowledgement, Override
+from checklist_app.domain.signed import SignedVersion
+from checklist_app.rules.policy import PolicyDefinition
+from checklist_app.workflows.checklist_state import ChecklistState
+from checklist_app.workflows.findings import StatusKind, finding_statuses
+from checklist_app.workflows.section_state import Overview, overview
+from checklist_app.workflows.session import Session
+
+
+@dataclass
+class OpenChecklist:
+    """A checklist being filled in (``signed`` None) or read (``signed``: the version on screen)."""
+
+    session: Session
+    state: ChecklistState
+    signed: SignedVersion | None = None
+    policy: PolicyDefinition = field(init=False)
+    completeness: frozenset[str] = field(init=False)
+    evaluation: Evaluation = field(init=False)
+    view: Overview = field(init=False)
+    statuses: dict[str, tuple[StatusKind, str]] = field(init=False, default_factory=dict)
+    _names: dict[str, str] = field(init=False, default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.use_policy()
+        self.refresh()
+
+    def use_policy(self) -> None:
+        """Load the state's policy (a missing or broken policy file: PolicyDefinitionError)."""
+        self.policy = self.session.policy(self.state.policy_id)
+        self.completeness = self.session.completeness_rules(self.policy)
+
+    def refresh(self) -> None:
+        """Ask the rules engine about the current answers now."""
+        self.evaluation = self.state.evaluate(self.policy, self.session.now())
+        self.view = overview(self.session.form, self.evaluation, self.state.answers, self.completeness)
+        self.statuses = finding_statuses(self.state, self.evaluation, self.staff_name)
+
+    def staff_name(self, staff_id: str) -> str:
+        """'A. Mensah, MD' for a staff ID (looked up once per checklist), else the ID itself."""
+        if staff_id not in self._names:
+            self._names[staff_id] = self.session.staff_name(staff_id)
+        return self._names[staff_id]
+
+    @property
+    def record_id(self) -> str:
+        """The record's id."""
+        return self.state.record_id
+
+    # --- what is done about findings ----------------------------------------------------------------
+    def acknowledge(self, finding_key: str, note: str) -> Acknowledgement:
+        """Record the signed-in user's acknowledgement of a warning (or a hard stop's 'physician notified'
+        note, which never clears it)."""
+        session = self.session
+        ack = session.store.acknowledge(self.record_id, finding_key, session.user_id(), note)
+        self.state.acknowledgements.append(ack)
+        return ack
+
+    def override(self, finding_key: str, physician_id: str, pin: str, reason: str) -> Override:
+        """A physician's override of a hard stop, with their own ID and PIN checked by storage now."""
+        override = self.session.store.override(self.record_id, finding_key, physician_id, pin, reason)
+        self.state.overrides.append(override)
+        return override

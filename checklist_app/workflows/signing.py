@@ -1,0 +1,77 @@
+"""From a complete checklist to a signed version: whether it can be signed, what the signature means in
+words, and the signing itself. No Qt.
+
+A checklist can be signed when every required answer is given, every warning acknowledged, and every
+hard stop either overridden by a physician or recorded as not cleared with the physician notified. The
+signed content (``domain.signed.SignedContent``) is the validated record (answers to hidden questions
+left out), the evaluation at that moment, whether the patient was cleared, and the drawn signature.
+Storage checks the signer's ID, PIN and role, freezes the version with its SHA-256 and removes the draft;
+an amendment is signed the same way, pointing at the version it replaces.
+"""
+
+from __future__ import annotations
+
+from checklist_app.domain.errors import IncompleteChecklistError
+from checklist_app.domain.record import parse_record
+from checklist_app.domain.signed import SignedContent, SignedVersion
+from checklist_app.workflows import messages
+from checklist_app.workflows.open_checklist import OpenChecklist
+
+AMENDMENT_MEANING = " This is an amendment: it replaces the version signed before. Reason: {reason}"
+
+
+def blocked_reason(checklist: OpenChecklist) -> str:
+    """Why the checklist cannot be signed yet, in one sentence ('' when it can)."""
+    evaluation, view, statuses = checklist.evaluation, checklist.view, checklist.statuses
+    if view.missing:
+        first = checklist.session.form.item(view.missing[0]).label
+        return messages.text("sign.blocked_missing", count=len(view.missing), first=first)
+    if any(statuses.get(f.key, ("open",))[0] == "open" for f in evaluation.open_hard_stops):
+        return messages.text("sign.blocked_hard_stop")
+    if evaluation.unacknowledged_warnings:
+        return messages.text("sign.blocked_warning")
+    return ""
+
+
+def meaning_of(checklist: OpenChecklist) -> tuple[str, bool]:
+    """The meaning of the signature in words, and whether the patient is NOT cleared."""
+    open_stops = checklist.evaluation.open_hard_stops
+    state = checklist.state
+    amendment = AMENDMENT_MEANING.format(reason=state.amendment_reason) if state.is_amendment else ""
+    if open_stops:
+        return messages.text("sign.meaning_not_cleared", count=len(open_stops)) + amendment, True
+    return messages.text("sign.meaning_cleared") + amendment, False
+
+
+def sign(checklist: OpenChecklist, staff_id: str, pin: str, meaning: str,
+         drawn_png: bytes | None = None) -> SignedVersion:
+    """Validate the record, save the last changes, and sign it (or its amendment) as ``staff_id``.
+
+    Raises IncompleteChecklistError while a required answer is missing, RecordValidationError for an
+    answer the form refuses, AuthenticationError for a wrong PIN or a role that cannot sign."""
+    session, state = checklist.session, checklist.state
+    now = session.now()
+    evaluation = state.evaluate(checklist.policy, now)
+    if evaluation.missing_required:
+        raise IncompleteChecklistError(list(evaluation.missing_required))
+    record = parse_record(state.to_data(evaluation.visible_items), session.form, now)
+    session.autosaver.flush()  # the draft on disk must be the one signed; signing then removes it
+    content = SignedContent.of(record, evaluation, drawn_png)
+    versions = {"form_id": session.form.id, "form_version": session.form.version,
+                "policy_id": checklist.policy.id, "policy_version": checklist.policy.version}
+    if state.is_amendment:
+        return session.store.amend(state.record_id, replaces_version_id=state.base_version_id,
+                                   reason=state.amendment_reason or "", signer_id=staff_id, pin=pin,
+                                   meaning=meaning, content=content, **versions)
+    return session.store.sign(state.record_id, signer_id=staff_id, pin=pin, meaning=meaning, content=content,
+                              **versions)
+
+
+def settle_signed(checklist: OpenChecklist, version: SignedVersion) -> None:
+    """After signing: the checklist shows the version; autosave and the open-here list let go of the draft
+    (a late draft save would be refused as stale)."""
+    session = checklist.session
+    session.autosaver.forget(checklist.record_id)
+    session.store.mark_closed(checklist.record_id)
+    checklist.signed = version
+    checklist.refresh()
