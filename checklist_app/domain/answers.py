@@ -4,10 +4,14 @@ Each item kind maps to a type with its constraints (range, options, pattern), so
 real JSON Schema and a bad value is refused with the field named. Every answer is optional here: a draft
 is allowed to be incomplete; completeness is the rules engine's question, not the parser's.
 Derived and info items hold no answer and are refused if present.
+
+``ANSWER_TYPES`` is the kind table: one function per item kind that builds the type from the item (None for
+a kind that holds no answer); a kind missing from it is an error, never a guess.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -27,17 +31,13 @@ from pydantic import (
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.items import (
     ChoiceItem,
-    ConfirmItem,
-    DateItem,
     DateTimeItem,
-    DerivedItem,
-    InfoItem,
     MeasurementItem,
     MultiChoiceItem,
     NumberItem,
     RepeatItem,
     TextItem,
-    YesNoItem,
+    kind_entry,
 )
 from checklist_app.domain.timeutil import parse_datetime
 
@@ -101,37 +101,64 @@ def _measurement_model(item: MeasurementItem) -> type[BaseModel]:
     )
 
 
+def _choice_type(item: ChoiceItem) -> Any:
+    return Literal[item.option_values()]  # type: ignore[valid-type]
+
+
+def _multi_choice_type(item: MultiChoiceItem) -> Any:
+    return Annotated[
+        list[Literal[item.option_values()]],  # type: ignore[valid-type]
+        Field(min_length=item.min_selected, max_length=item.max_selected),
+        AfterValidator(_unique),
+    ]
+
+
+def _number_type(item: NumberItem) -> Any:
+    return Annotated[Number, Field(ge=item.min, le=item.max)]
+
+
+def _text_type(item: TextItem) -> Any:
+    constraints = StringConstraints(strip_whitespace=True, max_length=item.max_length, pattern=item.pattern)
+    return Annotated[str, constraints]
+
+
+def _repeat_type(item: RepeatItem) -> Any:
+    entry = create_model(
+        f"Entry_{item.id}",
+        __config__=_STRICT,
+        **{f.id: (answer_type(f) | None, None) for f in item.fields},
+    )
+    return Annotated[list[entry], Field(max_length=item.max_entries)]  # type: ignore[valid-type]
+
+
+ANSWER_TYPES: dict[str, Callable[[Any], Any] | None] = {
+    "confirm": lambda item: bool,
+    "yes_no": lambda item: bool,
+    "choice": _choice_type,
+    "multi_choice": _multi_choice_type,
+    "number": _number_type,
+    "measurement": _measurement_model,
+    "date": lambda item: date,
+    "datetime": _datetime_type,
+    "text": _text_type,
+    "repeat": _repeat_type,
+    "derived": None,  # computed by the rules engine from other answers
+    "info": None,  # text for the nurse to read
+}
+_WHERE = "ANSWER_TYPES in checklist_app/domain/answers.py"
+
+
+def holds_answer(item: Any) -> bool:
+    """Whether the item takes an answer (derived and info items do not)."""
+    return kind_entry(ANSWER_TYPES, item, "answer type", _WHERE) is not None
+
+
 def answer_type(item: Any) -> Any:
-    """The pydantic type of one item's answer."""
-    if isinstance(item, ConfirmItem | YesNoItem):
-        return bool
-    if isinstance(item, ChoiceItem):
-        return Literal[item.option_values()]  # type: ignore[valid-type]
-    if isinstance(item, MultiChoiceItem):
-        return Annotated[
-            list[Literal[item.option_values()]],  # type: ignore[valid-type]
-            Field(min_length=item.min_selected, max_length=item.max_selected),
-            AfterValidator(_unique),
-        ]
-    if isinstance(item, NumberItem):
-        return Annotated[Number, Field(ge=item.min, le=item.max)]
-    if isinstance(item, MeasurementItem):
-        return _measurement_model(item)
-    if isinstance(item, DateItem):
-        return date
-    if isinstance(item, DateTimeItem):
-        return _datetime_type(item)
-    if isinstance(item, TextItem):
-        constraints = StringConstraints(strip_whitespace=True, max_length=item.max_length, pattern=item.pattern)
-        return Annotated[str, constraints]
-    if isinstance(item, RepeatItem):
-        entry = create_model(
-            f"Entry_{item.id}",
-            __config__=_STRICT,
-            **{f.id: (answer_type(f) | None, None) for f in item.fields},
-        )
-        return Annotated[list[entry], Field(max_length=item.max_entries)]  # type: ignore[valid-type]
-    raise TypeError(f"no answer type for {type(item).__name__}")
+    """The pydantic type of one item's answer; TypeError for a kind that holds no answer."""
+    make = kind_entry(ANSWER_TYPES, item, "answer type", _WHERE)
+    if make is None:
+        raise TypeError(f"no answer type for {type(item).__name__}: item kind '{item.kind}' holds no answer")
+    return make(item)
 
 
 _CACHE: dict[int, tuple[FormDefinition, type[BaseModel]]] = {}
@@ -144,7 +171,7 @@ def answers_model(form: FormDefinition) -> type[BaseModel]:
         return cached[1]
     fields: dict[str, Any] = {}
     for item in form.iter_items():
-        if isinstance(item, DerivedItem | InfoItem):
+        if not holds_answer(item):
             continue
         fields[item.id] = (answer_type(item) | None, Field(default=None, title=item.label))
     model = create_model(f"Answers_{form.id}", __config__=_STRICT, **fields)

@@ -1,14 +1,30 @@
-"""The item kinds a checklist form is built from, one pydantic model per kind.
+"""The item kinds a checklist form is built from, one pydantic model per kind, and the registry of kinds.
 
 Each kind carries only the fields it needs; ``Item`` is the union discriminated on ``kind``, so a typo
 in ``kind`` gives one clear error. ``allowed_text()`` says in words what a valid answer looks like; it is
-what a nurse reads when an answer is refused.
+what a nurse reads when an answer is refused. ``ITEM_KINDS`` is read off the ``Item`` union, so the union
+is the one list of kinds; every other place that treats kinds differently is a table keyed by kind and
+read through ``kind_entry``, which names the table to fill in when a kind has no entry.
+
+Adding a kind:
+
+1. Here: a model ``class FooItem(ItemBase)`` with ``kind: Literal["foo"]``, added to ``ItemModel`` (and to
+   ``FieldItem`` if it may be a field of a list).
+2. ``domain/answers.py`` ``ANSWER_TYPES``: the pydantic type of its answer (None: it holds no answer).
+3. ``domain/answer_text.py`` ``TEXT_FORMS``: its answer in words (the review screen and the PDFs use it).
+4. ``ui/widgets/__init__.py`` ``WIDGET_CLASSES``: the widget that asks for it.
+5. The PDF prints it as a question/answer row using its text form; only a kind laid out differently
+   (a list's sub-table, a calculated value) needs a change in ``pdf/checklist_parts.py``.
+6. Regenerate the form schema: ``python -m checklist_app schema --of form > forms/schema/form.schema.json``.
+
+``tests/domain/test_item_kinds.py`` fails until every kind has each of these.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -296,12 +312,36 @@ class RepeatItem(ItemBase):
         )
 
 
-Item = Annotated[
+ItemModel = (
     ConfirmItem | YesNoItem | ChoiceItem | MultiChoiceItem | NumberItem | MeasurementItem | DateItem
-    | DateTimeItem | TextItem | RepeatItem | DerivedItem | InfoItem,
-    Field(discriminator="kind"),
-]
-ITEM_KINDS = (
-    "confirm", "yes_no", "choice", "multi_choice", "number", "measurement", "date", "datetime", "text",
-    "repeat", "derived", "info",
+    | DateTimeItem | TextItem | RepeatItem | DerivedItem | InfoItem
 )
+Item = Annotated[ItemModel, Field(discriminator="kind")]
+
+
+def _kind_of(model: type[ItemBase]) -> str:
+    (kind,) = get_args(model.model_fields["kind"].annotation)
+    return kind
+
+
+ITEM_MODELS: dict[str, type[ItemBase]] = {_kind_of(model): model for model in get_args(ItemModel)}
+ITEM_KINDS: tuple[str, ...] = tuple(ITEM_MODELS)
+
+_Entry = TypeVar("_Entry")
+
+
+class MissingKindEntry(LookupError):
+    """A kind table has no entry for an item's kind: the kind was added without one (see the module's how-to).
+
+    Not a ValueError or TypeError, so code that treats those as "this answer is refused" lets it through.
+    """
+
+
+def kind_entry(table: Mapping[str, _Entry], item: Any, what: str, where: str) -> _Entry:
+    """``table[item.kind]``; a kind with no entry raises ``MissingKindEntry`` naming ``what`` and ``where``."""
+    kind = getattr(item, "kind", None)
+    try:
+        return table[kind]  # type: ignore[index]
+    except KeyError:
+        item_id = getattr(item, "id", "?")
+        raise MissingKindEntry(f"no {what} for item kind {kind!r} (item '{item_id}'); add one to {where}") from None

@@ -16,10 +16,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable
 
+from checklist_app.domain.answer_text import format_answer
 from checklist_app.pdf import checklist_parts as parts
 from checklist_app.pdf import checklist_signature as closing
 from checklist_app.pdf import fonts
-from checklist_app.pdf.answers import format_answer
 from checklist_app.pdf.layout import INK, MUTED, OK_GREEN, RULE, STOP_RED, WARN_AMBER, DocumentRenderer
 from checklist_app.pdf.model import SignedPacket
 

@@ -13,9 +13,9 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
 
+from checklist_app.domain.answer_text import format_answer, format_moment, repeat_rows
 from checklist_app.domain.findings import Finding
 from checklist_app.domain.items import DerivedItem, InfoItem, RepeatItem
-from checklist_app.pdf.answers import format_answer, format_moment, repeat_rows
 from checklist_app.pdf.fonts import markup
 from checklist_app.pdf.layout import STOP_RED, WARN_AMBER
 from checklist_app.pdf.model import SignedPacket

@@ -11,10 +11,10 @@ import pytest
 from pdf_helpers import SIGNED_AT, flat, page_texts
 from pypdf import PdfReader
 
+from checklist_app.domain.answer_text import format_answer
 from checklist_app.domain.errors import PdfRenderError
 from checklist_app.domain.items import InfoItem, RepeatItem
 from checklist_app.pdf import Signature, render_checklist
-from checklist_app.pdf.answers import format_answer
 
 pytestmark = pytest.mark.pdf
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from checklist_app.domain.answer_text import format_answer, repeat_rows
 from checklist_app.domain.findings import Evaluation
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.items import InfoItem, RepeatItem
-from checklist_app.pdf.answers import format_answer, repeat_rows
 from checklist_app.ui import messages
 from checklist_app.workflows.section_state import Overview
 

@@ -2,13 +2,15 @@
 generated from ``forms/`` and no item has a hand-written widget.
 
 Every class offers ``value()``, ``set_value()`` and the ``answer_changed`` signal (see ``base.ItemWidget``).
-A new item kind needs a class here; ``tests/ui/test_widgets.py`` fails until every kind has one.
+``WIDGET_CLASSES`` is one of the kind tables listed in ``domain/items.py`` (how to add a kind); a new item
+kind needs a class here, and ``tests/domain/test_item_kinds.py`` fails until every kind has one.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from checklist_app.domain.items import kind_entry
 from checklist_app.ui.widgets.base import Clock, ItemWidget
 from checklist_app.ui.widgets.choices import ChoiceWidget, ConfirmWidget, YesNoWidget
 from checklist_app.ui.widgets.dates import DateTimeWidget, DateWidget
@@ -36,11 +38,7 @@ WIDGET_CLASSES: dict[str, type[ItemWidget]] = {
 
 def create_item_widget(item: Any, *, clock: Clock, compact: bool = False) -> ItemWidget:
     """The widget for one form item (``compact``: without its own label, inside a list entry)."""
-    try:
-        cls = WIDGET_CLASSES[item.kind]
-    except KeyError:
-        raise KeyError(f"no widget for item kind '{item.kind}' (item '{item.id}'); add one to "
-                       f"WIDGET_CLASSES in checklist_app/ui/widgets/__init__.py") from None
+    cls = kind_entry(WIDGET_CLASSES, item, "widget", "WIDGET_CLASSES in checklist_app/ui/widgets/__init__.py")
     return cls(item, clock=clock, compact=compact)
 
 
