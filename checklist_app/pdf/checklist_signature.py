@@ -12,8 +12,8 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer
 
+from checklist_app.domain.answer_text import format_moment
 from checklist_app.domain.errors import PdfRenderError
-from checklist_app.pdf.answers import format_moment
 from checklist_app.pdf.fonts import markup
 from checklist_app.pdf.layout import STOP_RED
 from checklist_app.pdf.model import SignedPacket

@@ -15,9 +15,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer
 
+from checklist_app.domain.answer_text import entry_title
 from checklist_app.domain.items import RepeatItem
 from checklist_app.pdf import fonts
-from checklist_app.pdf.answers import entry_title
 from checklist_app.pdf.discharge_text import DischargeTemplate, fill, load_template, medicine_lines
 from checklist_app.pdf.fonts import markup
 from checklist_app.pdf.layout import INK, MUTED, RULE, STOP_RED, WARN_AMBER, DocumentRenderer

@@ -1,6 +1,6 @@
 """The review page's content as HTML: each visible section, each answer in words, each finding under
-its item with what was done about it. No Qt; the answers are worded by ``pdf.answers`` so the screen and
-the printed checklist say the same thing.
+its item with what was done about it. No Qt; the answers are worded by ``domain.answer_text``, so the
+screen and the printed checklist say the same thing.
 """
 
 from __future__ import annotations
