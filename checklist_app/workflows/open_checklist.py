@@ -60,6 +60,19 @@ class OpenChecklist:
         """The record's id."""
         return self.state.record_id
 
+    # --- answers -------------------------------------------------------------------------------------
+    def touch(self) -> None:
+        """Note that the signed-in user changed the checklist now."""
+        self.state.touch(self.session.user_id(), self.session.now())
+
+    def save(self, *, audit: bool) -> None:
+        """Hand the draft to autosave (saved within a second, in the background). ``audit=False`` for text
+        still being typed: saved, so a crash loses at most a second of it, but not yet in the audit trail.
+        RuntimeError or ValueError when autosave refuses it (closed, or the record id is not valid)."""
+        session, state = self.session, self.state
+        session.autosaver.update(state.record_id, state.draft_data(), staff_id=session.user_id(),
+                                 base_version_id=state.base_version_id, audit=audit)
+
     # --- what is done about findings ----------------------------------------------------------------
     def acknowledge(self, finding_key: str, note: str) -> Acknowledgement:
         """Record the signed-in user's acknowledgement of a warning (or a hard stop's 'physician notified'

@@ -206,7 +206,7 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
         if self.signed is not None or not self.state.set_answer(item_id, value):
             return
         self._typing.add(item_id)
-        self.state.touch(self.ctx.user_id(), self.ctx.now())
+        self.checklist.touch()
         self.refresh()
         self._autosave(audit=False)
 
@@ -232,7 +232,7 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
         # An audited save records every answer in the draft, so text still being typed in another field
         # is committed first: the trail must get it as an answer, not as the fragment typed so far.
         self.commit_typing()
-        self.state.touch(self.ctx.user_id(), self.ctx.now())
+        self.checklist.touch()
         self.refresh()
         if self._autosave(audit=True):
             self.status_changed.emit(self.state.record_id)
@@ -240,8 +240,7 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
     def _autosave(self, *, audit: bool) -> bool:
         """Hand the draft to autosave (``audit=False``: typing, saved but not audited); False if refused."""
         try:
-            self.ctx.autosaver.update(self.state.record_id, self.state.draft_data(), staff_id=self.ctx.user_id(),
-                                      base_version_id=self.state.base_version_id, audit=audit)
+            self.checklist.save(audit=audit)
         except (RuntimeError, ValueError) as exc:
             messages.show_error(self, exc)
             return False

@@ -35,24 +35,20 @@ class ChecklistOpening:
         ctx = self.ctx
         if ctx is None:
             return None
-        from checklist_app.workflows.checklist_state import ChecklistState
+        from checklist_app.workflows.opening import load_checklist
 
         try:
-            draft = ctx.store.load_draft(record_id)
-            signed = None if draft is not None else ctx.store.latest_version(record_id)
-            data = draft.data if draft is not None else (signed.content.record if signed else None)
-            if data is None:
+            loaded = load_checklist(ctx, record_id)
+            if loaded is None:
                 self.refresh()
                 return None
-            state, dropped = ChecklistState.from_data(
-                ctx.form, data, fallback_staff=ctx.user_id(), now=ctx.now(), policy_id=ctx.site.default_policy,
-                base_version_id=draft.base_version_id if draft is not None else None)
             from checklist_app.ui.checklist.window import ChecklistWindow
 
-            window = ChecklistWindow(ctx, state, signed=signed)
+            window = ChecklistWindow(ctx, loaded.state, signed=loaded.signed)
         except ChecklistError as exc:
             messages.show_error(self, exc)
             return None
+        dropped = loaded.dropped
         if dropped:
             messages.show_message(window, "Some saved answers could not be read back",
                                   "These answers no longer fit the form and were left out: " + ", ".join(dropped),
@@ -64,16 +60,10 @@ class ChecklistOpening:
         ctx = self.ctx
         if ctx is None:
             return None
-        import secrets
+        from checklist_app.workflows.opening import new_checklist
 
-        from checklist_app.workflows.checklist_state import ChecklistState
-
-        now = ctx.now()
-        record_id = f"chk-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
-        state = ChecklistState.new(ctx.form, record_id, ctx.user_id(), now, ctx.site.default_policy)
         try:
-            ctx.policy(state.policy_id)  # a missing or broken default policy is named now, before a draft exists
-            ctx.store.save_draft(record_id, state.to_data(), ctx.user_id())
+            state = new_checklist(ctx)
         except ChecklistError as exc:
             messages.show_error(self, exc)
             return None
