@@ -14,7 +14,6 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checklist_app import resources
@@ -135,8 +134,8 @@ def load_template(language: str) -> DischargeTemplate:
         raise PdfRenderError(f"no discharge template for language {language!r}; available: {', '.join(LANGUAGES)}")
     path = resources.resource_path(f"text/discharge/{language}.yaml")
     try:
-        return DischargeTemplate.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (ValidationError, yaml.YAMLError) as exc:
+        return DischargeTemplate.model_validate(resources.load_yaml(path))
+    except (ValidationError, resources.YamlError) as exc:
         raise PdfRenderError(f"{path}: the discharge template is malformed ({exc})") from None
 
 

@@ -14,12 +14,15 @@ The texts live here until they move to ``resources/text/messages.yaml`` (outside
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from checklist_app.domain.errors import StorageError
 from checklist_app.ui import messages
+
+if TYPE_CHECKING:
+    from checklist_app.workflows.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +68,7 @@ class UnsavedQuestion:
             box.deleteLater()
 
 
-def settle(ctx: Any, parent: QWidget | None) -> bool:
+def settle(ctx: Session, parent: QWidget | None) -> bool:
     """Save everything now; True when nothing is left unsaved, False when the user chose to keep the app open.
 
     While a save fails, asks ``UnsavedQuestion.ask`` again after each "Try again".

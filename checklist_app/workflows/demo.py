@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checklist_app import resources
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.items import DateItem, DateTimeItem, MeasurementItem, RepeatItem
 from checklist_app.workflows.answer_codec import answers_from_json, answers_to_json
+
+if TYPE_CHECKING:
+    from checklist_app.workflows.store import ChecklistStore
 
 DEMO_RECORD = "examples/clean.json"
 KEEP = frozenset({"date_of_birth"})
@@ -48,7 +51,7 @@ def _shift(item: Any, value: Any, delta: timedelta) -> Any:
     return value
 
 
-def seed_demo(store: Any, form: FormDefinition, today: date) -> bool:
+def seed_demo(store: ChecklistStore, form: FormDefinition, today: date) -> bool:
     """Save the demo patient as a draft when the database holds no checklist yet; True when it did."""
     if store.has_checklists():
         return False

@@ -13,7 +13,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from checklist_app import resources
@@ -54,7 +53,7 @@ def save_site_settings(data_dir: Path, values: dict[str, Any]) -> SiteSettings:
     path = site_file(data_dir)
     temporary = path.with_suffix(".yaml.tmp")
     header = "# This workstation's site settings, written by the Settings dialog; they override forms/site.yaml.\n"
-    temporary.write_text(header + yaml.safe_dump(chosen, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    temporary.write_text(header + resources.dump_yaml(chosen), encoding="utf-8")
     os.replace(temporary, path)
     return load_effective_site(data_dir)
 

@@ -24,13 +24,7 @@ from checklist_app.workflows import messages
 if TYPE_CHECKING:  # pydantic models: loaded with the storage layer, after the first paint
     from checklist_app.domain.form import FormDefinition
     from checklist_app.rules.policy import PolicyDefinition
-
-# States the worklist adds to messages.yaml's (kept here until they move there, outside the ui package).
-UI_STATES = {
-    "policy_unavailable": "Policy unavailable",
-    "checking": "Checking...",  # a draft listed at start-up before the rules engine is loaded
-}
-
+    from checklist_app.workflows.store import ChecklistStore
 
 @dataclass(frozen=True)
 class WorklistRow:
@@ -42,7 +36,7 @@ class WorklistRow:
     procedure: str
     levels: str
     scheduled: datetime | None
-    status: str  # a key of messages "states" (draft, hard_stop, warnings, ready, signed, ...) or of UI_STATES
+    status: str  # a key of messages "states" (draft, hard_stop, warnings, ready, signed, checking, ...)
     is_draft: bool
     problem: str = ""  # why the status could not be worked out (policy_unavailable): names the file
     amendment: bool = False  # a draft amending a signed version, or a signed version that is an amendment
@@ -50,7 +44,7 @@ class WorklistRow:
     @property
     def status_text(self) -> str:
         """The status in words ('Amendment: Ready to sign', 'Signed (amended)' for amendments)."""
-        text = UI_STATES.get(self.status) or messages.text(f"states.{self.status}")
+        text = messages.text(f"states.{self.status}")
         if self.amendment:
             return f"Amendment: {text}" if self.is_draft else f"{text} (amended)"
         return text
@@ -121,7 +115,7 @@ def form_procedure_label(form: FormDefinition) -> Callable[[str], str]:
     return item.option_label if item is not None else (lambda value: "")  # type: ignore[attr-defined]
 
 
-def build_rows(store: Any, form: FormDefinition, policy_for: Callable[[str], PolicyDefinition],
+def build_rows(store: ChecklistStore, form: FormDefinition, policy_for: Callable[[str], PolicyDefinition],
                completeness: Callable[[PolicyDefinition], frozenset[str]], now: datetime, *,
                all_dates: bool = False, default_policy: str = "sir-2019") -> list[WorklistRow]:
     """Rows for the worklist, soonest scheduled first (unscheduled drafts last)."""

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QLineEdit, QSpinBox, QWidget
 
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.domain.site import SiteSettings
-from checklist_app.storage.staff import require_role
+from checklist_app.storage.staff import StaffMember, require_role
 from checklist_app.ui import controls, messages
 from checklist_app.ui.dialogs.base import FormDialog
 from checklist_app.ui.settings.credentials_dialog import CredentialsDialog
 from checklist_app.workflows.site_settings import available_policies, field_problems, save_site_settings, site_file
+
+if TYPE_CHECKING:
+    from checklist_app.ui.context import AppContext
 
 
 def printer_names() -> list[str]:
@@ -122,13 +125,13 @@ class SettingsDialog(FormDialog):
         return str(target)
 
 
-def open_settings(parent: QWidget, ctx: Any) -> SiteSettings | None:
+def open_settings(parent: QWidget, ctx: AppContext) -> SiteSettings | None:
     """Ask an administrator's ID and PIN, then show the settings; apply them when saved."""
     if not any(m.role == "admin" for m in ctx.store.active_staff()):
         messages.show_message(parent, "Site settings", messages.text("settings.no_admin"))
         return None
 
-    def verify(staff_id: str, pin: str) -> Any:
+    def verify(staff_id: str, pin: str) -> StaffMember:
         member = ctx.store.verify(staff_id, pin, purpose="settings")
         require_role(member, ("admin",), "change the site settings")
         return member
