@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic_core import to_jsonable_python
@@ -25,7 +26,7 @@ from checklist_app.domain.canonical import canonical_json
 from checklist_app.domain.errors import StorageError
 from checklist_app.storage import tables
 from checklist_app.storage.audit import append_event
-from checklist_app.storage.clock import utc_now_text
+from checklist_app.storage.clock import from_text, utc_now_text
 from checklist_app.storage.database import Database
 
 RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
@@ -45,7 +46,7 @@ class Draft:
     base_version_id: int | None  # the signed version this draft amends, None for a new record
     data: dict[str, Any]
     revision: int
-    saved_at: str
+    saved_at: datetime  # aware, UTC
     saved_by: str
     workstation: str
     audited: bool = True  # False: ``data`` holds typing the audit trail has not recorded yet
@@ -187,4 +188,4 @@ def _row(conn: Connection, record_id: str) -> Any:
 
 def _draft(row: Any) -> Draft:
     return Draft(row.record_id, row.form_id, row.form_version, row.base_version_id, json.loads(row.data),
-                 row.revision, row.saved_at, row.saved_by, row.workstation, _baseline(row) == row.data)
+                 row.revision, from_text(row.saved_at), row.saved_by, row.workstation, _baseline(row) == row.data)

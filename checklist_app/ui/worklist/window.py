@@ -244,11 +244,10 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
             self.notice.hide()
             return
         if len(record_ids) == 1 and self.ctx is not None:
-            from checklist_app.storage.clock import from_text
-
             draft = self.ctx.store.load_draft(record_ids[0])
-            patient = (draft.data.get("answers") or {}).get("patient_name") or "a patient (name not entered)"
-            saved = f"{from_text(draft.saved_at).astimezone():%H:%M}" if draft else "the last change"
+            answers = (draft.data.get("answers") or {}) if draft is not None else {}
+            patient = answers.get("patient_name") or "a patient (name not entered)"
+            saved = f"{draft.saved_at.astimezone():%H:%M}" if draft is not None else "the last change"
             text = messages.text("worklist.recovered_one", patient=patient, saved_at=saved)
         else:
             text = messages.text("worklist.recovered_many", count=len(record_ids))
