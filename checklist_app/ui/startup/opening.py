@@ -7,11 +7,14 @@ Two steps, so that the first window is on screen before most of the app is even 
    (``first_view.read_first_view``), or, when staff accounts exist, the sign-in screen alone (no patient
    is read before someone signs in; the worklist is made behind it in step 2). Actions that need the open
    app are disabled and say "Opening...". A new installation has no file yet: its first view is the empty
-   worklist.
+   worklist. Its wording, procedure labels and facility name may come from the YAML files' JSON copies in
+   the user cache folder (``cached_yaml``), which the user can edit: display only.
 2. ``Opening.finish``, once that window has been painted: the database checked (quick_check), opened
-   with SQLAlchemy and migrated (made, with the demo patient, on a new installation), the form, policies
-   and site settings loaded, the full AppContext; the windows then go live. A failure here is shown
-   exactly as before (the same boxes), and the app ends with status 1.
+   with SQLAlchemy and migrated (made, with the demo patient, on a new installation), every copy the first
+   view used compared with its installed file (one that differs is written again and named in the log;
+   the message catalogue is the installed file's from then on), the form, policies and site settings
+   loaded from the installed files, the full AppContext; the windows then go live. A failure here is
+   shown exactly as before (the same boxes), and the app ends with status 1.
 
 ``start`` runs step 2 right after step 1 (one step, as before) unless ``options.paint_first`` is set, as
 ``run_gui`` does for the real app; a server database (``$CHECKLIST_APP_DATABASE_URL``) always starts in
@@ -35,9 +38,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from checklist_app.domain.errors import ChecklistError, DefinitionError, StorageError
 from checklist_app.ui import messages, theme
 from checklist_app.ui.controls import fit_to_screen
-from checklist_app.workflows.first_view import DATABASE_URL_ENV, FirstView, default_data_dir, read_first_view
 from checklist_app.ui.lock.idle_lock import LockScreen
 from checklist_app.ui.worklist.window import WorklistWindow
+from checklist_app.workflows import messages as wording
+from checklist_app.workflows.first_view import DATABASE_URL_ENV, FirstView, default_data_dir, read_first_view
 
 if TYPE_CHECKING:
     from checklist_app.ui.context import AppContext
@@ -132,6 +136,7 @@ class Opening:
 
     def show_first_view(self, data_dir: Path) -> None:
         """Step 1: the worklist, or the sign-in screen in front of it, from the file read with sqlite3."""
+        wording.paint_from_copy()  # until finish() has compared the copies with the installed files
         view = read_first_view(data_dir, datetime.now().astimezone())
         self._show(view)
 
@@ -154,8 +159,8 @@ class Opening:
     def finish(self) -> None:
         """Step 2: open the database and the app; the windows go live (or the failure is shown)."""
         from checklist_app.ui.context import AppContext
-        from checklist_app.workflows.demo import seed_demo
         from checklist_app.ui.lock.idle_lock import IdleLock
+        from checklist_app.workflows.demo import seed_demo
         from checklist_app.workflows.store import ChecklistStore
 
         try:
@@ -165,6 +170,7 @@ class Opening:
             return
         setup_logging(store.data_dir)
         install_excepthook()
+        wording.confirm_installed()  # after setup_logging: a copy found changed is named in the log file
         try:
             # Site settings, form and policies are read here: a broken file must be named on screen, not
             # end the app with status 1 and nothing shown.
@@ -200,6 +206,7 @@ class Opening:
 
     def _fail(self, exc: BaseException, data_dir: Path | None) -> None:
         self.failed = True
+        wording.confirm_installed()  # the box's wording too comes from the installed file (a no-op if done)
         show_startup_error(exc, data_dir)
         for window in (self.screen, self.worklist):
             if window is not None:
