@@ -1,4 +1,4 @@
-"""The YAML files read at start-up come from JSON copies while the files are unchanged (``ui.cached_yaml``):
+"""The YAML files read at start-up come from JSON copies while the files are unchanged (``cached_yaml``):
 the same data as PyYAML gives, a changed file read again, data JSON cannot hold never copied, and a cache
 folder that cannot be written costing nothing but the parse."""
 

@@ -1,4 +1,4 @@
-"""The worklist's first view, read with plain sqlite3 before storage is imported (``first_view.read_rows``):
+"""The worklist's first view, read with plain sqlite3 before SQLAlchemy is imported (``first_view.read_rows``):
 the same rows as the app's own query on a database the app made, the file never written, and a damaged
 file reported in words, never with a traceback."""
 
