@@ -17,7 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
 # Where generated databases are kept between runs (git-ignored); the smoke test points it at a temporary folder.
 CACHE = Path(os.environ.get("CHECKLIST_BENCH_CACHE") or Path(__file__).resolve().parent / ".cache")
 MEDICATIONS = 200

@@ -28,14 +28,6 @@ DEFAULT_MEANING = (
 )
 
 
-class MedicineLike(Protocol):
-    """The part of a policy medicine the discharge sheet reads."""
-
-    name: str
-    action: str
-    restart: str
-
-
 class PolicyLike(Protocol):
     """The part of a clinical policy the PDFs read (rules.policy.PolicyDefinition fits)."""
 

@@ -21,7 +21,7 @@ PLAN_ITEMS = {
 
 @dataclass(frozen=True)
 class DischargePlan:
-    """Values printed on the discharge sheet, and which of them the physician set for this patient."""
+    """Values printed on the discharge sheet."""
 
     rest_hours: int
     no_lifting_weeks: int
@@ -31,7 +31,6 @@ class DischargePlan:
     follow_up: str
     extra_instructions: str
     large_print: bool
-    set_by_physician: frozenset[str]
 
     @property
     def fever_call_c(self) -> float:
@@ -42,12 +41,10 @@ class DischargePlan:
 def resolve_plan(answer: Any, defaults: DischargeDefaults) -> DischargePlan:
     """Build the plan; ``answer(item_id)`` returns a visible answer or None."""
     values: dict[str, Any] = {}
-    chosen = set()
     for item_id, name in PLAN_ITEMS.items():
         value = answer(item_id)
         if value is not None and value != "":
             values[name] = value
-            chosen.add(item_id)
         else:
             values[name] = getattr(defaults, name)
     return DischargePlan(
@@ -59,7 +56,6 @@ def resolve_plan(answer: Any, defaults: DischargeDefaults) -> DischargePlan:
         follow_up=str(values["follow_up"]),
         extra_instructions=str(answer("dc_extra_instructions") or ""),
         large_print=bool(answer("dc_large_print")),
-        set_by_physician=frozenset(chosen),
     )
 
 

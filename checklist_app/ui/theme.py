@@ -18,7 +18,6 @@ from checklist_app import resources
 BASE_POINT_SIZE = 11.0
 SPACING = 8  # the one spacing unit: layouts use 1x or 2x of it
 MARGIN = 12
-ICON_SIZE = QSize(20, 20)
 
 INK = "#111827"
 MUTED = "#4b5563"

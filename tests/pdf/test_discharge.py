@@ -103,7 +103,7 @@ def test_language_parameter_wins(make_packet):
 def _body_font_sizes(pdf: bytes) -> list[float]:
     sizes: list[float] = []
 
-    def visit(text, cm, tm, font_dict, font_size):
+    def visit(text, cm, tm, _font_dict, font_size):
         if text.strip():
             sizes.append(round(font_size * tm[0], 1))
 

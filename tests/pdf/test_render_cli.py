@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from pypdf import PdfReader
 from pdf_helpers import EXAMPLES, flat, page_texts
+from pypdf import PdfReader
 
 from checklist_app import resources
 from checklist_app.cli import EXIT_INVALID, EXIT_NO, EXIT_OK, main

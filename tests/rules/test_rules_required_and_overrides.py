@@ -83,7 +83,8 @@ def test_overriding_a_hold_does_not_hide_a_missing_dose_of_another_medicine(chec
             {"agent": "metformin", "frequency": "bid", "last_dose": checklist.before(12)}]  # no dose
     outcome = checklist({"medications": meds}, overrides=["MED-01-holds:medications:apixaban#1"])
     assert not outcome.evaluation.cleared, outcome.summary()
-    assert [f.key.split("@")[0] for f in outcome.evaluation.open_hard_stops] == [f"{REQ}:medications:medications[1].dose"]
+    assert [f.key.split("@")[0] for f in outcome.evaluation.open_hard_stops] == [
+        f"{REQ}:medications:medications[1].dose"]
 
 
 # --- Overrides and acknowledgements --------------------------------------------------------------------

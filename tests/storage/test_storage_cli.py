@@ -48,7 +48,7 @@ def test_add_and_list_staff(run) -> None:
 
 def test_add_asks_for_the_pin_twice_without_echo(run, monkeypatch: pytest.MonkeyPatch) -> None:
     answers = iter(["2468", "2486"])
-    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr("getpass.getpass", lambda _prompt="": next(answers))
     status, _, err = run("staff", "add", "--id", "a1", "--name", "A", "--credentials", "RN", "--role", "nurse")
     assert status == 2 and "The two PINs differ; nothing was changed." in err
 

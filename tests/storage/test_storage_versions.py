@@ -43,7 +43,8 @@ def test_signing_freezes_the_payload_with_its_sha256(staffed: Database) -> None:
     version = sign_r1(staffed)
     assert (version.version_no, version.replaces_version_id, version.documents) == (1, None, ("checklist",))
     assert version.content == CONTENT
-    assert version.signer.model_dump() == {"staff_id": "rn1", "name": "Rita Nurse", "credentials": "RN", "role": "nurse"}
+    assert version.signer.model_dump() == {"staff_id": "rn1", "name": "Rita Nurse", "credentials": "RN",
+                                           "role": "nurse"}
     assert version.payload["form"] == {"id": "vertebral_augmentation", "version": "1.0"}
     assert version.payload["policy"] == {"id": "site_policy", "version": "2026.1"}
     assert version.payload["meaning"] == "Pre-procedure checklist completed and verified"

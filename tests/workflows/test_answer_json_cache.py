@@ -14,8 +14,8 @@ from pydantic import ValidationError
 
 from checklist_app.workflows.answer_codec import JsonCache, answers_from_json, answers_to_json, same_answer
 from checklist_app.workflows.checklist_state import ChecklistState
-from checklist_app.workflows.session import shipped_form
 from checklist_app.workflows.demo import demo_data
+from checklist_app.workflows.session import shipped_form
 
 FORM = shipped_form()
 TODAY = date(2026, 11, 21)

@@ -15,8 +15,6 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
 from checklist_app.domain.timeutil import aware
 from checklist_app.domain.typed_time import (
-    DATE_EXAMPLES,
-    EXAMPLES,
     TypedTimeError,
     describe_date,
     describe_moment,
@@ -110,11 +108,6 @@ class DateWidget(_TypedWidget):
     def as_text(self, value: Any) -> str:
         return f"{value:%Y-%m-%d}"
 
-    @property
-    def examples(self) -> str:
-        """What may be typed, for the help text."""
-        return DATE_EXAMPLES
-
 
 class DateTimeWidget(_TypedWidget):
     """A date and time; optionally 'none' (the item's ``none_label``)."""
@@ -174,8 +167,3 @@ class DateTimeWidget(_TypedWidget):
         if widget is self.edit and self._value is not None:
             return None  # answered: Enter goes straight to the next item
         return super().next_focus_after(widget)
-
-    @property
-    def examples(self) -> str:
-        """What may be typed, for the help text."""
-        return EXAMPLES

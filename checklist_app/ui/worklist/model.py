@@ -86,7 +86,7 @@ class WorklistFilter(QSortFilterProxyModel):
         self.query = query
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802 (Qt override)
+    def filterAcceptsRow(self, source_row: int, _source_parent: Index) -> bool:  # noqa: N802 (Qt override)
         model = self.sourceModel()
         row = model.rows[source_row] if isinstance(model, WorklistModel) else None
         return row is None or row.matches(self.query)

@@ -31,9 +31,9 @@ def events(ctx, record_id: str, kind: str) -> list:
     return [e for e in storage.list_events(ctx.store.db, record_id) if e.event_type == kind]
 
 
-def drive(qtbot, dialog_cls, fill):
-    """Stand in for ``dialog_cls.ask``: build the real dialog, show it without a modal loop, let ``fill``
-    type into it and press its primary button; return what ask would."""
+def drive(qtbot, fill):
+    """Stand in for a dialog class's ``ask``: build the real dialog, show it without a modal loop, let
+    ``fill`` type into it and press its primary button; return what ask would."""
 
     def ask(cls, *args, **kwargs):
         dialog = cls(*args, **kwargs)
@@ -49,8 +49,8 @@ def drive(qtbot, dialog_cls, fill):
 def test_acknowledge_a_warning_with_a_note(qtbot, ctx, open_example, monkeypatch):
     window = open_example("warnings-only")
     assert window.view.status == "warnings"
-    monkeypatch.setattr(AcknowledgeDialog, "ask", drive(qtbot, AcknowledgeDialog,
-                                                        lambda d: qtbot.keyClicks(d.note_edit, "Dr Mensah told")))
+    monkeypatch.setattr(AcknowledgeDialog, "ask",
+                        drive(qtbot, lambda d: qtbot.keyClicks(d.note_edit, "Dr Mensah told")))
     click(qtbot, card_for(window, "AIR-01-airway"), "Acknowledge")
     ack = window.state.acknowledgement(card_for(window, "AIR-01-airway").finding.key)
     assert ack is not None and ack.by == NURSE and ack.note == "Dr Mensah told"
@@ -106,7 +106,7 @@ def test_override_from_the_panel_clears_the_hard_stop(qtbot, ctx, open_example, 
         qtbot.keyClicks(dialog.pin_edit, PINS[PHYSICIAN])
         qtbot.keyClicks(dialog.reason_edit, "Atelectasis, cultures negative")
 
-    monkeypatch.setattr(OverrideDialog, "ask", drive(qtbot, OverrideDialog, fill))
+    monkeypatch.setattr(OverrideDialog, "ask", drive(qtbot, fill))
     click(qtbot, card_for(window, "INF-01-fever"), "Physician override")
     assert [o.physician_id for o in window.state.overrides] == [PHYSICIAN]
     assert card_for(window, "INF-01-fever").kind == "overridden"
@@ -161,7 +161,7 @@ def test_signing_dialog_wrong_pin_then_sign_with_a_drawn_signature(qtbot, ctx, o
         dialog.pad.add_stroke([QPointF(20, 80), QPointF(80, 40), QPointF(140, 90)])
         qtbot.keyClicks(dialog.pin_edit, PINS[NURSE])
 
-    monkeypatch.setattr(SignatureDialog, "ask", drive(qtbot, SignatureDialog, fill))
+    monkeypatch.setattr(SignatureDialog, "ask", drive(qtbot, fill))
     qtbot.mouseClick(window.review_button, Qt.MouseButton.LeftButton)
     version = window.signed
     assert version is not None and version.signer.name == "Test Nurse"
