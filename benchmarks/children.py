@@ -66,7 +66,7 @@ def startup_app(data_dir: str) -> None:
     """The real start (``python -m checklist_app --gui --data-dir DIR``) until its first window is painted,
     and until the app is live.
 
-    The start has two steps (``ui/startup.py``): the first window is painted from a read-only ``sqlite3``
+    The start has two steps (``ui/startup/``): the first window is painted from a read-only ``sqlite3``
     read of the database file (the worklist with today's rows; the sign-in screen alone where staff accounts
     exist; the empty worklist frame on a fresh install, which has no file yet); then the rest is opened
     (SQLAlchemy, migrations, form, policies, the rules engine's status of drafts, the demo patient on a fresh

@@ -166,7 +166,7 @@ def _item_rows(packet: SignedPacket, items: list[Any], style: dict, widths: list
 def _repeat_block(packet: SignedPacket, item: RepeatItem, entries: list[dict], style: dict,
                   width: float) -> list[Flowable]:
     # Not keepWithNext: that keeps the label with the whole table, and a table longer than the page left
-    # then moved to a new page, leaving the section's heading alone on an otherwise empty one. The label
+    # would then move to a new page, leaving the section's heading alone on an otherwise empty one. The label
     # only needs room for the header row and a first entry under it (the CondPageBreak below).
     label = Paragraph(f"{markup(item.label)}: <font color='#555555'>{len(entries)} "
                       f"{'entry' if len(entries) == 1 else 'entries'}</font>",

@@ -141,7 +141,7 @@ class DischargeRenderer(DocumentRenderer):
 
     def _plain_bullets(self, texts: list[str], style: str) -> list[Flowable]:
         """Plain texts (one per medicine, so up to hundreds) as bulleted items laid out as ``_bullets`` lays
-        them out, each its own flowable: a ListFlowable's indenters and separately drawn bullets took a third
+        them out, each its own flowable: a ListFlowable's indenters and separately drawn bullets take a third
         of a 200-medication sheet's time."""
         items = [plain_or_paragraph(text, self.style[style], bullet="•") for text in texts]
         if items:  # below the list, the space a ListFlowable leaves instead of its last item's

@@ -8,7 +8,7 @@ Most cells hold user text without any markup (a medicine's name, a dose, a quest
 such text into lines for its column once, and the table draws the lines itself in the font, size, leading and
 colour of a Paragraph style (``grid`` turns each ``CellText``'s style into TableStyle commands). A Paragraph
 would parse markup, build fragments, break the lines again at every wrap and draw through its own canvas
-state: for the 1,000 cells of a 200-medication checklist that was most of the document's time. Text that
+state: for the 1,000 cells of a 200-medication checklist that would be most of the document's time. Text that
 needs a fallback font (CJK) still goes into a Paragraph, since only markup can switch fonts mid-line.
 """
 

@@ -87,7 +87,7 @@ class Autosaver:
                 self._cond.notify_all()  # the worker may be waiting for nothing, or for a later moment
             else:
                 # No wake-up: this change only moves the save later, and the worker looks again when it wakes.
-                # Waking it on every keystroke made it take the GIL in the middle of the key's screen update.
+                # Waking it on every keystroke would make it take the GIL in the middle of the key's screen update.
                 if entry.in_flight == entry.generation:
                     entry.first_change = now  # the older state is being written; this change starts anew
                 entry.data, entry.staff_id, entry.base_version_id = plain, staff_id, base_version_id

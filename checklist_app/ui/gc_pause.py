@@ -1,8 +1,8 @@
 """Keep Python's full garbage collection away from typing while a checklist window is open.
 
 Opening a checklist makes tens of thousands of long-lived objects (the form, the widgets' wrappers, the
-answers). Python's oldest-generation collection walks all of them: with a 200-medication record it took
-60-70 ms, and it came every few dozen keystrokes, so one key in forty froze the screen. ``gc.freeze()``
+answers). Python's oldest-generation collection walks all of them: with a 200-medication record it takes
+60-70 ms, and it comes every few dozen keystrokes, so one key in forty would freeze the screen. ``gc.freeze()``
 moves everything alive at that moment out of the collector's sight (it is still freed by reference
 counting); objects made later are collected as usual.
 

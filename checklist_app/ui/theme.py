@@ -33,7 +33,7 @@ PAGE_BG = "#f4f5f7"
 CARD_BG = "#ffffff"
 LINE = "#c9ced6"
 
-# Scroll bars are drawn flat by the sheet: Fusion's took ~3.5 ms per paint, and a keystroke that changes a
+# Scroll bars are drawn flat by the sheet: Fusion's take ~3.5 ms per paint, and a keystroke that changes a
 # finding repaints the findings column's bar and the section page's.
 STYLE_SHEET = f"""
 QMainWindow, QDialog {{ background: {PAGE_BG}; }}

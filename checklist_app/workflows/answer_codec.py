@@ -112,7 +112,7 @@ class JsonCache:
     """The JSON of each answer, kept so that only the answers that changed are converted again.
 
     Autosave wants the whole draft as JSON after every keystroke; converting all of it (95 items, 200
-    medications) with pydantic was most of the keystroke's cost, while a keystroke changes one answer,
+    medications) with pydantic would be most of the keystroke's cost, while a keystroke changes one answer,
     usually one list entry. An answer (and each entry of a list) is converted again unless it is
     ``same_answer`` as the one converted last time, so the result is exactly what ``to_json`` gives.
 

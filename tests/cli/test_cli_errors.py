@@ -1,5 +1,5 @@
 """Headless commands answer bad input and odd environments with one clear message and exit 2, never a
-traceback, and use this site's chosen default policy (review findings P4 and C2)."""
+traceback, and use this site's chosen default policy."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def test_a_missing_font_is_named(monkeypatch, tmp_path, capsys):
 
 
 def test_rendered_pdfs_are_private_and_never_silently_replaced(tmp_path, capsys):
-    """Review D3: the PDFs carry name, MRN and date of birth."""
+    """The PDFs carry name, MRN and date of birth: readable by this user only, never overwritten unasked."""
     out = tmp_path / "out"
     args = ["render", CLEAN, "--out", str(out), "--now", "2026-11-21T10:00"]
     assert main(args) == 0
@@ -94,7 +94,7 @@ def test_rendered_pdfs_are_private_and_never_silently_replaced(tmp_path, capsys)
 
 
 def test_backup_into_a_folder_that_does_not_exist_yet(tmp_path, monkeypatch, capsys):
-    """Review D4: 'backup /path/to/backups/' used to write a file called 'backups'."""
+    """'backup /path/to/backups/' makes the folder and writes a dated file in it, not a file called 'backups'."""
     data = tmp_path / "data"
     monkeypatch.setenv("CHECKLIST_APP_DATA_DIR", str(data))
     from checklist_app.storage import open_database

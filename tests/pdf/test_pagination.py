@@ -57,7 +57,7 @@ def test_identifiers_and_table_header_on_every_page_of_the_list(long_pdf):
 
 
 def test_the_section_heading_is_on_the_page_where_the_list_starts(long_pdf):
-    """A long list never leaves its section's heading alone on a page (it did: an otherwise empty page)."""
+    """A long list never leaves its section's heading alone on an otherwise empty page."""
     _, pdf = long_pdf
     pages = [flat(p) for p in page_texts(pdf)]
     heading_page = next(n for n, text in enumerate(pages) if re.search(r"\b\d+\. Medications\b", text))

@@ -56,7 +56,7 @@ def test_none_since_midnight_passes_for_a_0830_start(checklist, item):
     ("2026-12-01T06:00", "last_light_meal", False),
 ])
 def test_none_since_midnight_counts_from_midnight(checklist, start, item, stops):
-    """Review P2: 'none since before midnight' cannot prove 8 h before a 07:00 start."""
+    """'none since before midnight' cannot prove 8 h before a 07:00 start."""
     outcome = checklist({"scheduled_start": start, item: "none", "last_clear_liquid": "2026-12-01T01:00"})
     rule = {"last_fatty_meal": "NPO-01-fatty", "last_light_meal": "NPO-01-light"}[item]
     assert (rule in outcome.hard) is stops, outcome.summary()

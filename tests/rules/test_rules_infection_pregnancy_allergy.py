@@ -188,7 +188,7 @@ def test_weekly_dose_inside_168_h_warns(checklist, agent, hours, minutes, warns)
 
 @pytest.mark.parametrize("frequency", ["other", "as_needed"])
 def test_unknown_glp1_schedule_gets_the_weekly_window(checklist, frequency):
-    """Review B: weekly semaglutide recorded as 'other' two days ago used to pass."""
+    """Weekly semaglutide recorded as 'other' (or as needed) two days ago is inside the weekly window."""
     outcome = _glp1(checklist, "semaglutide", frequency, checklist.before(48))
     assert outcome.warnings == {"MED-03-glp1-hold"}, outcome.summary()
 

@@ -220,7 +220,7 @@ def test_non_antithrombotics_are_not_held(checklist):
 
 
 def test_a_medicine_recorded_as_other_is_brought_to_the_proceduralist(checklist):
-    """Review P5: 'Other: Xarelto' 12.5 h before the start used to pass in silence."""
+    """'Other: Xarelto' 12.5 h before the start does not pass in silence."""
     entry = {**checklist.med("other", checklist.before(12, 30), "daily"), "name": "Xarelto"}
     (finding,) = checklist({"medications": [entry]}).of(RULE)
     assert finding.severity == "warning" and "Xarelto" in finding.message and "thins the blood" in finding.message

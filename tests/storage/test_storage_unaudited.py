@@ -70,7 +70,7 @@ def test_the_autosaver_audits_the_last_committed_state_never_typing_after_it(db:
 def test_a_database_from_before_schema_3_is_upgraded_and_its_drafts_count_as_audited(data_dir: Path) -> None:
     with open_database(data_dir=data_dir) as db:
         save_draft(db, "r1", {"answers": {"inr": 1.1}}, staff_id="rn1")
-        with raw(db) as conn:  # make it a schema 2 database, as the app before this change left it
+        with raw(db) as conn:  # make it a schema 2 database, as an app before schema 3 left it
             conn.execute("ALTER TABLE drafts DROP COLUMN audited_data")
             conn.execute("DELETE FROM schema_version WHERE version = 3")
     with open_database(data_dir=data_dir) as db:

@@ -78,7 +78,7 @@ def medicine_holds(ctx: Context, rule: Rule, params: HoldParams) -> Iterator[Fin
     for agent, listed in advised.items():
         med = ctx.policy.medicines[agent]
         # Only the first few entries are named, so only those are formatted: with 200 home medicines this
-        # runs on every keystroke, and formatting every entry's last dose was most of the check's time.
+        # runs on every keystroke, and formatting every entry's last dose would be most of the check's time.
         named = [_advised_entry(n, entry, med) for n, entry in listed[:ADVISED_NAMED]]
         more = len(listed) - ADVISED_NAMED
         shown = "; ".join(named) + (f"; and {more} more" if more > 0 else "")

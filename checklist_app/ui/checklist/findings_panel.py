@@ -74,8 +74,8 @@ class FindingsPanel(QWidget):
                       statuses: dict[str, tuple[str, str]]) -> None:
         """Show the findings in the engine's order; ``statuses``: key -> (kind, text) for dealt-with ones.
 
-        Only the cards whose content changed are made or removed; the others stay as they are. Making a
-        card (style polish, text layout, paint) was most of a keystroke's cost when every card was rebuilt.
+        Only the cards whose content changed are made or removed; the others stay as they are: making a
+        card (style polish, text layout, paint) costs more than the rest of a keystroke.
         """
         signature = (tuple((f.key, f.message, statuses.get(f.key)) for f in findings), missing, self.read_only)
         if signature == self._shown:
@@ -107,9 +107,9 @@ class FindingsPanel(QWidget):
         self._summarise(findings, missing, statuses)
 
     def _discard(self, card: QFrame, identity: tuple) -> None:
-        # Hidden (and kept or deleted) where it is, never reparented to None: that made the card a top-level
-        # window for a moment, and its destruction took the activation (and focus) from the window,
-        # so a field being typed in lost focus and committed half-typed text.
+        # Hidden (and kept or deleted) where it is, never reparented to None: that makes the card a top-level
+        # window for a moment, and its destruction takes the activation (and focus) from the window,
+        # so a field being typed in loses focus and commits half-typed text.
         self.card_layout.removeWidget(card)
         card.hide()
         if not isinstance(card, FindingCard) or identity in self._retired:

@@ -57,9 +57,9 @@ class PatientBanner(QFrame):
         grid.setColumnMinimumWidth(3, self._widest_typing_status() + 22 + 6)
 
     def _widest_typing_status(self) -> int:
-        # Typing flips the status between these; each flip changed the status column's width, which moved
-        # every other label of the banner by a pixel, so all of them were laid out and painted again on a
-        # keystroke. The column keeps the room of the widest (signed states may widen it, once).
+        # Typing flips the status between these; if each flip changed the status column's width, it would
+        # move every other label of the banner by a pixel, so all of them would be laid out and painted again
+        # on a keystroke. The column keeps the room of the widest (signed states may widen it, once).
         widths = []
         for status in ("draft", "warnings", "hard_stop", "ready"):
             self.status_label.setText(messages.text(f"states.{status}"))

@@ -80,7 +80,7 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
     # --- layout -------------------------------------------------------------------------------------
     def _build(self) -> None:
         # Built top-down, each widget created inside its final parent: moving a finished subtree into a
-        # new parent makes Qt re-apply the style sheet to all of it, which tripled the opening time.
+        # new parent makes Qt re-apply the style sheet to all of it, which triples the opening time.
         form = self.ctx.form
         central = QWidget(self)
         self.setCentralWidget(central)

@@ -1,5 +1,5 @@
 """Site settings for the administrator: facility name and logo, phone numbers, default policy, idle-lock
-minutes and printer. Saved to ``site.yaml`` in the data folder (see ``ui.site_settings``), which the app
+minutes and printer. Saved to ``site.yaml`` in the data folder (see ``workflows.site_settings``), which the app
 reads at start and after saving. Problems are shown beside the field they concern (Picard's options).
 """
 

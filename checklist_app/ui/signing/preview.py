@@ -2,7 +2,7 @@
 
 ``PdfPreviewWidget`` shows one PDF (bytes) in a ``QPdfView``, all pages, fitted to the width.
 ``PacketPreviewWidget`` holds both documents with "Print packet..." and "Save PDFs..." buttons; it only
-emits ``print_requested`` / ``save_requested``: the window decides what happens (``ui.printing``) and
+emits ``print_requested`` / ``save_requested``: the window decides what happens (``ui.signing.printing``) and
 records it in the audit trail. ``page_image`` renders a page onto white (QPdfDocument renders onto a
 transparent background, which shows as black in some viewers and printers).
 """

@@ -16,7 +16,7 @@ class FlowLayout(QLayout):
         self._items: list[QLayoutItem] = []
         self._gap = spacing
         # Height per width until something changes: Qt asks many times per layout pass, and each answer is
-        # worked out here in Python (it was a tenth of a finding keystroke's cost in the findings panel).
+        # worked out here in Python (uncached, a tenth of a finding keystroke's cost in the findings panel).
         self._heights: dict[int, int] = {}
         self.setContentsMargins(0, 0, 0, 0)
 

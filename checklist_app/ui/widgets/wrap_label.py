@@ -2,8 +2,8 @@
 
 Qt lays a wrapped label's text out again for every ``heightForWidth`` question, and a layout pass asks
 several times (once per candidate width: with and without a scroll bar, for the minimum and the hint).
-For a finding that lists many medicines that was most of a keystroke: the card's text was laid out a
-dozen times whenever a card above it came or went. The answer depends only on the text, the font, the
+For a finding that lists many medicines that would be most of a keystroke: the card's text is laid out a
+dozen times whenever a card above it comes or goes. The answer depends only on the text, the font, the
 style (margins, padding) and the width, so it is kept until one of those changes.
 """
 
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 # Changes after which the same width may need another height (a style sheet role's font or padding
 # arrives as a font or contents-rect change). changeEvent, not event(): every paint and move goes through
-# event(), and a Python override there cost more than it saved.
+# event(), and a Python override there costs more than it saves.
 _RELAYOUT_CHANGES = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.ContentsRectChange,
                                QEvent.Type.LayoutDirectionChange})
 

@@ -53,7 +53,7 @@ def test_signing_keeps_both_pdfs_and_a_reprint_uses_them(qtbot, ctx, open_exampl
 
 def test_a_version_signed_before_pdfs_were_kept_is_made_again_and_says_so(qtbot, ctx, open_example, shown):
     window = open_example("clean")
-    version = sign(window.checklist, NURSE, PINS[NURSE], MEANING)  # signed the old way: nothing kept
+    version = sign(window.checklist, NURSE, PINS[NURSE], MEANING)  # signed without keep_packet: no PDFs stored
     ctx.autosaver.forget("demo-clean")
     window.close()
     reader = ChecklistWindow(ctx, window.state, signed=version)
