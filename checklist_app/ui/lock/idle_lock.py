@@ -169,11 +169,18 @@ class IdleLock(QObject):
         self._detached = False  # detach() (tests) stops it for good
         self.sweep = QTimer(self, interval=WINDOW_SWEEP_MS, timeout=self._watch_windows)
         self.sweep.start()
-        QGuiApplication.instance().focusWindowChanged.connect(self._watch_windows)
+        QGuiApplication.instance().focusWindowChanged.connect(self._look_soon)
         self._watch_windows()
         self.timer.start()
 
-    def _watch_windows(self, *_focus: object) -> None:
+    def _look_soon(self, *_focus: object) -> None:
+        """Look for new windows once the event being handled is done: the focus also moves while a window
+        is being destroyed, and that window is still listed then, half gone."""
+        if not self._look_pending and not self._detached:
+            self._look_pending = True
+            QTimer.singleShot(0, self._watch_windows)
+
+    def _watch_windows(self) -> None:
         """Put the filter on every window (again on one that has it: Qt keeps one copy)."""
         self._look_pending = False
         if self._detached:  # a look queued before detach() must not attach it again
@@ -191,7 +198,7 @@ class IdleLock(QObject):
         self._detached = True
         self.timer.stop()
         self.sweep.stop()
-        QGuiApplication.instance().focusWindowChanged.disconnect(self._watch_windows)
+        QGuiApplication.instance().focusWindowChanged.disconnect(self._look_soon)
         for window in QGuiApplication.allWindows():
             try:
                 window.removeEventFilter(self)
@@ -212,9 +219,7 @@ class IdleLock(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if event.type() in INPUT_EVENTS and not self.locked and not self._detached:
             self.timer.start()
-            if not self._look_pending:  # once the input is handled: a window it opened is watched too
-                self._look_pending = True
-                QTimer.singleShot(0, self._watch_windows)
+            self._look_soon()  # once the input is handled: a window it opened is watched too
         return False
 
     def adopt(self, screen: LockScreen, hidden: list[QWidget]) -> None:

@@ -272,6 +272,8 @@ def start(options: argparse.Namespace) -> int:
             if shown is not None:
                 shown.show()
     finally:
+        if opening.lock is not None:  # the app is ending: nothing left to lock, no windows left to watch
+            opening.lock.detach()
         for widget in QApplication.topLevelWidgets():
             widget.close()
             widget.deleteLater()

@@ -251,3 +251,17 @@ def test_an_unexpected_failure_of_the_first_view_falls_back_to_the_one_step_star
     assert seen["first"] == "NoneType"  # nothing from the failed step 1 left on screen: the one-step start ran
     assert seen_open == {"rows": [DEMO], "live": True}
     assert "unexpected KeyError" in caplog.text and "a bug in the fast path" not in caplog.text
+
+
+def test_the_idle_lock_stops_watching_when_the_app_ends(qapp, data_dir, monkeypatch):
+    # A lock left sweeping the windows after its app ended would keep touching windows Qt deletes.
+    locks = {}
+
+    def when_open(opening):
+        locks["lock"] = opening.lock
+        locks["watching"] = opening.lock is not None and opening.lock.sweep.isActive()
+
+    status, shown, _first = run(monkeypatch, data_dir, when_open=when_open)
+    assert (status, shown) == (0, [])
+    assert locks["watching"], "the lock watches the windows while the app runs"
+    assert locks["lock"]._detached and not locks["lock"].sweep.isActive() and not locks["lock"].timer.isActive()
