@@ -1,4 +1,4 @@
-"""The intake window: PySide6 only, above rules, storage and pdf (see the import-linter layers).
+"""The intake window: PySide6 only, above the use cases in ``workflows`` (see the import-linter layers).
 
 ``app.run_gui`` starts it; the worklist lists today's checklists and the checklist window is generated
 from the form in ``forms/`` by the widget factory in ``ui.widgets`` (no hand-written widget per item).
