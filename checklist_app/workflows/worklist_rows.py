@@ -84,19 +84,21 @@ def signed_since(now: datetime, all_dates: bool) -> datetime | None:
     return None if all_dates else aware(now) - timedelta(days=2)
 
 
-def signed_rows(versions: Iterable[tuple[str, int, bool, dict[str, Any]]], printed: set[int], drafts: set[str],
+SignedSummary = tuple[str, int, bool, dict[str, Any], bool]  # record_id, version_id, is_amendment, answers, cleared
+
+
+def signed_rows(versions: Iterable[SignedSummary], printed: set[int], drafts: set[str],
                 procedure_label: Callable[[str], str], now: datetime, all_dates: bool) -> list[WorklistRow]:
-    """Rows of the latest signed versions, given as (record_id, version_id, is_amendment, content)."""
+    """Rows of the latest signed versions, each given as (record_id, version_id, is_amendment, its answers'
+    JSON, whether the patient was cleared)."""
     rows: list[WorklistRow] = []
     today = aware(now).astimezone().date()
-    for record_id, version_id, amendment, content in versions:
+    for record_id, version_id, amendment, answers, cleared in versions:
         if record_id in drafts:
             continue  # an amendment in progress: the draft row stands for it
-        answers = content.get("record", {}).get("answers", {})
         scheduled = scheduled_at(answers.get("scheduled_start"))
         if not all_dates and (scheduled is None or scheduled.astimezone().date() != today):
             continue
-        cleared = content.get("cleared", True)
         status = "printed" if version_id in printed else ("signed" if cleared else "signed_not_cleared")
         rows.append(WorklistRow(record_id, scheduled=scheduled, status=status, is_draft=False, amendment=amendment,
                                 **answer_texts(procedure_label, answers)))
@@ -143,7 +145,7 @@ def build_rows(store: ChecklistStore, form: FormDefinition, policy_for: Callable
     since = signed_since(now, all_dates)
     versions = store.latest_versions(since)
     printed = store.printed(versions)
-    signed = ((v.record_id, v.version_id, v.is_amendment, {"record": v.content.record, "cleared": v.content.cleared})
-              for v in versions)  # the shape the first view reads from the file, without pydantic
+    signed = ((v.record_id, v.version_id, v.is_amendment, v.content.record.get("answers", {}), v.cleared)
+              for v in versions)
     rows += signed_rows(signed, printed, {row.record_id for row in rows}, label, now, all_dates)
     return sorted_rows(rows)

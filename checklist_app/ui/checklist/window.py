@@ -11,6 +11,7 @@ section, F6 moves between the three panes, Alt+R reviews and signs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -172,7 +173,7 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
         """What was done about each finding, in words."""
         return self.checklist.statuses
 
-    def _act(self, action: Any, finding: Finding) -> None:
+    def _act(self, action: Callable[[QWidget, OpenChecklist, Finding], bool], finding: Finding) -> None:
         """Run a finding action's dialog; re-evaluate and save when it recorded something."""
         if action(self, self.checklist, finding):
             self.record_changed()
