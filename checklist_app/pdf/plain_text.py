@@ -39,11 +39,10 @@ def break_lines(text: str, font: str, size: float, width: float, shrink: float =
         used = 0.0
         for word in paragraph.split():
             measure = _width(word, font, size)
-            if measure > width:
-                if words:
-                    lines.append(" ".join(words))
-                pieces = _split_word(word, font, size, width)
-                lines += pieces[:-1]
+            if measure > width:  # split between letters, its first piece filling what is left of this line
+                pieces = _split_word(word, font, size, width, used + space if words else 0.0)
+                lines.append(" ".join(words + [piece for piece in pieces[:1] if piece]))
+                lines += pieces[1:-1]
                 words, used = [pieces[-1]], _width(pieces[-1], font, size)
             elif words and used + space + measure > width + shrink * space * len(words):
                 lines.append(" ".join(words))
@@ -55,13 +54,17 @@ def break_lines(text: str, font: str, size: float, width: float, shrink: float =
     return lines
 
 
-def _split_word(word: str, font: str, size: float, width: float) -> list[str]:
-    pieces, piece = [], ""
+def _split_word(word: str, font: str, size: float, width: float, start: float) -> list[str]:
+    """The pieces of a word too long for a line, as a Paragraph cuts them (letter widths added up): the first
+    fills the line from ``start`` (it may be empty when nothing more fits), each next one a whole line."""
+    pieces, piece, line = [], "", start
     for char in word:
-        if piece and pdfmetrics.stringWidth(piece + char, font, size) > width:
+        letter = _width(char, font, size)
+        if line + letter > width and (piece or letter <= width):
             pieces.append(piece)
-            piece = ""
+            piece, line = "", 0.0
         piece += char
+        line += letter
     return pieces + [piece]
 
 
