@@ -472,14 +472,16 @@ def memory_app(medications: int) -> None:
         from checklist_app.pdf import render_checklist, render_discharge
         from checklist_app.pdf.seal import seal_pdf
         from checklist_app.workflows.packet import packet_for
-        from checklist_app.workflows.signing import sign
+        from checklist_app.workflows.signing import meaning_of, sign
 
         db = _staffed_db(folder)
         db.close()
         ctx = _context(folder)
         window = _open_window(ctx, common.record_data(ctx.form, count=medications))
         _settle()
-        version = sign(window.checklist, NURSE, PIN, "Checklist completed")
+        for warning in window.checklist.evaluation.unacknowledged_warnings:  # as a nurse does before signing
+            window.checklist.acknowledge(warning.key, "Physician told, agreed to go ahead")
+        version = sign(window.checklist, NURSE, PIN, meaning_of(window.checklist)[0])
         packet = packet_for(ctx, version, window.staff_name)
         documents = [seal_pdf(render_checklist(packet)), seal_pdf(render_discharge(packet))]
         assert all(d.startswith(b"%PDF") for d in documents)

@@ -64,6 +64,11 @@ class IncompleteChecklistError(ChecklistError):
         super().__init__("These required items are not answered yet: " + ", ".join(missing))
 
 
+class NotReadyToSignError(ChecklistError):
+    """Signing was asked for while the checklist cannot be signed, or while it says something other than
+    what the signer was shown (the message says which)."""
+
+
 class StorageError(ChecklistError):
     """The database or data folder cannot be used; the message says what to do."""
 

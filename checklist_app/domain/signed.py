@@ -14,7 +14,14 @@ import base64
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
 
 from checklist_app.domain.findings import Evaluation
 from checklist_app.domain.form import FormDefinition
@@ -30,20 +37,29 @@ class Signer(BaseModel):
     credentials: str = ""
     role: str = ""
 
-    @property
-    def display(self) -> str:
-        """'Jane Doe, RN' (the name alone when no credentials were recorded)."""
-        return f"{self.name}, {self.credentials}" if self.credentials else (self.name or self.staff_id)
-
 
 class SignedContent(BaseModel):
-    """What a signature covers (besides who, when and its meaning, which the version holds)."""
+    """What a signature covers (besides who, when and its meaning, which the version holds).
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    record: dict[str, Any]  # the record's JSON data (``RecordEnvelope.to_json_data()``); read with ``parsed``
-    evaluation: Evaluation
-    cleared: bool
+    Read leniently, because what is stored is whatever the app that signed it wrote, and the exact bytes
+    stay in the version's ``payload`` under its hash: keys a newer app adds are ignored here, findings this
+    version of the evaluation model cannot read leave ``evaluation`` None (the packet then says so), and a
+    version that does not say whether the patient was cleared is never shown as cleared.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    record: dict[str, Any] = {}  # the record's JSON data (``RecordEnvelope.to_json_data()``); read with ``parsed``
+    evaluation: Evaluation | None = None
+    cleared: bool = False
     drawn_signature_png: str | None = None  # base64, as stored
+
+    @field_validator("evaluation", mode="wrap")
+    @classmethod
+    def _readable_or_none(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Evaluation | None:
+        try:
+            return handler(value)
+        except ValidationError:
+            return None
 
     @classmethod
     def of(cls, record: RecordEnvelope, evaluation: Evaluation, drawn_png: bytes | None = None) -> SignedContent:

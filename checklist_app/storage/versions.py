@@ -178,7 +178,13 @@ def latest_versions(db: Database, signed_since: datetime | None = None, limit: i
 
 
 def _version(conn: Connection | None, row: Any, kinds: tuple[str, ...] | None = None) -> SignedVersion:
-    payload = json.loads(row.content_json)
+    try:
+        payload = json.loads(row.content_json)
+        signer = Signer.model_validate(payload["signer"])
+        content = SignedContent.model_validate(payload["content"])
+    except (ValueError, KeyError, TypeError) as exc:  # ValidationError is a ValueError
+        raise StorageError(f"Signed version {row.version_no} of checklist {row.record_id} cannot be read "
+                           f"({type(exc).__name__}); run 'verify-audit' to see whether it was altered.") from None
     if kinds is None:
         docs = tables.version_documents
         kinds = tuple(conn.execute(select(docs.c.kind).where(docs.c.version_id == row.version_id)
@@ -186,9 +192,9 @@ def _version(conn: Connection | None, row: Any, kinds: tuple[str, ...] | None = 
     return SignedVersion(
         version_id=row.version_id, record_id=row.record_id, version_no=row.version_no,
         replaces_version_id=row.replaces_version_id, amendment_reason=row.amendment_reason,
-        signer=Signer.model_validate(payload["signer"]), meaning=row.meaning,
+        signer=signer, meaning=row.meaning,
         signed_at=datetime.fromisoformat(row.signed_at), workstation=row.workstation, form_id=row.form_id,
         form_version=row.form_version, policy_id=row.policy_id, policy_version=row.policy_version,
-        content=SignedContent.model_validate(payload["content"]), sha256=row.content_sha256, payload=payload,
+        content=content, sha256=row.content_sha256, payload=payload,
         documents=kinds,
     )

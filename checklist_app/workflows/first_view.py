@@ -96,8 +96,9 @@ def _rows(snapshot: Snapshot, now: datetime, all_dates: bool) -> list[WorklistRo
                                 is_draft=True, amendment=base_version_id is not None,
                                 **answer_texts(label, answers)))
     drafts = {row.record_id for row in rows}
+    # Read as storage reads it (domain.signed.SignedContent): a version that does not say is not cleared.
     signed = ((record_id, version_id, amendment, content.get("record", {}).get("answers", {}),
-               content.get("cleared", True)) for record_id, version_id, amendment, content in snapshot.versions)
+               content.get("cleared", False)) for record_id, version_id, amendment, content in snapshot.versions)
     rows += signed_rows(signed, snapshot.printed, drafts, label, now, all_dates)
     return sorted_rows(rows)
 

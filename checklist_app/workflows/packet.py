@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checklist_app import storage
+from checklist_app.domain.errors import StorageError
 from checklist_app.domain.signed import SignedVersion
 from checklist_app.pdf import Signature, SignedPacket, render_checklist, seal
 from checklist_app.pdf.discharge import render_discharge
@@ -45,6 +46,10 @@ class PacketDocuments:
 def packet_for(session: Session, version: SignedVersion, name_of: Callable[[str], str]) -> SignedPacket:
     """The packet of a signed version, as the PDF layer wants it."""
     content, signer = version.content, version.signer
+    if content.evaluation is None:
+        raise StorageError(f"The findings signed with version {version.version_no} of checklist "
+                           f"{version.record_id} cannot be read by this version of the app, so its packet "
+                           "cannot be made again here.")
     record = content.parsed(session.form, version.signed_at)
     signature = Signature(signer_id=signer.staff_id, name=signer.name, credentials=signer.credentials,
                           signed_at=version.signed_at, meaning=version.meaning, drawn_png=content.drawn_png)

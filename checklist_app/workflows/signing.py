@@ -11,7 +11,7 @@ an amendment is signed the same way, pointing at the version it replaces.
 
 from __future__ import annotations
 
-from checklist_app.domain.errors import IncompleteChecklistError
+from checklist_app.domain.errors import IncompleteChecklistError, NotReadyToSignError
 from checklist_app.domain.record import parse_record
 from checklist_app.domain.signed import SignedContent, SignedVersion
 from checklist_app.workflows import messages
@@ -47,13 +47,23 @@ def sign(checklist: OpenChecklist, staff_id: str, pin: str, meaning: str,
          drawn_png: bytes | None = None) -> SignedVersion:
     """Validate the record, save the last changes, and sign it (or its amendment) as ``staff_id``.
 
-    Raises IncompleteChecklistError while a required answer is missing, RecordValidationError for an
-    answer the form refuses, AuthenticationError for a wrong PIN or a role that cannot sign."""
+    ``meaning`` is the meaning of the signature as the signer was shown it (``meaning_of``). The checklist
+    is evaluated again now, so what is signed is what the rules say at this moment; it is refused
+    (NotReadyToSignError) when it cannot be signed any more, or when the meaning the signer read no longer
+    fits it (a hard stop that appeared or cleared meanwhile). Also raises IncompleteChecklistError while a
+    required answer is missing, RecordValidationError for an answer the form refuses, AuthenticationError
+    for a wrong PIN or a role that cannot sign."""
     session, state = checklist.session, checklist.state
-    now = session.now()
-    evaluation = state.evaluate(checklist.policy, now)
+    checklist.refresh()
+    now, evaluation = session.now(), checklist.evaluation
     if evaluation.missing_required:
         raise IncompleteChecklistError(list(evaluation.missing_required))
+    blocked = blocked_reason(checklist)
+    if blocked:
+        raise NotReadyToSignError(blocked)
+    if meaning != meaning_of(checklist)[0]:
+        raise NotReadyToSignError("What this signature means has changed since the review (a hard stop appeared "
+                                  "or was cleared meanwhile), so it was not signed.")
     record = parse_record(state.to_data(evaluation.visible_items), session.form, now)
     session.autosaver.flush()  # the draft on disk must be the one signed; signing then removes it
     content = SignedContent.of(record, evaluation, drawn_png)

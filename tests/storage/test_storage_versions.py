@@ -49,6 +49,7 @@ def test_signing_freezes_the_payload_with_its_sha256(staffed: Database) -> None:
     assert version.payload["policy"] == {"id": "site_policy", "version": "2026.1"}
     assert version.payload["meaning"] == "Pre-procedure checklist completed and verified"
     assert version.payload["workstation"] == "ws-test" and version.signed_at.utcoffset() == timedelta(0)
+    assert version.payload["signed_at"].endswith("+00:00")  # the stored text the signed_at >= queries compare
     assert version.sha256 == sha256_hex(version.payload)
     with staffed.read() as conn:
         stored = conn.execute(tables.signed_versions.select()).one().content_json
@@ -156,3 +157,33 @@ def test_latest_versions_lists_each_records_current_version_newest_first(staffed
         plan = " ".join(str(row) for row in conn.execute(
             "EXPLAIN QUERY PLAN SELECT * FROM signed_versions WHERE signed_at >= '2026' ORDER BY signed_at DESC"))
     assert "ix_signed_versions_signed_at" in plan
+
+
+class OldShape:
+    """Content as an older app (or a test of one) stored it: other keys, no "cleared", findings it cannot read."""
+
+    def to_json_data(self) -> dict:
+        return {"record": {"record_id": "r1", "answers": {"inr": 1.1}}, "evaluation": {"findings": []},
+                "written_by_a_newer_app": True}
+
+
+def test_content_stored_in_another_shape_is_still_read_and_never_shown_as_cleared(staffed: Database) -> None:
+    signed = sign(staffed, "r1", signer_id="rn1", pin=PINS["rn1"], meaning="Checklist completed",
+                  content=OldShape(), form_id="f", form_version="1")
+    from checklist_app.storage import latest_versions
+
+    [listed] = latest_versions(staffed)
+    assert listed.version_id == signed.version_id and listed.content.record["answers"] == {"inr": 1.1}
+    assert listed.content.evaluation is None and not listed.cleared
+    assert listed.payload["content"]["written_by_a_newer_app"] is True  # what was signed stays, under its hash
+    assert verify_versions(staffed)[1] == []
+
+
+def test_a_version_that_cannot_be_read_is_named_not_a_traceback(staffed: Database) -> None:
+    version = sign_r1(staffed)
+    with raw(staffed) as conn:
+        drop_guards(conn, "signed_versions")
+        conn.execute("UPDATE signed_versions SET content_json = '{\"signer\": 1}' WHERE version_id = ?",
+                     (version.version_id,))
+    with pytest.raises(StorageError, match="Signed version 1 of checklist r1 cannot be read"):
+        get_version(staffed, version.version_id)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from checklist_app import storage
-from checklist_app.domain.errors import IncompleteChecklistError
+from checklist_app.domain.errors import IncompleteChecklistError, NotReadyToSignError
 from checklist_app.domain.signed import SignedVersion
 from checklist_app.domain.timeutil import aware
 from checklist_app.pdf.seal import validate_sealed
@@ -165,3 +165,22 @@ def test_signing_and_sealing_need_no_qt():
     result = subprocess.run([sys.executable, "-c", HEADLESS], cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "valid []"
+
+
+def test_signing_refuses_a_checklist_that_is_not_ready(session):
+    checklist = open_example(session, "hard-inr")  # a hard stop nobody dealt with
+    assert signing.blocked_reason(checklist)
+    with pytest.raises(NotReadyToSignError, match="hard stop"):
+        signing.sign(checklist, NURSE, PINS[NURSE], signing.meaning_of(checklist)[0])
+    assert session.store.latest_version(checklist.record_id) is None
+
+
+def test_signing_refuses_a_meaning_other_than_the_one_the_checklist_has(session):
+    checklist = open_example(session, "hard-inr")
+    for finding in checklist.evaluation.findings:  # the hard stop left open, the physician told: NOT cleared
+        checklist.acknowledge(finding.key, "Physician notified: Dr B, by phone at 07:10.")
+    checklist.refresh()
+    cleared_wording = signing.meaning_of(open_example(session, "clean"))[0]
+    with pytest.raises(NotReadyToSignError, match="changed since the review"):
+        signing.sign(checklist, NURSE, PINS[NURSE], cleared_wording)
+    assert session.store.latest_version(checklist.record_id) is None

@@ -188,11 +188,11 @@ def test_signing_is_refused_while_answers_are_missing(qtbot, open_example, monke
 def test_the_signed_packet_prints_and_the_worklist_says_printed(qtbot, ctx, open_example, monkeypatch):
     from checklist_app.ui.signing import packet as packet_flow
     from checklist_app.ui.signing import printing
-    from checklist_app.workflows.signing import sign
+    from checklist_app.workflows.signing import meaning_of, sign
     from checklist_app.workflows.worklist_rows import build_rows
 
     window = open_example("clean")
-    window.mark_signed(sign(window.checklist, NURSE, PINS[NURSE], "Checklist completed and verified"))
+    window.mark_signed(sign(window.checklist, NURSE, PINS[NURSE], meaning_of(window.checklist)[0]))
     assert window.packet_button.isVisibleTo(window)
     documents = packet_flow.documents_for(window, window.checklist)
     assert [name for name, _ in documents] == ["demo-clean-checklist.pdf", "demo-clean-discharge.pdf"]

@@ -11,9 +11,7 @@ from checklist_app import storage
 from checklist_app.ui.checklist.window import ChecklistWindow
 from checklist_app.ui.signing import packet as packet_flow
 from checklist_app.ui.signing import printing
-from checklist_app.workflows.signing import sign
-
-MEANING = "Checklist completed and verified"
+from checklist_app.workflows.signing import meaning_of, sign
 
 
 @pytest.fixture
@@ -30,7 +28,7 @@ def shown(monkeypatch):
 
 def test_signing_keeps_both_pdfs_and_a_reprint_uses_them(qtbot, ctx, open_example, shown, monkeypatch):
     window = open_example("clean")
-    window.mark_signed(sign(window.checklist, NURSE, PINS[NURSE], MEANING))
+    window.mark_signed(sign(window.checklist, NURSE, PINS[NURSE], meaning_of(window.checklist)[0]))
     version_id = window.signed.version_id
     kept = {kind: storage.get_pdf(ctx.store.db, version_id, kind) for kind in ("checklist", "discharge")}
     assert all(pdf is not None and pdf.startswith(b"%PDF") for pdf in kept.values())
@@ -53,7 +51,8 @@ def test_signing_keeps_both_pdfs_and_a_reprint_uses_them(qtbot, ctx, open_exampl
 
 def test_a_version_signed_before_pdfs_were_kept_is_made_again_and_says_so(qtbot, ctx, open_example, shown):
     window = open_example("clean")
-    version = sign(window.checklist, NURSE, PINS[NURSE], MEANING)  # signed without keep_packet: no PDFs stored
+    # Signed without keep_packet: no PDFs stored.
+    version = sign(window.checklist, NURSE, PINS[NURSE], meaning_of(window.checklist)[0])
     ctx.autosaver.forget("demo-clean")
     window.close()
     reader = ChecklistWindow(ctx, window.state, signed=version)

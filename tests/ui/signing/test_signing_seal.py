@@ -16,15 +16,14 @@ from checklist_app.ui import messages
 from checklist_app.ui.signing import flow as signing_flow
 from checklist_app.ui.signing import packet as packet_flow
 from checklist_app.ui.signing.review_dialog import ReviewDialog
-from checklist_app.workflows.signing import sign
+from checklist_app.workflows.signing import meaning_of, sign
 
 pytestmark = pytest.mark.gui
-MEANING = "Checklist completed and verified"
 
 
 def test_signing_stores_both_pdfs_sealed_and_their_seals_validate(qtbot, ctx, open_example):
     window = open_example("clean")
-    window.mark_signed(sign(window.checklist, NURSE, PINS[NURSE], MEANING))
+    window.mark_signed(sign(window.checklist, NURSE, PINS[NURSE], meaning_of(window.checklist)[0]))
     version_id = window.signed.version_id
     stored = {kind: storage.get_pdf(ctx.store.db, version_id, kind) for kind in packet_flow.KINDS}
     for kind, pdf in stored.items():
@@ -46,7 +45,7 @@ def test_a_seal_that_fails_is_shown_and_the_version_stays_signed(qtbot, ctx, ope
 
     monkeypatch.setattr(seal, "seal_pdf", cannot_seal)
     window = open_example("clean")
-    version = sign(window.checklist, NURSE, PINS[NURSE], MEANING)
+    version = sign(window.checklist, NURSE, PINS[NURSE], meaning_of(window.checklist)[0])
     window.mark_signed(version)
     assert [str(e) for e in shown] == [
         "The sealing certificate cannot be loaded: wrong password or not a certificate file."]

@@ -74,9 +74,9 @@ def test_new_checklist_is_saved_as_a_draft_at_once(qtbot, ctx):
 
 def test_signed_checklists_are_listed_as_signed_and_open_read_only(qtbot, ctx, open_example):
     checklist = open_example("clean")
-    from checklist_app.workflows.signing import sign
+    from checklist_app.workflows.signing import meaning_of, sign
 
-    version = sign(checklist.checklist, NURSE, "1357", "meaning of it")
+    version = sign(checklist.checklist, NURSE, "1357", meaning_of(checklist.checklist)[0])
     checklist.mark_signed(version)
     checklist.close()
     window = make_worklist(qtbot, ctx)
