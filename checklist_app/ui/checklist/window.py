@@ -296,9 +296,10 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
 
     def amend(self) -> None:
         """Amend the signed checklist: ask why, then reopen it as a draft based on this version."""
-        state = amend_flow.amend(self, self.checklist)
-        if state is not None:
-            self.reopen_for_amendment(state)
+        amendment = amend_flow.amend(self, self.checklist)
+        if amendment is not None:
+            self.reopen_for_amendment(amendment.state)
+            amend_flow.say_dropped(self, amendment)
 
     def reopen_for_amendment(self, state: ChecklistState) -> None:
         """Show an amendment's draft (made from the signed version on screen) editable, ready to sign again."""

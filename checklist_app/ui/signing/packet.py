@@ -102,7 +102,7 @@ def show_packet(parent: QWidget, checklist: OpenChecklist, on_printed: Callable[
 
 
 def print_packet(parent: QWidget, checklist: OpenChecklist, documents: Documents,
-                 on_printed: Callable[[], None] | None = None) -> printing.PrintJob | None:
+                 on_printed: Callable[[], None]) -> printing.PrintJob | None:
     """Send both PDFs to the printer (the site's printer is preselected) and record it."""
     session, version = checklist.session, checklist.signed
     if version is None:
@@ -111,8 +111,7 @@ def print_packet(parent: QWidget, checklist: OpenChecklist, documents: Documents
         job = printing.print_packet(parent, documents, printer_name=session.site.printer)
         if job is not None:
             packet.record_printed(session, version)
-            if on_printed is not None:
-                on_printed()
+            on_printed()  # the worklist says "Printed"
     except ChecklistError as exc:
         messages.show_error(parent, exc)
         return None
