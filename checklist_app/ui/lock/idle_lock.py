@@ -60,11 +60,15 @@ class LockScreen(QWidget):
         icon.setPixmap(theme.pixmap("lock", 64))
         icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(icon)
-        for text, role in ((ctx.site.facility_name if ctx is not None else facility_name, "title"),
-                           (messages.text("lock.sign_in" if sign_in else "lock.locked"), "subtitle")):
-            label = controls.label(text, role=role)
+        # Painted while the app opens, these words may come from the cache's copies: attach() words them again.
+        subtitle_id = "lock.sign_in" if sign_in else "lock.locked"
+        self.facility_label = controls.label(ctx.site.facility_name if ctx is not None else facility_name,
+                                             role="title")
+        subtitle = controls.label(messages.text(subtitle_id), role="subtitle")
+        for label in (self.facility_label, subtitle):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             outer.addWidget(label)
+        self.worded: list[tuple[QLabel, str]] = [(subtitle, subtitle_id)]
         self.no_accounts = not (ctx.store.active_staff() if ctx is not None else has_accounts)
         self.id_edit = controls.line_edit("Staff ID", max_length=64)
         self.pin_edit = controls.line_edit("PIN", password=True, max_length=128)
@@ -75,7 +79,9 @@ class LockScreen(QWidget):
         box.setMaximumWidth(520)
         form = controls.vbox(box, spacing=theme.SPACING)
         if self.no_accounts:
-            form.addWidget(controls.label(messages.text("lock.no_accounts")))
+            no_accounts = controls.label(messages.text("lock.no_accounts"))
+            self.worded.append((no_accounts, "lock.no_accounts"))
+            form.addWidget(no_accounts)
         else:
             for caption, field in (("Staff &ID:", self.id_edit), ("&PIN:", self.pin_edit)):
                 label = controls.label(caption, role="item-label")
@@ -106,6 +112,9 @@ class LockScreen(QWidget):
     def attach(self, ctx: AppContext) -> None:
         """The app is open: unlocking works (an ID and PIN entered while it was opening are checked now)."""
         self.ctx = ctx
+        self.facility_label.setText(ctx.site.facility_name)
+        for label, message_id in self.worded:
+            label.setText(messages.text(message_id))
         self._add_problem()
         self.opening_label.hide()
         self.unlock_button.setEnabled(True)

@@ -63,6 +63,7 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
     def attach(self, ctx: AppContext) -> None:
         """Make the window live on the open app: real statuses, every action, the recovery offer."""
         self.ctx = ctx
+        self.staff_notice.setText(messages.text("startup.no_staff"))  # painted first from the cache's copy
         ctx.user_changed.connect(self._show_user)
         ctx.site_changed.connect(self._show_user)
         ctx.records_changed.connect(self._refresh_timer.start)

@@ -98,3 +98,26 @@ def test_a_tampered_cache_copy_is_detected_and_ignored_for_signing(qapp, data_di
     log = (data_dir / "logs" / "app.log").read_text(encoding="utf-8")
     assert log.count("did not match") == 2 and copy.name in log and form_copy.name in log
     assert "Okafor" not in log  # no patient data in the log
+
+
+def test_words_painted_from_a_tampered_copy_are_worded_again_once_the_app_is_open(qapp, data_dir, tmp_path,
+                                                                                   monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(cached_yaml.CACHE_ENV, str(cache))
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(data_dir))
+    monkeypatch.setattr(cached_yaml, "_served", {})
+    assert start(monkeypatch, data_dir) == 0
+    copy = copy_of(cache / "yaml", "messages.yaml")
+    kept = json.loads(copy.read_text(encoding="utf-8"))
+    kept["data"]["startup"]["no_staff"] = "TAMPERED notice"
+    copy.write_text(json.dumps(kept), encoding="utf-8")
+    seen = {}
+
+    def while_opening(opening):
+        seen["first paint"] = opening.worklist.staff_notice.text()
+
+    def when_open(opening):
+        seen["open"] = opening.worklist.staff_notice.text()
+
+    assert start(monkeypatch, data_dir, while_opening, when_open) == 0
+    assert seen == {"first paint": "TAMPERED notice", "open": INSTALLED["startup"]["no_staff"].strip()}
