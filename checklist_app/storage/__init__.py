@@ -18,6 +18,7 @@ and must not wait ~400 ms for SQLAlchemy and the pydantic models that the other 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import TYPE_CHECKING, Any
 
 # Each public name -> the module that defines it (relative to this package, or absolute).
@@ -57,6 +58,8 @@ __all__ = [  # a literal list, for type checkers; a test keeps it equal to _EXPO
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
+        if importlib.util.find_spec(f"{__name__}.{name}") is not None:  # a submodule: storage.paths, storage.tables
+            return importlib.import_module(f"{__name__}.{name}")
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value  # found directly from now on: __getattr__ runs once per name

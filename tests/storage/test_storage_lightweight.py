@@ -40,6 +40,13 @@ def test_every_public_name_is_there_on_first_use():
         storage.nothing_here  # noqa: B018
 
 
+def test_submodules_are_attributes_of_the_package_as_with_an_eager_import():
+    code = ("from checklist_app import storage\n"
+            "print(storage.paths.DATABASE_FILE, storage.tables.signed_versions.name)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["checklist.sqlite3", "signed_versions"]
+
+
 def test_what_the_first_view_cannot_import_still_agrees_with_storage(monkeypatch):
     assert first_view.KNOWN_SCHEMA == migrations.LATEST_VERSION
     moment = datetime(2026, 11, 21, 8, 30, 1, 5, tzinfo=timezone(timedelta(hours=-5)))
