@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 from checklist_app.domain.form import FormDefinition
 from checklist_app.pdf.discharge_text import DischargeTemplate, Sections
+from checklist_app.rules.checks.medicines import Glp1Params
 
 # pdf/discharge.py reads these sections with getattr(self.text.sections, key).
 Sections.activity
@@ -21,6 +22,7 @@ Sections.call_911
 # Fields of data files whose models forbid extra keys: the files carry them, so the model must declare them.
 FormDefinition.locale  # forms/vertebral_augmentation.yaml `locale: en`
 DischargeTemplate.language_name  # resources/text/discharge/*.yaml; no code reads it yet
+Glp1Params.daily  # a policy may state the one rule for daily GLP-1 agents; refusing it would break such files
 
 # sqlite3 reads it: None turns off pysqlite's own transaction handling (storage/database.py, _on_connect).
 sqlite3.Connection.isolation_level

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -146,6 +146,7 @@ class Glp1Params(Params):
 
     item: str
     agents: tuple[str, ...] = Field(min_length=1)
+    daily: Literal["not_on_procedure_day"] = "not_on_procedure_day"  # the one rule for daily agents, stated
     weekly_hold_hours: float = Field(gt=0)
     action: str = Field(min_length=3)
 
