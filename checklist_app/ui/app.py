@@ -13,8 +13,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from checklist_app import resources
-
 
 def no_display() -> bool:
     """True on Linux and other X11/Wayland systems with no display and no Qt platform chosen."""
@@ -25,11 +23,9 @@ def no_display() -> bool:
 
 def no_display_message() -> str:
     """The one line printed instead of starting (from messages.yaml, read without Qt)."""
-    import yaml  # only here: a start with a display reads the messages from their JSON copy (ui.cached_yaml)
+    from checklist_app.workflows import messages  # only here: a start with a display has its own first paint
 
-    with resources.resource_path("text/messages.yaml").open(encoding="utf-8") as handle:
-        text = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["startup"]["no_display"]
-    return " ".join(str(text).split())
+    return " ".join(messages.text("startup.no_display").split())
 
 
 def parse_args(args: Sequence[str]) -> argparse.Namespace:

@@ -1,11 +1,11 @@
 """The one place errors are shown (the wording itself is data: ``workflows.messages``).
 
 ``text`` and ``error_texts`` are imported here so every screen reads wording and shows errors through one
-module. ``show_error``
-(Anki's ``show_exception``) turns any exception into a dialog: our own ``ChecklistError`` subclasses are
-written for people, so their text is shown with a title and advice from the YAML; anything else gets a
-generic apology while the traceback goes to the log file. A nurse never sees a raw ``ValidationError``.
-The dialog opens without blocking (``open()``), so the excepthook and tests never sit in a nested loop.
+module. ``show_error`` (Anki's ``show_exception``) turns any exception into a dialog: our own
+``ChecklistError`` subclasses are written for people, so their text is shown with a title and advice from
+the YAML; anything else gets a generic apology while the traceback goes to the log file. A nurse never sees
+a raw ``ValidationError``. The dialog opens without blocking (``open()``), so the excepthook and tests never
+sit in a nested loop.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # imported where a box is shown: its Python enums cost ~2 ms 
 log = logging.getLogger(__name__)
 
 __all__ = ["LOG_FILE", "error_texts", "log_unexpected", "show_error", "show_message", "text"]
-
 
 
 def log_unexpected(exc: BaseException) -> None:

@@ -8,7 +8,7 @@ moment that memory would be thrown away, so:
 - the app does not quit while the autosaver holds anything unsaved (``settle``): it asks "Try again" or
   "Keep open" through ``UnsavedQuestion.ask``, a classmethod that tests replace; there is no "quit anyway".
 
-The texts live here until they move to ``resources/text/messages.yaml`` (outside the ui package).
+Its texts are kept here beside the two boxes that show them (tests read them by name).
 """
 
 from __future__ import annotations

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Literal
 
 from checklist_app.domain.findings import Evaluation
 from checklist_app.domain.timeutil import aware
 from checklist_app.workflows import messages
 from checklist_app.workflows.checklist_state import NOTIFIED_PREFIX, ChecklistState
 
-StatusKind = str  # "acknowledged", "overridden" or "notified"
+StatusKind = Literal["acknowledged", "overridden", "notified"]
 
 
 def _at(moment: datetime) -> str:

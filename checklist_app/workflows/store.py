@@ -1,4 +1,4 @@
-"""The window's door to ``checklist_app.storage``: one object holding the open database and this
+"""The app's door to ``checklist_app.storage``: one object holding the open database and this
 workstation's data folder.
 
 Everything (drafts, autosave, signing, overrides, acknowledgements, PIN checks, the worklist's listings)

@@ -1,5 +1,5 @@
 """Starting with a broken file says so on screen: a damaged site.yaml in the data folder is named with what
-to fix (the app used to exit with status 1 and nothing shown), and a draft whose policy file is gone is
+to fix (not an exit with status 1 and nothing shown), and a draft whose policy file is gone is
 listed as "Policy unavailable" instead of taking the whole worklist down."""
 
 from __future__ import annotations

@@ -175,7 +175,7 @@ print(sorted(m for m in ("sqlalchemy", "pydantic", "checklist_app.storage.databa
 """
 
 
-def test_the_first_view_imports_neither_storage_nor_pydantic_nor_yaml_once_copied(bare_ctx, tmp_path):
+def test_the_first_view_imports_neither_sqlalchemy_nor_pydantic_nor_yaml_once_copied(bare_ctx, tmp_path):
     storage.save_draft(bare_ctx.store.db, "r-one", example(bare_ctx, "r-one"), staff_id=NURSE)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CHECKLIST_APP_CACHE_DIR": str(tmp_path / "cache")}
     runs = [subprocess.run([sys.executable, "-c", FIRST_VIEW, str(bare_ctx.store.data_dir)], env=env, text=True,
