@@ -35,6 +35,7 @@ def break_lines(text: str, font: str, size: float, width: float, shrink: float =
     space = _width(" ", font, size)
     lines: list[str] = []
     for paragraph in text.split("\n"):
+        first = len(lines)
         words: list[str] = []
         used = 0.0
         for word in paragraph.split():
@@ -43,14 +44,17 @@ def break_lines(text: str, font: str, size: float, width: float, shrink: float =
                 pieces = _split_word(word, font, size, width, used + space if words else 0.0)
                 lines.append(" ".join(words + [piece for piece in pieces[:1] if piece]))
                 lines += pieces[1:-1]
-                words, used = [pieces[-1]], _width(pieces[-1], font, size)
+                # The last piece goes on like a word; a word that stayed whole (one letter wider than the
+                # line) ends its line, as the first piece does.
+                words, used = ([pieces[-1]], _width(pieces[-1], font, size)) if len(pieces) > 1 else ([], 0.0)
             elif words and used + space + measure > width + shrink * space * len(words):
                 lines.append(" ".join(words))
                 words, used = [word], measure
             else:
                 used += (space if words else 0.0) + measure
                 words.append(word)
-        lines.append(" ".join(words))
+        if words or len(lines) == first:  # an empty paragraph is an empty line
+            lines.append(" ".join(words))
     return lines
 
 

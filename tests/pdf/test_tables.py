@@ -57,6 +57,15 @@ def test_lines_break_where_a_paragraph_breaks_them(words, width, bold):
     assert break_lines(text, style.fontName, style.fontSize, width, style.spaceShrinkage) == expected
 
 
+@pytest.mark.parametrize("text", ["m", "a m", "mm x", "a mm b"])
+def test_a_letter_wider_than_the_line_ends_its_line_as_in_a_paragraph(style, text):
+    body = style["body"]
+    paragraph = Paragraph(fonts.markup(text), body)
+    paragraph.wrap(5.0, 10_000)
+    expected = [" ".join(words) for _, words in paragraph.blPara.lines]
+    assert break_lines(text, body.fontName, body.fontSize, 5.0, body.spaceShrinkage) == expected
+
+
 def test_no_line_runs_out_of_its_column(style):
     body = style["body"]
     text = "Remedy extended-release tablet " * 6 + "X" * 120 + " end"
