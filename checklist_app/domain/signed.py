@@ -29,9 +29,10 @@ from checklist_app.domain.record import RecordEnvelope, parse_record
 
 
 class Signer(BaseModel):
-    """The signer as their account read when signing (a later rename does not change a signature)."""
+    """The signer as their account read when signing (a later rename does not change a signature). Keys a
+    newer app adds are ignored, as ``SignedContent``'s are."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
     staff_id: str
     name: str
     credentials: str = ""

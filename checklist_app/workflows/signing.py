@@ -62,8 +62,7 @@ def sign(checklist: OpenChecklist, staff_id: str, pin: str, meaning: str,
     if blocked:
         raise NotReadyToSignError(blocked)
     if meaning != meaning_of(checklist)[0]:
-        raise NotReadyToSignError("What this signature means has changed since the review (a hard stop appeared "
-                                  "or was cleared meanwhile), so it was not signed.")
+        raise NotReadyToSignError(messages.text("sign.meaning_changed"))
     record = parse_record(state.to_data(evaluation.visible_items), session.form, now)
     session.autosaver.flush()  # the draft on disk must be the one signed; signing then removes it
     content = SignedContent.of(record, evaluation, drawn_png)

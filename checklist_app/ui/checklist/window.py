@@ -275,6 +275,8 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
         version = signing_flow.review_and_sign(self, self.checklist)
         if version is not None:
             self.mark_signed(version)
+        else:
+            self.show_evaluation()  # a refused signing evaluated the checklist again
         return version
 
     def show_packet(self) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QFrame, QWidget
 
 from checklist_app import storage
-from checklist_app.domain.errors import ChecklistError
+from checklist_app.domain.errors import ChecklistError, NotReadyToSignError
 from checklist_app.ui import controls, messages, theme
 from checklist_app.ui.dialogs.base import FormDialog
 from checklist_app.ui.signing.signature_pad import SignaturePad
@@ -58,6 +58,10 @@ class SignatureDialog(FormDialog):
             return
         try:
             self.result_value = self.sign(staff_id, pin, self.pad.to_png())
+        except NotReadyToSignError as exc:  # signing again cannot help: back to the checklist, and why
+            self.reject()
+            messages.show_error(self.parentWidget(), exc)
+            return
         except ChecklistError as exc:
             self.pin_edit.clear()
             self.show_problem(str(exc))

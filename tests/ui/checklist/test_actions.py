@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF, Qt
 from ui_helpers import NURSE, PHYSICIAN, PINS, wait_saved
 
 from checklist_app import storage
+from checklist_app.ui import messages
 from checklist_app.ui.checklist.acknowledge_dialog import AcknowledgeDialog
 from checklist_app.ui.checklist.findings_panel import FindingCard
 from checklist_app.ui.checklist.not_cleared_dialog import NotClearedDialog
@@ -209,3 +210,23 @@ def test_the_signed_packet_prints_and_the_worklist_says_printed(qtbot, ctx, open
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.preview.print_button.isEnabled())
+
+
+def test_a_signature_whose_meaning_no_longer_fits_is_refused_and_the_dialog_says_why(qtbot, ctx, open_example,
+                                                                                    monkeypatch):
+    window = open_example("clean")
+    monkeypatch.setattr(ReviewDialog, "ask", classmethod(lambda cls, parent, html, blocked="": not blocked))
+    shown = []
+    monkeypatch.setattr(messages, "show_error", lambda parent, exc: shown.append((parent, exc)))
+
+    def fill(dialog):
+        assert "cleared for the procedure" in dialog.meaning_label.text()
+        window.state.set_answer("systemic_infection", True)  # a hard stop appears meanwhile
+        qtbot.keyClicks(dialog.pin_edit, PINS[NURSE])
+
+    monkeypatch.setattr(SignatureDialog, "ask", drive(qtbot, fill))
+    qtbot.mouseClick(window.review_button, Qt.MouseButton.LeftButton)
+    assert window.signed is None and ctx.store.latest_version(window.state.record_id) is None
+    assert [type(exc).__name__ for _, exc in shown] == ["NotReadyToSignError"]
+    assert shown[0][0] is window
+    assert window.view.status == "hard_stop"  # the window shows what refused it
