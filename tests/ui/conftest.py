@@ -104,3 +104,19 @@ def open_example(qtbot, ctx):
         return window
 
     return opener
+
+
+@pytest.fixture(autouse=True)
+def removals_confirmed(monkeypatch):
+    """Removing a filled list entry asks first (a modal box, which would wait for a person in a test): here it
+    is answered Remove, and each question asked is kept for the tests that look at it."""
+    from checklist_app.ui.widgets.remove_question import RemoveQuestion
+
+    asked: list[tuple[str, str]] = []
+
+    def confirm(cls, parent, entry, listed_in):
+        asked.append((entry, listed_in))
+        return True
+
+    monkeypatch.setattr(RemoveQuestion, "ask", classmethod(confirm))
+    return asked

@@ -7,8 +7,9 @@ arrow keys) loads that entry into the editor; an edit there changes that one row
 
 Keyboard: arrow keys in the table pick an entry and Enter (or Tab) goes into the editor; Enter moves
 through the editor's fields and, after the last one, to "Add entry" (Enter there adds an entry, selects it
-and puts focus in its first field); Tab leaves the list; Ctrl+Delete (or Remove) removes the entry being
-edited. The "none" tick box ("No known
+and puts focus in its first field, or goes back to an entry left blank instead of adding a second one);
+Tab leaves the list; Ctrl+Delete (or Remove) removes the entry being edited, after asking when anything
+was entered in it (``RemoveQuestion``, Keep by default). The "none" tick box ("No known
 allergies") is offered while the list is empty, so "none" is a recorded answer, never a blank. Signed: the
 table and the (read-only) editor are shown, Add and Remove are not, nor text that could not be read.
 
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import QCheckBox, QWidget
 
 from checklist_app.ui import controls
 from checklist_app.ui.widgets.base import ItemWidget
+from checklist_app.ui.widgets.remove_question import RemoveQuestion
 from checklist_app.ui.widgets.repeat_editor import EntryEditor
 from checklist_app.ui.widgets.repeat_model import EntryTable, EntryTableModel
 
@@ -123,7 +125,15 @@ class RepeatWidget(ItemWidget):
         self._update_title()
 
     def add_entry(self, value: dict[str, Any] | None = None, *, focus: bool = True) -> EntryEditor:
-        """Append an entry, select it (focus in its first field) and return the editor."""
+        """Append an entry, select it (focus in its first field) and return the editor. An empty entry is not
+        added after one left blank: that one is selected again (a space typed on "Add entry" adds no blanks)."""
+        count = self.entry_count()
+        if not value and count and not self.model.rows[count - 1] and not self.model.unread_in(count - 1):
+            self.select_entry(count - 1)
+            target = self.editor.first_focus()
+            if focus and target is not None:
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+            return self.editor
         index = self.model.append(value or {})
         self._sync()
         self.select_entry(index)
@@ -139,6 +149,10 @@ class RepeatWidget(ItemWidget):
         index = self._current if index is None else index
         if self._read_only or index is None or not 0 <= index < self.entry_count():
             return
+        if (self.model.rows[index] or self.model.unread_in(index)) and not self._loading:
+            name = self.model.title(index) or f"entry {index + 1}"
+            if not RemoveQuestion.ask(self, name, self.item.label):
+                return
         if index != self._current:
             self.commit()  # text typed into the entry being edited stays with it
         self._current = None  # the editor's entry is being removed or reloaded: nothing to commit into it
