@@ -138,7 +138,7 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
         keys = [("Ctrl+PgDown", self.next_section), ("Alt+Right", self.next_section),
                 ("Ctrl+PgUp", self.previous_section), ("Alt+Left", self.previous_section),
                 ("F6", lambda: self.cycle_pane(1)), ("Shift+F6", lambda: self.cycle_pane(-1)),
-                ("Ctrl+W", self.close), ("F1", lambda: show_shortcuts(self))]
+                ("Ctrl+W", self.close), ("Ctrl+L", self.lock_workstation), ("F1", lambda: show_shortcuts(self))]
         for sequence, slot in keys:
             QShortcut(QKeySequence(sequence), self, slot)
 
@@ -197,6 +197,12 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
             page.apply(self.evaluation, by_item, resolved)
         self.findings.show_findings(self.view.shown, self.view.missing if self.signed is None else (),
                                     self.statuses)
+
+    def lock_workstation(self) -> None:
+        """Ctrl+L: lock now, as the worklist's Lock button does (text being typed is saved first)."""
+        if self.ctx.idle_lock is not None:
+            self.commit_typing()
+            self.ctx.idle_lock.lock()
 
     def staff_name(self, staff_id: str) -> str:
         """'A. Mensah, MD' for a staff ID (cached), else the ID itself."""

@@ -170,6 +170,7 @@ class IdleLock(QObject):
         self.ctx = ctx
         self.screen: LockScreen | None = None
         self.hidden: list[QWidget] = []
+        self.was_active: QWidget | None = None
         self.timer = QTimer(self, singleShot=True, timeout=self.lock)
         self.set_minutes(minutes if minutes is not None else ctx.site.idle_lock_minutes)
         ctx.site_changed.connect(lambda: self.set_minutes(ctx.site.idle_lock_minutes))
@@ -245,6 +246,7 @@ class IdleLock(QObject):
             return self.screen
         self.timer.stop()
         self.hidden = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        self.was_active = QApplication.activeWindow()  # given back the focus on unlocking
         self.screen = LockScreen(self.ctx, sign_in=sign_in)
         self.screen.unlocked.connect(self._on_unlocked)
         fit_to_screen(self.screen)
@@ -269,6 +271,10 @@ class IdleLock(QObject):
         if screen is not None:
             screen.close()
             screen.deleteLater()
+        active, self.was_active = self.was_active, None
+        if active is not None and active.isVisible():  # the checklist being worked on, not the last one shown
+            active.raise_()
+            active.activateWindow()
         self._watch_windows()
         self.timer.start()
         self.locked_changed.emit(False)

@@ -98,3 +98,26 @@ def test_without_staff_accounts_the_lock_says_so_and_continues(qtbot, bare_ctx):
     qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
     assert not lock.locked
     lock.detach()
+
+
+def test_ctrl_l_in_a_checklist_locks_and_unlocking_gives_the_checklist_back(qtbot, ctx, open_example):
+    worklist = WorklistWindow(ctx)
+    qtbot.addWidget(worklist)
+    worklist.show()
+    checklist = open_example("clean")
+    with qtbot.waitActive(checklist):
+        checklist.show()
+        checklist.activateWindow()
+    lock = IdleLock(ctx, minutes=60)
+    try:
+        qtbot.keyClick(checklist, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        assert lock.locked and not checklist.isVisible() and not worklist.isVisible()
+        screen = lock.screen
+        qtbot.addWidget(screen)
+        qtbot.keyClicks(screen.id_edit, NURSE)
+        qtbot.keyClicks(screen.pin_edit, PINS[NURSE])
+        qtbot.keyClick(screen.pin_edit, Qt.Key.Key_Return)
+        assert not lock.locked and checklist.isVisible() and worklist.isVisible()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is checklist, timeout=3000)
+    finally:
+        lock.detach()
