@@ -185,6 +185,13 @@ class FindingsPanel(QWidget):
             parts.append(f"{warnings} warning{'s' if warnings != 1 else ''} to acknowledge")
         if missing:
             parts.append(f"{len(missing)} answer{'s' if len(missing) != 1 else ''} missing")
+        # What was dealt with is said too: "no problems" would hide that a physician overrode a hard stop.
+        overridden = sum(1 for f in findings if f.is_hard_stop and statuses.get(f.key, ("open",))[0] == "overridden")
+        acknowledged = sum(1 for f in findings if not f.is_hard_stop and f.key in statuses)
+        if overridden:
+            parts.append(f"{overridden} hard stop{'s' if overridden != 1 else ''} overridden by a physician")
+        if acknowledged:
+            parts.append(f"{acknowledged} warning{'s' if acknowledged != 1 else ''} acknowledged")
         text = ", ".join(parts) if parts else messages.text("findings.none")
         self.summary.setText(text)
         self.summary.setAccessibleName(f"Findings: {text}")

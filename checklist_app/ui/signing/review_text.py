@@ -34,9 +34,14 @@ def review_html(form: FormDefinition, answers: dict[str, Any], evaluation: Evalu
     for finding in evaluation.findings:
         by_item.setdefault(finding.item_id, []).append(finding)
     status = messages.text(f"states.{view.status}")
+    overridden = sum(1 for f in evaluation.hard_stops if statuses.get(f.key, ("open",))[0] == "overridden")
+    acknowledged = sum(1 for f in evaluation.warnings if f.key in statuses)
     parts = [f"<h2>Checklist status: {escape(status)}</h2>",
-             f"<p>{len(evaluation.hard_stops)} hard stop(s), {len(evaluation.warnings)} warning(s), "
-             f"{len(view.missing)} required answer(s) missing.</p>"]
+             f"<p>{len(evaluation.hard_stops)} hard stop(s)"
+             + (f" ({overridden} overridden by a physician)" if overridden else "")
+             + f", {len(evaluation.warnings)} warning(s)"
+             + (f" ({acknowledged} acknowledged)" if acknowledged else "")
+             + f", {len(view.missing)} required answer(s) missing.</p>"]
     for section in form.sections:
         if view.sections.get(section.id) == "not_needed":
             continue

@@ -118,3 +118,15 @@ def test_nothing_shouts_about_questions_not_reached_yet(qtbot, ctx, open_example
     assert window.view.sections["labs"] == "not_started"
     assert window.view.sections["discharge_plan"] == "optional"  # nothing there is asked for
     assert window.view.sections["discharge_teaching"] == "not_started"  # the policy needs teach-back
+
+
+def test_overrides_and_acknowledgements_are_said_not_hidden_as_no_problems(qtbot, open_example):
+    from checklist_app.ui.signing.review_text import review_html
+
+    window = open_example("overridden")
+    overridden = [k for k, (kind, _) in window.statuses.items() if kind == "overridden"]
+    assert overridden, "the example carries a physician override"
+    summary = window.findings.summary.text()
+    assert "overridden by a physician" in summary and summary != "No problems found so far."
+    html = review_html(window.ctx.form, window.state.answers, window.evaluation, window.view, window.statuses)
+    assert f"({len(overridden)} overridden by a physician)" in html
