@@ -23,12 +23,16 @@ SEARCH_PAUSE = 1.0  # seconds without typing before a new search starts
 
 
 class ConfirmWidget(ItemWidget):
-    """A statement to confirm: ticked is True; unticked after a tick is False; never touched is None."""
+    """A statement to confirm: ticked is True; unticked after a tick is False; never touched is None.
+
+    Keys, as on the other fields with fixed answers: Y ticks, N unticks (a "no" that is recorded), Delete
+    clears; Space toggles, as on any tick box."""
 
     def build(self) -> None:
         self.check_box = QCheckBox("Confirmed")
         self.accessible(self.check_box)
         self.check_box.toggled.connect(self._on_toggled)
+        self.check_box.installEventFilter(self)
         self._touched = False
         self.editor_layout.addWidget(self.check_box)
         self.editor_layout.addStretch(1)
@@ -36,6 +40,23 @@ class ConfirmWidget(ItemWidget):
     def _on_toggled(self, _checked: bool) -> None:
         self._touched = True
         self._emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is not self.check_box or event.type() != QEvent.Type.KeyPress or not self.check_box.isEnabled():
+            return False
+        key, before = event.key(), self.value()
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier  # Alt+N and the like are not answers
+        if not plain or key not in (Qt.Key.Key_Y, Qt.Key.Key_N, *CLEAR_KEYS):
+            return False
+        self._set_loading(True)  # one answer for the key, said once below
+        try:
+            self.check_box.setChecked(key == Qt.Key.Key_Y)
+            self._touched = key not in CLEAR_KEYS
+        finally:
+            self._set_loading(False)
+        if self.value() != before:
+            self._emit()
+        return True
 
     def value(self) -> Any:
         if self.check_box.isChecked():

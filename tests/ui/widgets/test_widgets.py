@@ -206,6 +206,18 @@ def test_confirm_is_none_until_touched(qtbot):
     assert widget.value() is False
 
 
+def test_confirm_by_y_n_and_delete_each_said_once(qtbot):
+    widget = make(qtbot, "identifiers_verified")
+    said = []
+    widget.answer_changed.connect(said.append)
+    widget.check_box.setFocus()
+    for key in (Qt.Key.Key_Y, Qt.Key.Key_Y, Qt.Key.Key_N, Qt.Key.Key_Delete, Qt.Key.Key_N):
+        qtbot.keyClick(widget.check_box, key)
+    assert said == [True, False, None, False]
+    qtbot.keyClick(widget.check_box, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # a mnemonic, not an answer
+    assert said == [True, False, None, False] and widget.value() is False
+
+
 def test_repeat_add_fill_remove_and_none(qtbot):
     widget = make(qtbot, "allergies")
     assert widget.value() is None
