@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
 from checklist_app.domain.timeutil import aware
@@ -121,7 +122,22 @@ class DateTimeWidget(_TypedWidget):
             self.none_box = QCheckBox(self.item.none_label)
             self.accessible(self.none_box, self.item.none_label)
             self.none_box.toggled.connect(self._on_none_toggled)
+            self.none_box.installEventFilter(self)
             self.layout().insertWidget(self.layout().indexOf(self.problem), self.none_box)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """A time typed while the "none" box has the focus (Enter on an empty time moves there) goes into the
+        time field, giving up "none", instead of being lost on a tick box that ignores it."""
+        if watched is not self.none_box or event.type() != QEvent.Type.KeyPress or not self.none_box.isEnabled():
+            return False
+        text = event.text()
+        commanded = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        if not text or not text.isprintable() or text.isspace() or commanded:
+            return False
+        self.none_box.setChecked(False)
+        self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.edit.insert(text)
+        return True
 
     def _on_none_toggled(self, checked: bool) -> None:
         self.edit.setEnabled(not checked)

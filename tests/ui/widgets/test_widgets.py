@@ -218,6 +218,21 @@ def test_confirm_by_y_n_and_delete_each_said_once(qtbot):
     assert said == [True, False, None, False] and widget.value() is False
 
 
+def test_a_time_typed_on_the_none_box_goes_into_the_time_field(qtbot):
+    widget = make(qtbot, "last_milk")
+    widget.edit.setFocus()
+    qtbot.keyClick(widget.edit, Qt.Key.Key_Return)  # Enter on the empty time moves on to "None since..."
+    assert QApplication.focusWidget() is widget.none_box
+    qtbot.keyClicks(QApplication.focusWidget(), "2200")
+    assert widget.edit.text() == "2200" and QApplication.focusWidget() is widget.edit
+    qtbot.keyClick(widget.edit, Qt.Key.Key_Return)
+    assert widget.value() is not None and widget.value() != "none"
+    widget.none_box.setChecked(True)
+    widget.none_box.setFocus()
+    qtbot.keyClicks(widget.none_box, "0")  # typing a time gives up "none": the field says so
+    assert widget.value() is None and not widget.none_box.isChecked() and widget.edit.text() == "0"
+
+
 def test_repeat_add_fill_remove_and_none(qtbot):
     widget = make(qtbot, "allergies")
     assert widget.value() is None
