@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # imported where a box is shown: its Python enums cost ~2 ms 
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LOG_FILE", "error_texts", "log_unexpected", "show_error", "show_message", "text"]
+__all__ = ["LOG_FILE", "ask_choice", "error_texts", "log_unexpected", "show_error", "show_message", "text"]
 
 
 def log_unexpected(exc: BaseException) -> None:
@@ -63,3 +63,25 @@ def show_message(parent: QWidget | None, title: str, body: str, detail: str = ""
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+def ask_choice(parent: QWidget | None, title: str, body: str, detail: str, *, act: str, stay: str, name: str,
+               act_is_default: bool = False, icon: QMessageBox.Icon | None = None) -> bool:
+    """A question with two buttons, waiting for the answer: True when ``act`` was chosen. ``stay`` is the
+    escape button, and the default unless ``act_is_default``."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Question if icon is None else icon, title, body,
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName(name)
+    box.setAccessibleName(title)
+    box.setInformativeText(detail)
+    yes = box.addButton(act, QMessageBox.ButtonRole.AcceptRole)
+    no = box.addButton(stay, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(yes if act_is_default else no)
+    box.setEscapeButton(no)
+    try:
+        box.exec()
+        return box.clickedButton() is yes
+    finally:
+        box.deleteLater()

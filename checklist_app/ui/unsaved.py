@@ -52,20 +52,9 @@ class UnsavedQuestion:
     @classmethod
     def ask(cls, parent: QWidget | None, error: BaseException) -> bool:
         """True: try saving again; False: keep the app open. (Tests replace this classmethod.)"""
-        box = QMessageBox(QMessageBox.Icon.Warning, QUIT_TITLE, QUIT_BODY.format(reason=_reason(error)),
-                          QMessageBox.StandardButton.NoButton, parent)
-        box.setObjectName("unsaved_question")
-        box.setAccessibleName(QUIT_TITLE)
-        box.setInformativeText(QUIT_ADVICE)
-        retry = box.addButton(TRY_AGAIN, QMessageBox.ButtonRole.AcceptRole)
-        keep = box.addButton(KEEP_OPEN, QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(retry)
-        box.setEscapeButton(keep)
-        try:
-            box.exec()
-            return box.clickedButton() is retry
-        finally:
-            box.deleteLater()
+        return messages.ask_choice(parent, QUIT_TITLE, QUIT_BODY.format(reason=_reason(error)), QUIT_ADVICE,
+                                   act=TRY_AGAIN, stay=KEEP_OPEN, name="unsaved_question", act_is_default=True,
+                                   icon=QMessageBox.Icon.Warning)
 
 
 def settle(ctx: Session, parent: QWidget | None) -> bool:

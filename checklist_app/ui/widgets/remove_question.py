@@ -7,7 +7,9 @@ Enter keeps the entry; removing needs Alt+R (or a click on Remove).
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
+
+from checklist_app.ui import messages
 
 
 class RemoveQuestion:
@@ -16,17 +18,7 @@ class RemoveQuestion:
     @classmethod
     def ask(cls, parent: QWidget | None, entry: str, listed_in: str) -> bool:
         """True: remove it. (Tests replace this classmethod.)"""
-        box = QMessageBox(QMessageBox.Icon.Question, "Remove this entry?", f"Remove {entry} from {listed_in}?",
-                          QMessageBox.StandardButton.NoButton, parent)
-        box.setObjectName("remove_question")
-        box.setAccessibleName("Remove this entry?")
-        box.setInformativeText("What the checklist says about it (a hold, a hard stop) goes with it.")
-        remove = box.addButton("&Remove", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("&Keep", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        try:
-            box.exec()
-            return box.clickedButton() is remove
-        finally:
-            box.deleteLater()
+        return messages.ask_choice(
+            parent, "Remove this entry?", f"Remove {entry} from {listed_in}?",
+            "What the checklist says about it (a hold, a hard stop) goes with it.",
+            act="&Remove", stay="&Keep", name="remove_question")
