@@ -80,11 +80,18 @@ def _step_3(conn: Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE drafts ADD COLUMN audited_data TEXT")
 
 
+def _step_4(conn: Connection) -> None:
+    # checkfirst: a database made by step 1 of this version already has them.
+    for table in (tables.checkouts, tables.set_aside, tables.site_settings_versions, tables.site_files):
+        table.create(conn, checkfirst=True)  # with its indexes
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "staff, drafts, signed versions and documents, audit trail with its chain head and guards",
          _step_1),
     Step(2, "index of signed versions by signing time (the worklist lists the newest)", _step_2),
     Step(3, "drafts keep their last audited state, so typing can be saved before it is audited", _step_3),
+    Step(4, "who has each checklist open, answers set aside, the shared site settings and site files", _step_4),
 )
 LATEST_VERSION = STEPS[-1].version
 

@@ -128,3 +128,52 @@ chain_head = Table(
     Column("last_seq", Integer, nullable=False),
     Column("last_hash", SHA256, nullable=False),
 )
+
+# Who has a checklist open, where, since when (one row per open checklist). ``session_id`` names one
+# running app, so a second window on the same workstation is "elsewhere" too. ``seen_at`` is refreshed
+# while the checklist stays open; a row not seen for a while belongs to an app that died and may be taken.
+checkouts = Table(
+    "checkouts", metadata,
+    Column("record_id", ID, primary_key=True),
+    Column("session_id", ID, nullable=False),
+    Column("staff_id", ID, nullable=False),
+    Column("workstation", String(255), nullable=False),
+    Column("opened_at", TIME, nullable=False),
+    Column("seen_at", TIME, nullable=False),
+)
+
+# Answers a workstation had not saved when its checklist was taken over (or saved on a stale revision):
+# kept, never dropped, and offered to whoever holds the checklist next.
+set_aside = Table(
+    "set_aside", metadata,
+    Column("set_aside_id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", ID, nullable=False, index=True),
+    Column("data", Text, nullable=False),
+    Column("based_on_revision", Integer, nullable=True),
+    Column("staff_id", ID, nullable=False),
+    Column("workstation", String(255), nullable=False),
+    Column("set_aside_at", TIME, nullable=False),
+    Column("resolved_at", TIME, nullable=True),
+    Column("resolved_by", ID, nullable=True),
+)
+
+# The site's settings when the database is shared: each save is a new version (never edited), the newest
+# is in effect, and who changed what is therefore kept.
+site_settings_versions = Table(
+    "site_settings_versions", metadata,
+    Column("version_no", Integer, primary_key=True, autoincrement=False),
+    Column("settings_json", Text, nullable=False),
+    Column("saved_at", TIME, nullable=False),
+    Column("saved_by", ID, nullable=False),
+    Column("workstation", String(255), nullable=False),
+)
+
+# Files that make one site one identity across workstations (the sealing certificate's PKCS#12), by name.
+site_files = Table(
+    "site_files", metadata,
+    Column("name", String(100), primary_key=True),
+    Column("content", LargeBinary, nullable=False),
+    Column("sha256", SHA256, nullable=False),
+    Column("created_at", TIME, nullable=False),
+    Column("created_by", ID, nullable=False),
+)
