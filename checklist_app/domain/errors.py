@@ -83,3 +83,19 @@ class DatabaseBusyError(StorageError):
 
 class DatabaseCorruptError(StorageError):
     """The database file is damaged; it has been left untouched for recovery from a backup."""
+
+
+class DatabaseUnavailableError(StorageError):
+    """The database server cannot be reached (down, restarting, network); what is on screen is kept and
+    saved when it is back."""
+
+
+class DraftConflictError(StorageError):
+    """A save was refused because the checklist changed elsewhere since the data being saved was read:
+    another workstation saved it, took it over, signed it or discarded it. Nothing was overwritten; the
+    refused data is set aside by the caller (see storage.checkouts) and offered back."""
+
+    def __init__(self, message: str, *, record_id: str, by: str | None = None, workstation: str | None = None,
+                 at: str | None = None, signed: bool = False) -> None:
+        super().__init__(message)
+        self.record_id, self.by, self.workstation, self.at, self.signed = record_id, by, workstation, at, signed

@@ -28,6 +28,8 @@ EVENT_TYPES = frozenset({
     "created", "field_changed", "draft_discarded", "finding_acknowledged", "override", "signed",
     "amended", "document_attached", "printed", "exported", "login_failed", "account_locked", "unlocked",
     "staff_added", "pin_changed",
+    # Who opened a checklist for work, took it over from another workstation, or had typing set aside.
+    "opened", "taken_over", "answers_set_aside", "set_aside_resolved",
 })
 
 

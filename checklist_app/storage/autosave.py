@@ -9,6 +9,13 @@ data is flushed by hand. ``on_saved``/``on_error`` run on the worker thread: a Q
 re-emit them as signals rather than touch widgets there. To sign: ``flush()``, then ``sign(...)``, then
 ``forget(record_id)`` (a draft saved after signing would be refused as stale).
 
+Saves carry the revision they build on: ``track(record_id, revision)`` says which draft revision the
+screen read (0: none yet), and each save moves it on. A save the database refuses because the checklist
+changed elsewhere meanwhile (saved, taken over, signed or discarded at another workstation: a
+``DraftConflictError``) is not retried: its data is set aside in the database (checkouts.py), the record
+is dropped from the queue, and ``on_error`` gets the conflict, so the screen can say so and offer the
+answers back. Nothing typed is written over another's, and nothing typed is dropped.
+
 ``update(..., audit=False)`` is for text still being typed: it is saved as fast as any change, but not
 recorded in the audit trail (see drafts.py). Coalesced updates are audited if any of them was (the OR of
 their flags); the trail then records the state of the last audited update, and typing noted after it is
@@ -27,7 +34,8 @@ from typing import Any
 
 from pydantic_core import to_jsonable_python
 
-from checklist_app.domain.errors import StorageError
+from checklist_app.domain.errors import DraftConflictError, StorageError
+from checklist_app.storage.checkouts import set_aside
 from checklist_app.storage.database import Database
 from checklist_app.storage.drafts import check_record_id, save_draft
 
@@ -46,6 +54,7 @@ class _Pending:
     # The data of the latest audited update not yet written (None: nothing to audit), and its generation.
     audited: dict[str, Any] | None = None
     audited_generation: int = -1
+    conflict: DraftConflictError | None = None  # refused as stale; only setting the data aside remains
 
 
 class Autosaver:
@@ -53,12 +62,14 @@ class Autosaver:
 
     def __init__(self, db: Database, *, quiet: float = 0.25, max_delay: float = 0.5,
                  retry_interval: float = 1.0, on_saved: Callable[[], None] | None = None,
-                 on_error: Callable[[StorageError], None] | None = None) -> None:
+                 on_error: Callable[[StorageError], None] | None = None, session_id: str | None = None) -> None:
         if not 0 < quiet <= max_delay <= 1.0:
             raise ValueError("need 0 < quiet <= max_delay <= 1 second")
         self.db = db
         self.quiet, self.max_delay, self.retry_interval = quiet, max_delay, retry_interval
         self.on_saved, self.on_error = on_saved, on_error
+        self.session_id = session_id  # the running app: saves are refused while another app holds the record
+        self._revisions: dict[str, int] = {}  # record -> the draft revision its next save builds on
         self._cond = threading.Condition()
         self._write_lock = threading.Lock()  # one save at a time: worker and flush() never interleave
         self._pending: dict[str, _Pending] = {}
@@ -96,10 +107,21 @@ class Autosaver:
             if audit:
                 entry.audited, entry.audited_generation = plain, entry.generation
 
+    def track(self, record_id: str, revision: int) -> None:
+        """Base the record's next saves on this draft revision (0: no draft existed when it was read)."""
+        with self._cond:
+            self._revisions[record_id] = revision
+
+    def revision(self, record_id: str) -> int | None:
+        """The draft revision the record's next save builds on (None: not tracked, saves unchecked)."""
+        with self._cond:
+            return self._revisions.get(record_id)
+
     def forget(self, record_id: str) -> dict[str, Any] | None:
         """Drop a record's unsaved state on purpose (it was signed or discarded); returns what was dropped."""
         with self._cond:
             entry = self._pending.pop(record_id, None)
+            self._revisions.pop(record_id, None)
             if not self._pending:
                 self._error, self._retry_at = None, None
             self._cond.notify_all()
@@ -170,12 +192,16 @@ class Autosaver:
                     batch[record_id] = (entry.generation, entry.data, entry.audited, entry.staff_id,
                                         entry.base_version_id)
             error: StorageError | None = None
+            conflicts: list[DraftConflictError] = []
             for record_id, (generation, data, audited, staff_id, base) in batch.items():
                 try:
-                    if audited is not None:
-                        save_draft(self.db, record_id, audited, staff_id=staff_id, base_version_id=base)
-                    if audited is not data:  # typing noted after the last audited update
-                        save_draft(self.db, record_id, data, staff_id=staff_id, base_version_id=base, audit=False)
+                    if self._conflicted(record_id) is None:
+                        self._save_one(record_id, data, audited, staff_id, base)
+                except DraftConflictError as exc:
+                    with self._cond:
+                        entry = self._pending.get(record_id)
+                        if entry is not None:
+                            entry.conflict = exc
                 except StorageError as exc:
                     error = exc
                     continue
@@ -184,6 +210,15 @@ class Autosaver:
                     log.error("autosave failed unexpectedly (%s)", exc.__class__.__name__)
                     error = StorageError(f"Saving failed unexpectedly ({exc.__class__.__name__}). Your "
                                          f"changes are kept on screen; please tell IT.")
+                    continue
+                conflict = self._conflicted(record_id)
+                if conflict is not None:
+                    try:
+                        self._set_aside(record_id, conflict)
+                    except StorageError as exc:
+                        error = exc  # retried: the answers stay here until they are kept somewhere
+                    else:
+                        conflicts.append(conflict)
                     continue
                 with self._cond:
                     entry = self._pending.get(record_id)
@@ -197,10 +232,46 @@ class Autosaver:
                 self._error = error
                 self._retry_at = time.monotonic() + self.retry_interval if error else None
                 self._cond.notify_all()
+        for conflict in conflicts:
+            log.warning("autosave refused, the checklist changed elsewhere; the answers were set aside")
+            if self.on_error:
+                self.on_error(conflict)
         if error is not None:
             log.warning("autosave failed, will retry in %.1f s: %s", self.retry_interval, error)
             if self.on_error:
                 self.on_error(error)
         elif batch and self.on_saved:
             self.on_saved()
-        return error
+        return error or (conflicts[0] if conflicts else None)
+
+    def _save_one(self, record_id: str, data: dict[str, Any], audited: dict[str, Any] | None, staff_id: str,
+                  base: int | None) -> None:
+        for payload, audit in ((audited, True), (data if audited is not data else None, False)):
+            if payload is None:
+                continue  # the second: no typing noted after the last audited update
+            with self._cond:
+                based_on = self._revisions.get(record_id)
+            draft = save_draft(self.db, record_id, payload, staff_id=staff_id, base_version_id=base, audit=audit,
+                               based_on=based_on, session_id=self.session_id)
+            with self._cond:
+                if record_id in self._revisions:
+                    self._revisions[record_id] = draft.revision
+
+    def _conflicted(self, record_id: str) -> DraftConflictError | None:
+        with self._cond:
+            entry = self._pending.get(record_id)
+            return entry.conflict if entry is not None else None
+
+    def _set_aside(self, record_id: str, conflict: DraftConflictError) -> None:
+        """Keep the refused answers in the database, then stop saving the record (see the module docstring)."""
+        with self._cond:
+            entry = self._pending.get(record_id)
+            if entry is None:
+                return
+            data, staff_id, based_on = entry.data, entry.staff_id, self._revisions.get(record_id)
+        set_aside(self.db, record_id, data, based_on=based_on, staff_id=staff_id)
+        with self._cond:
+            self._pending.pop(record_id, None)
+            self._revisions.pop(record_id, None)
+            self._cond.notify_all()
+        log.info("answers set aside for %s after a conflict", record_id)

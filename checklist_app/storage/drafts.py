@@ -23,9 +23,10 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from checklist_app.domain.canonical import canonical_json
-from checklist_app.domain.errors import StorageError
+from checklist_app.domain.errors import DraftConflictError, StorageError
 from checklist_app.storage import tables
 from checklist_app.storage.audit import append_event
+from checklist_app.storage.checkouts import local_time, refuse_if_held_elsewhere, staff_display
 from checklist_app.storage.clock import from_text, utc_now_text
 from checklist_app.storage.database import Database
 
@@ -59,11 +60,16 @@ def check_record_id(record_id: str) -> None:
 
 
 def save_draft(db: Database, record_id: str, data: Mapping[str, Any], *, staff_id: str,
-               base_version_id: int | None = None, audit: bool = True) -> Draft:
+               base_version_id: int | None = None, audit: bool = True, based_on: int | None = None,
+               session_id: str | None = None) -> Draft:
     """Save the current state of a record as its draft, in one transaction; returns the stored draft.
 
     ``base_version_id`` is the signed version being amended (None for a never-signed record). A save
     that does not match the record's latest signed version is refused: someone signed it meanwhile.
+    ``based_on``: the draft revision the data was built on (0: no draft existed); a save based on any
+    other revision is refused, so a workstation never writes over answers committed elsewhere since it
+    read them. ``session_id``: the running app saving; refused while another app holds the checklist
+    open (checkouts.py). Both refusals are DraftConflictErrors naming who changed it, where and when.
     ``audit=False`` writes the data only (a new draft still gets its ``created`` event); ``audit=True``
     also records every field changed since the last audited save. Saving nothing new writes nothing.
     """
@@ -76,7 +82,11 @@ def save_draft(db: Database, record_id: str, data: Mapping[str, Any], *, staff_i
         existing = _row(conn, record_id)
         latest = latest_version_id(conn, record_id)
         if base_version_id != latest:
-            raise _stale_error(base_version_id)
+            raise _signed_meanwhile(conn, record_id, base_version_id, latest)
+        if session_id is not None:
+            refuse_if_held_elsewhere(conn, record_id, session_id)
+        if based_on is not None and (existing.revision if existing is not None else 0) != based_on:
+            raise _changed_meanwhile(conn, record_id, existing)
         # NULL baseline: a row from before schema 3, whose data was audited when it was saved.
         baseline = _baseline(existing)
         if existing is not None and existing.data == text and (not audit or baseline == text):
@@ -170,12 +180,29 @@ def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def _stale_error(given: int | None) -> StorageError:
+def _signed_meanwhile(conn: Connection, record_id: str, given: int | None, latest: int | None) -> DraftConflictError:
+    v = tables.signed_versions.c
+    row = conn.execute(select(v.signer_id, v.workstation, v.signed_at).where(v.version_id == latest)).one_or_none()
+    by, where, at = (row.signer_id, row.workstation, row.signed_at) if row is not None else (None, None, None)
+    who = f" (by {staff_display(conn, by)} at {where}, {local_time(at)})" if row is not None else ""
     if given is None:
-        return StorageError("This checklist has been signed since it was opened, so these changes cannot "
-                            "be saved as a draft. Open it again from the worklist to amend it.")
-    return StorageError("This amendment starts from a version that is no longer the latest (the record "
-                        "was signed or amended meanwhile). Open it again from the worklist.")
+        text = (f"This checklist has been signed since it was opened{who}, so these changes were not saved "
+                "into it. Open it again from the worklist to amend it.")
+    else:
+        text = (f"This amendment starts from a version that is no longer the latest: the record was signed "
+                f"or amended meanwhile{who}. Open it again from the worklist.")
+    return DraftConflictError(text, record_id=record_id, by=by, workstation=where, at=at, signed=True)
+
+
+def _changed_meanwhile(conn: Connection, record_id: str, existing: Any) -> DraftConflictError:
+    if existing is None:
+        return DraftConflictError("This draft was discarded elsewhere since it was opened here, so these "
+                                  "changes were not saved into it.", record_id=record_id)
+    by = staff_display(conn, existing.saved_by)
+    return DraftConflictError(
+        f"This checklist was changed at {existing.workstation} by {by} ({local_time(existing.saved_at)}) since "
+        f"it was read here, so these changes were not written over theirs.",
+        record_id=record_id, by=existing.saved_by, workstation=existing.workstation, at=existing.saved_at)
 
 
 def _text(value: Any) -> str | None:
