@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make the repository runnable: a Python >= 3.11 virtual environment in .venv/ with the package and its
-# test extras installed, plus the Debian libraries Qt needs. Safe to run again and again: the second run
-# does nothing unless pyproject.toml changed (its sha256 is kept in .venv/.bootstrap-stamp).
+# test extras installed (the package alone with CHECKLIST_APP_RUNTIME_ONLY=1, as scripts/run-app sets), plus
+# the Debian libraries Qt needs. Safe to run again and again: the second run does nothing unless
+# pyproject.toml changed (its sha256 is kept in .venv/.bootstrap-stamp).
 #
 # Used by scripts/run-app and scripts/run-tests. Silent when there is nothing to do; every message goes
 # to stderr so the app's own output stays clean. Exits 2 when the machine lacks something we cannot fix.
@@ -141,20 +142,40 @@ if ! venv_works; then
 fi
 
 # ---------------------------------------------------------------------------------------------------
-# 3. pip install -e '.[test]', only when pyproject.toml changed since the last successful install
+# 3. pip install -e '.[test]', only when pyproject.toml changed since the last successful install.
+#    CHECKLIST_APP_RUNTIME_ONLY=1 (scripts/run-app) installs the app alone, as a workstation needs it: no
+#    test tools, and no setuptools (Python 3.11's venv adds it; pip fetches its own to build). A .venv that
+#    has the test tools keeps them, so run-app after run-tests installs nothing.
 # ---------------------------------------------------------------------------------------------------
+TEST_EXTRAS="test"
 want="$("$VPY" -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' \
     "$ROOT/pyproject.toml")"
-have="$(cat "$STAMP" 2>/dev/null || true)"
-if [[ "$want" != "$have" ]]; then
-    say "installing the package and its test tools into .venv (pip install -e '.[test]'); this takes a minute the first time"
+have="" have_extras="" # the stamp: "<sha256 of pyproject.toml> <extras installed, or 'runtime'>"
+{ read -r have have_extras <"$STAMP"; } 2>/dev/null || true
+[[ -n "$have" && -z "$have_extras" ]] && have_extras="$TEST_EXTRAS" # a stamp from before run-app's own mode
+extras="$TEST_EXTRAS"
+if [[ "${CHECKLIST_APP_RUNTIME_ONLY:-0}" == 1 && "$have_extras" != "$TEST_EXTRAS" ]]; then
+    extras="runtime"
+fi
+if [[ "$want" != "$have" || "$extras" != "$have_extras" ]]; then
     export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-    if ! "$VPY" -m pip install -q -e "$ROOT[test]" </dev/null >"$LOG" 2>&1; then
+    spec="$ROOT[$extras]" shown=".[$extras]"
+    if [[ "$extras" == runtime ]]; then
+        spec="$ROOT" shown="."
+        say "installing the package into .venv (pip install -e .); this takes a minute the first time"
+    else
+        say "installing the package and its test tools into .venv (pip install -e '$shown'); this takes a minute the first time"
+    fi
+    if ! "$VPY" -m pip install -q -e "$spec" </dev/null >"$LOG" 2>&1; then
         show_log
-        die "'pip install -e .[test]' failed (see above)." \
+        die "'pip install -e $shown' failed (see above)." \
             "Check that PyPI is reachable (a proxy needs HTTPS_PROXY) and that pyproject.toml is valid."
     fi
-    printf '%s\n' "$want" >"$STAMP"
+    if [[ "$extras" == runtime ]] && "$VPY" -m pip show -q setuptools >/dev/null 2>&1; then
+        "$VPY" -m pip uninstall -q -y setuptools </dev/null >"$LOG" 2>&1 \
+            || say "could not remove setuptools from .venv (harmless: only its 10 MB are kept)"
+    fi
+    printf '%s %s\n' "$want" "$extras" >"$STAMP"
 fi
 
 # The app's own bytecode, as a normal (non-editable) install has it: pip compiles site-packages, but an
