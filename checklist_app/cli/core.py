@@ -22,8 +22,7 @@ from checklist_app.domain.record import parse_record, record_model
 from checklist_app.domain.timeutil import parse_datetime
 from checklist_app.rules import evaluate, load_form, load_policy_for
 from checklist_app.rules.policy import PolicyDefinition, check_fits_form, load_policy
-from checklist_app.storage.paths import data_dir
-from checklist_app.storage.site import load_effective_site
+from checklist_app.workflows.site_settings import site_for_command
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -57,9 +56,9 @@ def moment(text: str) -> datetime:
 
 
 def policy_for(form: FormDefinition, chosen: str | None, record: Any) -> Any:
-    """The policy asked for, else the record's, else this site's default (the Settings dialog's choice)."""
-    default = load_effective_site(data_dir()).default_policy
-    return load_policy_for(form, chosen or record.policy_id or default)
+    """The policy asked for, else the record's, else this site's default (the Settings dialog's choice; from
+    the shared database when the site has one, which is then read only if needed)."""
+    return load_policy_for(form, chosen or record.policy_id or site_for_command().default_policy)
 
 
 def load_record_file(path: Path, form: FormDefinition, now: datetime) -> Any:

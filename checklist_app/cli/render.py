@@ -5,6 +5,13 @@ checks a sealed PDF.
 
 A record file carries no signature (signing happens in the app, with a PIN), so ``render`` prints the
 checklist as a marked draft: "DRAFT - NOT SIGNED" on every page instead of a signature block.
+
+With ``$CHECKLIST_APP_DATABASE_URL`` set, both commands use the site's settings and sealing certificate
+from the shared database, as the app does (``workflows.site_seal``).
+
+``verify-seal`` always prints one verdict line, never a traceback, and exits 0 when the seal is valid, 1
+when it is not (changed, cut short, damaged, not a PDF, no seal, sealed at another site or installation),
+2 when the file could not be checked (it cannot be read, or the certificates to trust cannot be read).
 """
 
 from __future__ import annotations
@@ -14,13 +21,14 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from checklist_app.cli import EXIT_NO, EXIT_OK
+from checklist_app.cli import EXIT_INVALID, EXIT_NO, EXIT_OK
 from checklist_app.cli.core import load_record_file, moment, policy_for
-from checklist_app.domain.errors import PdfRenderError
+from checklist_app.domain.errors import ChecklistError, PdfRenderError
 from checklist_app.pdf import SignedPacket, render_checklist, render_discharge
 from checklist_app.rules import evaluate, load_form
 from checklist_app.storage.paths import data_dir
-from checklist_app.storage.site import load_effective_site
+from checklist_app.workflows.site_seal import command_database, use_for_sealing
+from checklist_app.workflows.site_settings import load_effective_site
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,9 +51,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_render)
 
     p = sub.add_parser("verify-seal",
-                       help="check the PAdES seal of a PDF made by render --seal or the app; exit 1 when not valid")
+                       help="check the PAdES seal of a PDF made by render --seal or the app; exit 0 valid, "
+                            "1 not valid, 2 could not be checked")
     p.add_argument("pdf", type=Path)
-    p.add_argument("--trust", type=Path, metavar="PEM", help="root certificate to trust (default: this installation's)")
+    p.add_argument("--trust", type=Path, metavar="PEM",
+                   help="root certificate to trust (default: the site's, or this installation's)")
     p.set_defaults(handler=run_verify)
 
 
@@ -70,11 +80,19 @@ def _write(path: Path, data: bytes, replace: bool) -> None:
 
 def run_render(args: argparse.Namespace) -> int:
     """Render both PDFs for one record."""
+    with command_database() as db:  # the shared database when there is one: its settings and certificate
+        return _render(args, db)
+
+
+def _render(args: argparse.Namespace, db) -> int:
     now = args.now or datetime.now().astimezone()
     form = load_form(args.form)
     record = load_record_file(args.record, form, now)
-    policy = policy_for(form, args.policy, record)
-    site = load_effective_site(data_dir())  # the same settings the app uses, with this workstation's overrides
+    folder = data_dir()
+    site = load_effective_site(folder, db)  # the same settings the app uses
+    policy = policy_for(form, args.policy or record.policy_id or site.default_policy, record)
+    if db is not None and args.seal:
+        use_for_sealing(db, folder, site_name=site.facility_name)
     packet = SignedPacket(record=record, form=form, evaluation=evaluate(form, record, policy, now), policy=policy,
                           site=site)
     try:
@@ -109,13 +127,31 @@ def _sealed(pdf: bytes, seal: bool) -> bytes:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    """Validate a sealed PDF and print the verdict."""
+    """Validate a sealed PDF and print the verdict: 0 valid, 1 not valid, 2 not checked (see the top)."""
     from checklist_app.pdf.seal import validate_sealed
 
     try:
         data = args.pdf.read_bytes()
+    except FileNotFoundError:
+        return _not_checked(args.pdf, "the file does not exist")
+    except IsADirectoryError:
+        return _not_checked(args.pdf, "this is a folder, not a PDF file")
     except OSError as exc:
-        raise PdfRenderError(f"{args.pdf}: cannot be read ({exc.strerror})") from None
-    check = validate_sealed(data, trust_root=args.trust)
+        return _not_checked(args.pdf, f"the file cannot be read ({exc.strerror})")
+    try:
+        if args.trust is not None:
+            check = validate_sealed(data, trust_root=args.trust)
+        else:
+            with command_database() as db:
+                if db is not None:
+                    use_for_sealing(db, data_dir())
+                check = validate_sealed(data)
+    except ChecklistError as exc:  # the certificates to trust, or the shared database, cannot be read
+        return _not_checked(args.pdf, str(exc))
     print(f"{args.pdf}: {check.summary()}")
     return EXIT_OK if check.valid else EXIT_NO
+
+
+def _not_checked(pdf: Path, reason: str) -> int:
+    print(f"{pdf}: Seal not checked: {reason.rstrip('.')}.")
+    return EXIT_INVALID

@@ -30,6 +30,14 @@ from checklist_app.pdf.certificates import SealIdentity, installation_identity
 
 log = logging.getLogger(__name__)
 
+# pyHanko logs every failed check as a warning with its traceback. Here a seal from another site, or a
+# changed file, is a routine verdict that validate_sealed reports in words, and every sealing failure
+# becomes a PdfRenderError saying what to do; so pyHanko's own log records go nowhere (not to the terminal
+# of verify-seal, not into the app's log).
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+    logging.getLogger(_name).propagate = False
+
 FIELD_NAME = "ChecklistSeal"
 REASON = "Sealed by checklist_app: any change after sealing makes this seal invalid."
 
@@ -117,8 +125,12 @@ def _signer(identity: SealIdentity):
 def _load_signer(identity: SealIdentity):
     from pyhanko.sign import signers
 
+    if identity.cannot_seal:
+        raise PdfRenderError(identity.cannot_seal)
     try:
-        if identity.pkcs12 is not None:
+        if identity.pkcs12_data is not None:
+            signer = signers.SimpleSigner.load_pkcs12_data(identity.pkcs12_data, (), passphrase=identity.password)
+        elif identity.pkcs12 is not None:
             signer = signers.SimpleSigner.load_pkcs12(str(identity.pkcs12), passphrase=identity.password)
         else:
             signer = signers.SimpleSigner.load(str(identity.key), str(identity.cert),
@@ -174,17 +186,23 @@ def _room_of_last_seal(sealed: bytes) -> int:
 
 
 def _trust_roots(identity: SealIdentity | None, trust_root: Path | None) -> list:
-    from pyhanko.keys import load_cert_from_pemder
-
+    """The root certificates a seal must chain to; PdfRenderError (in words) when they cannot be read."""
     if trust_root is not None:
-        return [load_cert_from_pemder(str(trust_root))]
-    identity = identity or installation_identity()
+        return [_load_root(trust_root.read_bytes, str(trust_root))]
+    identity = identity or installation_identity(create=False)  # verifying never makes a certificate
+    if identity.trust_pem is not None:
+        return [_load_root(lambda: identity.trust_pem, "the site's root certificate in the shared database")]
     if identity.trust_root is not None:
-        return [load_cert_from_pemder(str(identity.trust_root))]
+        return [_load_root(identity.trust_root.read_bytes, str(identity.trust_root))]
     if identity.pkcs12 is not None:  # a site PKI without an explicit root: trust the top of the file's chain
         from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 
-        bundle = pkcs12.load_pkcs12(identity.pkcs12.read_bytes(), identity.password)
+        try:
+            bundle = pkcs12.load_pkcs12(identity.pkcs12.read_bytes(), identity.password)
+        except (OSError, ValueError) as exc:
+            raise PdfRenderError(f"The site certificate {identity.pkcs12} cannot be read to know which seals to "
+                                 f"trust ({getattr(exc, 'strerror', None) or 'wrong password or not a PKCS#12 file'})."
+                                 ) from None
         chain = [c.certificate for c in bundle.additional_certs] or [bundle.cert.certificate]
         from asn1crypto import x509 as asn1_x509
 
@@ -192,11 +210,27 @@ def _trust_roots(identity: SealIdentity | None, trust_root: Path | None) -> list
     return []
 
 
+def _load_root(read, where: str) -> object:
+    from pyhanko.keys import load_certs_from_pemder_data
+
+    try:
+        certificates = list(load_certs_from_pemder_data(read()))
+    except OSError as exc:
+        raise PdfRenderError(f"The trusted root certificate {where} cannot be read ({exc.strerror}).") from None
+    except ValueError:
+        certificates = []
+    if not certificates:
+        raise PdfRenderError(f"The trusted root certificate {where} is not a certificate (PEM or DER) or is damaged.")
+    return certificates[0]
+
+
 def validate_sealed(pdf_bytes: bytes, *, identity: SealIdentity | None = None,
                     trust_root: Path | None = None) -> SealCheck:
-    """Validate the last seal in ``pdf_bytes``, trusting the installation's root (or ``trust_root``).
+    """Validate the last seal in ``pdf_bytes``, trusting the installation's or site's root (or ``trust_root``).
 
-    Never raises for a damaged or tampered file: that is a failed check, with the reason in ``problem``.
+    Never raises for a damaged, truncated, tampered or foreign file: that is a failed check, with the
+    reason in ``problem``. Raises PdfRenderError (in words) only when the roots to trust cannot be read,
+    since then nothing can be said about the file.
     """
     wait_for_preload()
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -204,23 +238,33 @@ def validate_sealed(pdf_bytes: bytes, *, identity: SealIdentity | None = None,
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
+    if identity is None and trust_root is None:
+        identity = installation_identity(create=False)  # verifying never makes a certificate
     roots = _trust_roots(identity, trust_root)
+    if not pdf_bytes.strip():
+        return SealCheck(False, problem="the file is empty")
+    if b"%PDF-" not in pdf_bytes[:1024]:
+        return SealCheck(False, problem="the file is not a PDF")
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         seals = reader.embedded_signatures
         if not seals:
             return SealCheck(False, problem="the file has no seal")
         status = validate_pdf_signature(seals[-1], ValidationContext(trust_roots=roots, allow_fetching=False))
-    except Exception as exc:  # a tampered file can break the parser in many ways; all mean "not valid"
-        log.info("seal validation failed: %s", exc, exc_info=True)
-        return SealCheck(False, problem=f"the file is damaged or was changed ({type(exc).__name__}: {exc})")
+    except Exception as exc:  # a tampered or cut-off file can break the parser in many ways; all mean "not valid"
+        log.info("seal validation failed: %s", type(exc).__name__)
+        return SealCheck(False, problem="the file is damaged, cut short or was changed after sealing: it cannot "
+                                        "be read as a sealed PDF")
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     signer = status.signing_cert.subject.native.get("common_name", "") if status.signing_cert else ""
     problems = []
     if not status.intact or not status.valid:
         problems.append("the content does not match the seal (it was changed after sealing)")
-    if not status.trusted:
-        problems.append("the seal's certificate is not one this installation trusts")
+    if not status.trusted and not roots and identity is not None and identity.cannot_seal:
+        problems.append(f"the seal ('{signer}') cannot be trusted here: {identity.cannot_seal}")
+    elif not status.trusted:
+        problems.append(f"the seal was made with a certificate this site does not trust ('{signer}'): the PDF "
+                        f"was sealed at another site or installation, or by someone else")
     if not whole:
         problems.append("something was added to the file after it was sealed")
     return SealCheck(valid=not problems, intact=bool(status.intact and status.valid), trusted=bool(status.trusted),

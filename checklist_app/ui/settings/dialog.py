@@ -1,6 +1,8 @@
 """Site settings for the administrator: facility name and logo, phone numbers, default policy, idle-lock
-minutes and printer. Saved to ``site.yaml`` in the data folder (see ``workflows.site_settings``), which the app
-reads at start and after saving. Problems are shown beside the field they concern (Picard's options).
+minutes and printer. Saved to ``site.yaml`` in the data folder on a lone workstation, or as a new version in
+the shared database for every workstation (see ``workflows.site_settings``); the app reads them at start
+and after saving. The dialog says which, above the fields. Problems are shown beside the field they concern
+(Picard's options); a save refused because another administrator saved meanwhile is shown at the top.
 """
 
 from __future__ import annotations
@@ -17,9 +19,16 @@ from checklist_app.storage.staff import StaffMember, require_role
 from checklist_app.ui import controls, messages
 from checklist_app.ui.dialogs.base import FormDialog
 from checklist_app.ui.settings.credentials_dialog import CredentialsDialog
-from checklist_app.workflows.site_settings import available_policies, field_problems, save_site_settings, site_file
+from checklist_app.workflows.site_settings import (
+    available_policies,
+    field_problems,
+    save_site_settings,
+    settings_place,
+    site_file,
+)
 
 if TYPE_CHECKING:
+    from checklist_app.storage.database import Database
     from checklist_app.ui.context import AppContext
 
 
@@ -35,9 +44,13 @@ class SettingsDialog(FormDialog):
 
     primary_text = "&Save settings"
 
-    def __init__(self, parent: QWidget | None, site: SiteSettings, data_dir: Path) -> None:
-        super().__init__(parent, "Site settings", f"Saved on this workstation in {site_file(data_dir)}.")
-        self.data_dir = data_dir
+    def __init__(self, parent: QWidget | None, site: SiteSettings, data_dir: Path, db: Database | None = None,
+                 admin: str = "") -> None:
+        # Read once, when the dialog opens: a save is based on this version, and refused if another
+        # administrator saved a newer one meanwhile.
+        self.place = settings_place(data_dir, db)
+        super().__init__(parent, "Site settings", self.place.description)
+        self.data_dir, self.db, self.admin = data_dir, db, admin
         self.setMinimumWidth(680)
         self.fields: dict[str, QWidget] = {}
         self.problems: dict[str, QLabel] = {}
@@ -106,9 +119,11 @@ class SettingsDialog(FormDialog):
             self.show_problem("Correct the fields marked below.")
             self.fields[next(iter(problems))].setFocus()
             return
-        values["logo"] = self._copy_logo(values["logo"])
+        if not self.place.shared:  # on a shared database the logo's bytes are kept there instead
+            values["logo"] = self._copy_logo(values["logo"])
         try:
-            self.result_value = save_site_settings(self.data_dir, values)
+            self.result_value = save_site_settings(self.data_dir, values, db=self.db, staff_id=self.admin,
+                                                   based_on=self.place)
         except ChecklistError as exc:
             self.show_problem(str(exc))
             return
@@ -139,9 +154,11 @@ def open_settings(parent: QWidget, ctx: AppContext) -> SiteSettings | None:
     admin = CredentialsDialog.ask(parent, "Site settings", messages.text("settings.admin_only"), verify)
     if admin is None:
         return None
-    saved = SettingsDialog.ask(parent, ctx.site, ctx.store.data_dir)
+    saved = SettingsDialog.ask(parent, ctx.site, ctx.store.data_dir, ctx.store.db, admin.staff_id)
     if saved is not None:
         ctx.reload_site()
-        saved_to = site_file(ctx.store.data_dir)
+        place = settings_place(ctx.store.data_dir, ctx.store.db)
+        saved_to = (f"the shared database (version {place.version.version_no}), for every workstation"
+                    if place.version is not None else site_file(ctx.store.data_dir))
         messages.show_message(parent, "Site settings", messages.text("settings.saved", path=saved_to))
     return saved

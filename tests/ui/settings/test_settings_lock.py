@@ -53,17 +53,21 @@ def test_only_an_admin_opens_the_settings(qtbot, ctx, monkeypatch):
     results = []
 
     def ask(cls, parent, title, intro, verify):
+        member = None
         for staff_id in (NURSE, ADMIN):
             try:
-                results.append(verify(staff_id, PINS[staff_id]).staff_id)
+                member = verify(staff_id, PINS[staff_id])
+                results.append(member.staff_id)
             except Exception as exc:  # noqa: BLE001 (the nurse's refusal is what we look at)
                 results.append(str(exc))
-        return results[-1]
+        return member  # like the dialog: the verified member
 
+    opened_by = []
     monkeypatch.setattr(CredentialsDialog, "ask", classmethod(ask))
-    monkeypatch.setattr(SettingsDialog, "ask", classmethod(lambda cls, *a: None))
+    monkeypatch.setattr(SettingsDialog, "ask", classmethod(lambda cls, *a: opened_by.append(a[-1])))
     open_settings(None, ctx)
     assert "admin can change the site settings" in results[0] and results[1] == ADMIN
+    assert opened_by == [ADMIN], "the settings are saved in the name of the admin who signed in"
 
 
 def test_idle_lock_hides_patient_data_until_a_pin_is_entered(qtbot, ctx):
