@@ -12,6 +12,9 @@ import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# The session's throwaway PostgreSQL server (fixture ``pg_cluster``), for any test folder that needs one.
+pytest_plugins = ["pg_cluster"]
+
 # Set unconditionally: a developer's own CHECKLIST_APP_DATA_DIR must never receive test data.
 _SESSION_DATA_DIR = tempfile.mkdtemp(prefix="checklist-app-tests-")
 os.environ["CHECKLIST_APP_DATA_DIR"] = _SESSION_DATA_DIR

@@ -20,6 +20,7 @@ COMMAND_MODULES = ["checklist_app.cli.core"]
 OPTIONAL_COMMAND_MODULES = [
     "checklist_app.cli.staff",
     "checklist_app.cli.audit",
+    "checklist_app.cli.db",
     "checklist_app.cli.render",
     "checklist_app.cli.screenshots",
 ]

@@ -3,9 +3,10 @@
 Every event stores who (staff id), where (workstation), when (UTC), what (type and details) and the hash
 of the event before it; its own hash covers all of that. Changing, deleting, inserting or reordering
 any event therefore breaks a link that ``verify_audit`` finds, and the chain head (last number and hash,
-updated with every append) reveals events cut off the end. On SQLite, triggers also refuse UPDATE and
-DELETE outright. The chain proves the trail was not edited *through* the database; someone who can
-rewrite the whole file can recompute it, which is why backups (kept elsewhere) matter.
+updated with every append) reveals events cut off the end. Triggers also refuse UPDATE and DELETE outright
+(and TRUNCATE on PostgreSQL, where the application role is not even granted them). The chain proves the
+trail was not edited *through* the database; someone who can rewrite the whole file (or a superuser on
+the server) can recompute it, which is why backups (kept elsewhere) matter.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from checklist_app.domain.canonical import canonical_json, sha256_hex
 from checklist_app.storage import tables
 from checklist_app.storage.clock import utc_now_text
 from checklist_app.storage.database import Database
-from checklist_app.storage.migrations import GENESIS_HASH, GUARD_TRIGGERS
+from checklist_app.storage.migrations import GENESIS_HASH, GUARD_TRIGGERS, PG_GUARD_FUNCTION, PG_GUARD_TRIGGERS
 
 EVENT_TYPES = frozenset({
     "created", "field_changed", "draft_discarded", "finding_acknowledged", "override", "signed",
@@ -168,9 +169,20 @@ def _head_problems(head: Any, last_seq: int, last_hash: str) -> list[str]:
 
 
 def _missing_guards(conn: Connection) -> list[str]:
-    if conn.dialect.name != "sqlite":
+    if conn.dialect.name == "sqlite":
+        triggers = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        expected, present, disabled = GUARD_TRIGGERS, {row[0] for row in triggers}, set()
+    elif conn.dialect.name == "postgresql":
+        # Our triggers on our tables, calling our function; tgenabled 'D' is ALTER TABLE ... DISABLE TRIGGER.
+        rows = conn.exec_driver_sql(
+            "SELECT t.tgname, t.tgenabled FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE NOT t.tgisinternal AND p.proname = %(function)s AND t.tgrelid::regclass::text = "
+            "split_part(t.tgname, '_no_', 1)", {"function": PG_GUARD_FUNCTION}).all()
+        expected = PG_GUARD_TRIGGERS
+        present, disabled = {row[0] for row in rows}, {row[0] for row in rows if row[1] == "D"}
+    else:
         return []
-    triggers = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-    present = {row[0] for row in triggers}
     return [f"the database guard '{name}' was removed, so the database was altered outside the app"
-            for name in GUARD_TRIGGERS if name not in present]
+            for name in expected if name not in present] + [
+        f"the database guard '{name}' was switched off, so the database could be altered outside the app"
+        for name in expected if name in disabled]

@@ -1,10 +1,12 @@
 """Opening the database: the URL, the SQLite settings, the damaged-file check, and transactions.
 
 ``open_database()`` with no argument needs no setup: it creates ``checklist.sqlite3`` in the data folder
-(mode 0600, folder 0700), switches it to WAL, and applies pending migrations. Any SQLAlchemy URL (for
-example ``postgresql+psycopg://host/checklist``) can be given instead, or set in
-``$CHECKLIST_APP_DATABASE_URL``. Every read and write happens in ``db.read()`` / ``db.write()``, one
-transaction each, with driver failures turned into StorageErrors (see failures.py).
+(mode 0600, folder 0700), switches it to WAL, and applies pending migrations. A folder on a network file
+system is refused: SQLite's locks do not hold there. Any SQLAlchemy URL (for example
+``postgresql+psycopg://host/checklist``) can be given instead, or set in ``$CHECKLIST_APP_DATABASE_URL``;
+on PostgreSQL every wait is bounded (connect, locks, statements) and a connection the server dropped is
+replaced before use. Every read and write happens in ``db.read()`` / ``db.write()``, one transaction each,
+with driver failures turned into StorageErrors (see failures.py).
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT = 5.0
+# PostgreSQL: seconds to reach the server before saying it cannot be reached, and the longest one statement
+# may run (a worklist query takes milliseconds; this only ends a request stuck on a sick server).
+PG_CONNECT_TIMEOUT = 5
+PG_STATEMENT_TIMEOUT = 60.0
 
 
 class Database:
@@ -73,7 +79,7 @@ class Database:
 
 
 def open_database(url: str | None = None, *, data_dir: Path | None = None, workstation: str | None = None,
-                  busy_timeout: float = DEFAULT_BUSY_TIMEOUT, create: bool = True) -> Database:
+                  busy_timeout: float = DEFAULT_BUSY_TIMEOUT, create: bool = True, migrate: bool = True) -> Database:
     """Open (creating and migrating as needed) the checklist database.
 
     ``url``: an SQLAlchemy URL; default ``$CHECKLIST_APP_DATABASE_URL``, else the SQLite file in
@@ -81,6 +87,7 @@ def open_database(url: str | None = None, *, data_dir: Path | None = None, works
     to wait for another workstation's lock before giving up with DatabaseBusyError.
     A damaged SQLite file raises DatabaseCorruptError and is left exactly as it was. ``create=False``
     refuses to start a new SQLite file (for admin commands, where a mistyped folder should not look empty).
+    ``migrate=False`` leaves the schema as it is (``db status`` looks without changing anything).
     """
     url = url or os.environ.get(paths.DATABASE_URL_ENV, "").strip() or None
     if url is None:
@@ -99,23 +106,46 @@ def open_database(url: str | None = None, *, data_dir: Path | None = None, works
         if not create and not path.exists():
             raise StorageError(f"There is no checklist database at {path}. Check --data-dir or "
                                f"{paths.DATA_DIR_ENV}; a new install starts with 'staff add'.")
-        return _open_sqlite_file(path, workstation, busy_timeout)
+        return _open_sqlite_file(path, workstation, busy_timeout, migrate)
     where = parsed.render_as_string(hide_password=True)
+    workstation = workstation or workstation_name()
     try:
-        engine = create_engine(url)
+        if parsed.get_backend_name() == "postgresql":
+            engine = create_engine(parsed, pool_pre_ping=True,
+                                   connect_args=_postgresql_settings(parsed.query, workstation, busy_timeout))
+        else:
+            engine = create_engine(url)
     except (ImportError, SQLAlchemyError) as exc:
         raise StorageError(f"The database {where} cannot be used from this installation ("
                            f"{exc.__class__.__name__}): its driver is missing or the URL names an unknown "
                            f"database kind. Ask IT to install the driver, or remove the URL to use the "
                            f"built-in SQLite file.") from None
-    db = Database(engine, where=where, path=None, workstation=workstation or workstation_name(),
-                  busy_timeout=busy_timeout)
-    return _finish_open(db)
+    db = Database(engine, where=where, path=None, workstation=workstation, busy_timeout=busy_timeout)
+    return _finish_open(db, migrate)
 
 
-def _open_sqlite_file(path: Path, workstation: str | None, busy_timeout: float) -> Database:
+def _postgresql_settings(query: Any, workstation: str, busy_timeout: float) -> dict[str, Any]:
+    """libpq settings for each connection; what the URL itself sets (``?connect_timeout=10``) wins.
+
+    lock_timeout is the busy timeout, so a save waiting for another workstation's row lock ends as
+    DatabaseBusyError within it, as on SQLite. application_name lets a DBA see which workstation is connected.
+    """
+    settings: dict[str, Any] = {
+        "connect_timeout": PG_CONNECT_TIMEOUT,
+        "application_name": f"checklist_app {workstation}"[:63],  # the server keeps 63 bytes
+    }
+    options = f"-c lock_timeout={max(int(busy_timeout * 1000), 1)} " \
+              f"-c statement_timeout={int(PG_STATEMENT_TIMEOUT * 1000)}"
+    if "options" in query:
+        options = f"{options} {query['options']}"  # the URL's own options come later, so they win
+    settings["options"] = options
+    return {key: value for key, value in settings.items() if key == "options" or key not in query}
+
+
+def _open_sqlite_file(path: Path, workstation: str | None, busy_timeout: float, migrate: bool) -> Database:
     path = path.expanduser().resolve()
     where = str(path)
+    paths.refuse_network_folder(path)
     paths.ensure_private_dir(path.parent, tighten=paths.is_default_data_dir(path.parent))
     created = paths.ensure_private_file(path)
     if not created:
@@ -124,16 +154,16 @@ def _open_sqlite_file(path: Path, workstation: str | None, busy_timeout: float) 
     _configure_sqlite(engine, busy_timeout)
     db = Database(engine, where=where, path=path, workstation=workstation or workstation_name(),
                   busy_timeout=busy_timeout)
-    return _finish_open(db)
+    return _finish_open(db, migrate)
 
 
-def _finish_open(db: Database) -> Database:
+def _finish_open(db: Database, migrate: bool) -> Database:
     try:
         with db.read():
             pass  # the first connection applies the pragmas; failures surface here as StorageErrors
         if db.path is not None:
             paths.restrict_sidecars(db.path)
-        applied = migrations.upgrade(db)
+        applied = migrations.upgrade(db) if migrate else []
     except BaseException:
         db.close()
         raise

@@ -1,9 +1,11 @@
 """Turn database driver failures into StorageErrors that say what happened and what to do.
 
 Every storage call runs inside ``translated(where)``. Two rules hold here for privacy: the message is
-built from SQLite's own short text (``database is locked``), never from SQLAlchemy's, which quotes the SQL
-and its parameters (a draft's answers); and the original exception is dropped (``from None``) so a logged
-traceback cannot carry those parameters either.
+built from SQLite's own short text (``database is locked``) or from PostgreSQL's error code, never from
+SQLAlchemy's text, which quotes the SQL and its parameters (a draft's answers), nor from PostgreSQL's
+message, which can quote a row (``Key (record_id)=(...)``); and the original exception is dropped
+(``from None``) so a logged traceback cannot carry those parameters either. The one PostgreSQL message
+repeated is our own guard's, recognised by its code and text (migrations.GUARDED_TABLES).
 """
 
 from __future__ import annotations
@@ -12,9 +14,15 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from checklist_app.domain.errors import DatabaseBusyError, DatabaseCorruptError, StorageError
+from checklist_app.domain.errors import (
+    DatabaseBusyError,
+    DatabaseCorruptError,
+    DatabaseUnavailableError,
+    StorageError,
+)
 from checklist_app.storage.paths import DATA_DIR_ENV
 
 BACKUP_HINT = "see 'Backing up' in the README"
@@ -50,10 +58,72 @@ def translate(exc: BaseException, where: str, busy_seconds: float) -> StorageErr
         reason = original.strerror or original.__class__.__name__
         return StorageError(f"The data folder for {where} cannot be used ({reason}). Ask IT to make it "
                             f"writable for this user, or choose another with --data-dir or {DATA_DIR_ENV}.")
-    # Another database server (PostgreSQL): its messages can quote row values, so name only the kind.
+    if getattr(original, "__module__", "").startswith("psycopg"):
+        return _from_postgresql(exc, original, where, busy_seconds)
+    if isinstance(exc, DisconnectionError | PoolTimeoutError):
+        return unavailable_error(where)
+    # Another database server: its messages can quote row values, so name only the kind.
     kind = original.__class__.__name__
     return StorageError(f"The database {where} refused or could not complete the request ({kind}). "
                         f"Check that the database server is reachable, then try again.")
+
+
+def unavailable_error(where: str) -> DatabaseUnavailableError:
+    """The server cannot be reached: nothing was written, and what is on screen is kept."""
+    return DatabaseUnavailableError(
+        f"The database server {where} cannot be reached (it may be restarting, or the network is down), so "
+        f"nothing was written just now. The changes are kept on screen and will be saved when the server "
+        f"is back. If this lasts more than a few minutes, call IT."
+    )
+
+
+# PostgreSQL error codes (SQLSTATE), https://www.postgresql.org/docs/current/errcodes-appendix.html
+_PG_BUSY = {"55P03", "40001", "40P01"}  # lock_not_available, serialization_failure, deadlock_detected
+_PG_GONE = {"57P01", "57P02", "57P03", "53300"}  # admin/crash shutdown, cannot connect now, too many connections
+_PG_DENIED = "42501"  # insufficient_privilege
+_PG_TIMEOUT = "57014"  # query_canceled: our statement_timeout
+_PG_BAD_LOGIN = ("password authentication failed", "no password supplied", "role \"", "pg_hba.conf")
+
+
+def _from_postgresql(exc: BaseException, original: BaseException, where: str,
+                     busy_seconds: float) -> StorageError:
+    from checklist_app.storage.migrations import GUARD_SQLSTATE, GUARDED_TABLES
+
+    code = getattr(original, "sqlstate", None) or ""
+    if code in _PG_BUSY:
+        return busy_error(where, busy_seconds)
+    if code == GUARD_SQLSTATE:
+        diag = getattr(original, "diag", None)
+        text = getattr(diag, "message_primary", None) or ""
+        if text in GUARDED_TABLES.values():
+            return StorageError(f"Refused: {text}.")
+    if code == _PG_DENIED:
+        statement = getattr(exc, "statement", None) or ""
+        verb = statement.split(None, 1)[0].upper() if statement.strip() else "that"
+        return StorageError(
+            f"Refused: the database account this workstation uses on {where} is not allowed to do that "
+            f"({verb}). The signed record and the audit trail can only be added to; if this happened in "
+            f"normal use, ask IT to run 'python -m checklist_app db upgrade' as the owner account.")
+    if code == _PG_TIMEOUT:
+        return DatabaseBusyError(
+            f"The database server {where} did not finish the request in time, so nothing was written. "
+            f"Try again in a moment; if it keeps happening, call IT (the server may be overloaded).")
+    if code in _PG_GONE or code.startswith("08") or (not code and original.__class__.__name__ in (
+            "OperationalError", "InterfaceError", "ConnectionTimeout")):
+        text = str(original)
+        if any(marker in text for marker in _PG_BAD_LOGIN):
+            return StorageError(
+                f"The database server {where} refused this workstation's account (wrong user name or password, "
+                f"or not allowed from here). Nothing was written. Ask IT to check the database URL and the "
+                f"password file (README: 'A shared server for the whole unit').")
+        if "does not exist" in text and "database" in text:
+            return StorageError(
+                f"The database named in {where} does not exist on the server. Ask IT to check the database "
+                f"URL, or to run 'python -m checklist_app db init' as the owner account.")
+        return unavailable_error(where)
+    kind = original.__class__.__name__
+    return StorageError(f"The database {where} refused or could not complete the request ({kind}, code "
+                        f"{code or 'none'}). Try again; if it keeps happening, call IT.")
 
 
 def _from_sqlite(exc: sqlite3.Error, where: str, busy_seconds: float) -> StorageError:

@@ -3,8 +3,10 @@
 Why not Alembic: the app must upgrade its own database silently when a nurse starts it, with no
 migration scripts folder, ini file or command to run; the schema is small; and a plain list of Python
 steps is easy to review and to test from an empty file. Each step runs in its own transaction (SQLite
-and PostgreSQL both roll back DDL), and re-checks the version inside that transaction so two
-workstations starting at once cannot both apply it.
+and PostgreSQL both roll back DDL), under a lock that serialises workstations (SQLite's BEGIN IMMEDIATE,
+PostgreSQL's advisory lock), and re-checks the version inside it, so any number of workstations starting
+at once on an empty database apply each step once. On a server only the owner account migrates (``db init``
+and ``db upgrade``, cli/db.py); the application role is told, in words, to ask IT.
 
 To change the schema: change ``tables.py`` and append a step (never edit an applied one). Step 1 builds
 the tables from today's ``tables.py``, so on a fresh database it already makes what later steps add;
@@ -38,6 +40,15 @@ GUARDED_TABLES = {
     "audit_events": "the audit trail is append-only",
 }
 GUARD_TRIGGERS = tuple(f"{t}_no_{op}" for t in GUARDED_TABLES for op in ("update", "delete"))
+# PostgreSQL also guards TRUNCATE (which skips row triggers), and raises with its own error code so
+# failures.py can tell our refusal from any other error and repeat its sentence.
+PG_GUARD_TRIGGERS = tuple(f"{t}_no_{op}" for t in GUARDED_TABLES for op in ("update", "delete", "truncate"))
+GUARD_SQLSTATE = "CKG01"
+PG_GUARD_FUNCTION = "checklist_refuse_change"
+# pg_advisory_xact_lock key for migrations: "ckl-migr" as a 64-bit number, so it cannot clash by accident.
+MIGRATION_LOCK_KEY = int.from_bytes(b"ckl-migr", "big") - 2**63
+# How long a starting workstation waits for another one's migration (its own lock_timeout is short).
+MIGRATION_WAIT = "120s"
 
 
 @dataclass(frozen=True)
@@ -86,12 +97,33 @@ def _step_4(conn: Connection) -> None:
         table.create(conn, checkfirst=True)  # with its indexes
 
 
+def _step_5(conn: Connection) -> None:
+    if conn.dialect.name != "postgresql":
+        return  # SQLite has had its triggers since step 1
+    # SECURITY INVOKER (the default) is enough: the function only raises. search_path is pinned so a
+    # schema created later cannot shadow anything it uses.
+    conn.exec_driver_sql(
+        f"CREATE OR REPLACE FUNCTION {PG_GUARD_FUNCTION}() RETURNS trigger LANGUAGE plpgsql "
+        f"SET search_path = pg_catalog AS $$ BEGIN "
+        f"RAISE EXCEPTION USING ERRCODE = '{GUARD_SQLSTATE}', MESSAGE = TG_ARGV[0]; "
+        f"END $$")
+    for table, message in GUARDED_TABLES.items():
+        for op in ("update", "delete", "truncate"):
+            level = "STATEMENT" if op == "truncate" else "ROW"
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_{op} ON {table}")
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER {table}_no_{op} BEFORE {op.upper()} ON {table} FOR EACH {level} "
+                f"EXECUTE FUNCTION {PG_GUARD_FUNCTION}('{message}')")
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "staff, drafts, signed versions and documents, audit trail with its chain head and guards",
          _step_1),
     Step(2, "index of signed versions by signing time (the worklist lists the newest)", _step_2),
     Step(3, "drafts keep their last audited state, so typing can be saved before it is audited", _step_3),
     Step(4, "who has each checklist open, answers set aside, the shared site settings and site files", _step_4),
+    Step(5, "PostgreSQL: triggers refuse UPDATE, DELETE and TRUNCATE of signed versions, their documents and "
+            "the audit trail, as SQLite's do", _step_5),
 )
 LATEST_VERSION = STEPS[-1].version
 
@@ -103,21 +135,57 @@ def current_version(conn: Connection) -> int:
     return int(conn.execute(select(func.coalesce(func.max(tables.schema_version.c.version), 0))).scalar_one())
 
 
+def may_migrate(conn: Connection) -> bool:
+    """Whether this connection's account may change the schema: always on SQLite; on a server, the owner
+    of the tables (or a member of its role) with CREATE in the schema, not the application role."""
+    if conn.dialect.name != "postgresql":
+        return True
+    return bool(conn.exec_driver_sql(
+        "SELECT has_schema_privilege(current_schema(), 'CREATE') AND coalesce(("
+        " SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = to_regclass('schema_version')"
+        "), true)").scalar())
+
+
+def _lock(conn: Connection) -> None:
+    """Serialise migrations between workstations. SQLite: BEGIN IMMEDIATE (db.write) already has; PostgreSQL:
+    a transaction-scoped advisory lock, waited for longer than the usual lock timeout, since the first
+    workstation may be creating every table."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{MIGRATION_WAIT}'")
+        conn.exec_driver_sql(f"SET LOCAL statement_timeout = '{MIGRATION_WAIT}'")
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+
+
+def behind_error(where: str, found: int) -> StorageError:
+    """The schema is older than this app and this account may not upgrade it: who must do what."""
+    return StorageError(
+        f"The database {where} has schema version {found}, but this version of the checklist app needs "
+        f"{LATEST_VERSION}, and this workstation's database account is not allowed to change the schema "
+        f"(as it should be). IT must run 'python -m checklist_app db upgrade --url <the owner account's URL>' "
+        f"once, as the owner account; then start the app again. Nothing was changed."
+    )
+
+
 def upgrade(db: Database) -> list[int]:
-    """Apply every pending step; returns the versions applied. Refuses a database newer than this app."""
+    """Apply every pending step; returns the versions applied. Refuses a database newer than this app, and
+    says who must upgrade it when this account may not."""
     with db.read() as conn:
         found = current_version(conn)
+        allowed = found >= LATEST_VERSION or may_migrate(conn)
     if found > LATEST_VERSION:
         raise StorageError(
             f"The database {db.where} was written by a newer version of the checklist app (schema "
             f"{found}; this app knows up to {LATEST_VERSION}). Install the newer version; the database "
             f"has not been changed."
         )
+    if not allowed:
+        raise behind_error(db.where, found)
     applied: list[int] = []
     for step in STEPS:
         if step.version <= found:
             continue
         with db.write() as conn:
+            _lock(conn)
             if current_version(conn) >= step.version:
                 continue  # another workstation applied it while we waited for the lock
             step.apply(conn)

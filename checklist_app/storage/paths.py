@@ -3,7 +3,8 @@
 The data folder is ``$CHECKLIST_APP_DATA_DIR`` when set (the CLI's ``--data-dir`` sets it), otherwise the
 platform's user data folder (``~/.local/share/checklist_app`` on Linux, ``%LOCALAPPDATA%\\checklist_app``
 on Windows, ``~/Library/Application Support/checklist_app`` on macOS). The database is one SQLite file in
-it. A site with several workstations can point ``$CHECKLIST_APP_DATABASE_URL`` at a shared server instead.
+it. A site with several workstations can point ``$CHECKLIST_APP_DATABASE_URL`` at a shared server instead;
+an SQLite file on a network share is refused (``refuse_network_folder``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,14 @@ DATABASE_FILE = "checklist.sqlite3"
 # SQLite keeps committed-but-not-checkpointed pages in -wal and the lock table in -shm: they hold patient
 # data too, and a backup of the main file alone can miss the last changes.
 SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal")
+
+# File systems on another computer: SQLite's locking is unreliable on them (its own FAQ), so two
+# workstations sharing a file there lose or corrupt each other's changes.
+NETWORK_FILESYSTEMS = frozenset({
+    "nfs", "nfs4", "cifs", "smb", "smb3", "smbfs", "ncpfs", "afs", "9p", "ceph", "glusterfs", "davfs",
+    "fuse.sshfs", "sshfs", "fuse.glusterfs", "fuse.davfs2", "fuse.rclone", "fuse.s3fs",
+})
+SERVER_SETUP_HINT = "README: 'A shared server for the whole unit (PostgreSQL)'"
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -124,4 +133,55 @@ def unwritable_folder_error(directory: Path, exc: OSError) -> StorageError:
     return StorageError(
         f"The data folder {directory} cannot be written ({reason}). Ask IT to make it writable for this "
         f"user, or choose another folder with --data-dir or {DATA_DIR_ENV}."
+    )
+
+
+def read_mounts() -> list[tuple[str, str]]:
+    """(mount point, file system type) of every mount this process sees; empty where there is no table."""
+    try:
+        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return []
+    mounts = []
+    for line in lines:
+        fields = line.split()
+        if len(fields) >= 3:
+            # The kernel writes a space in a path as \040 (and tab, newline, backslash likewise).
+            point = fields[1].replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n")
+            mounts.append((point.replace("\\134", "\\"), fields[2]))
+    return mounts
+
+
+def network_filesystem(path: Path) -> tuple[str, str] | None:
+    """(file system type, mount point) when ``path`` is on a network share, else None.
+
+    On Windows a UNC path (``\\\\server\\share``) is one; elsewhere the mount with the longest matching
+    prefix decides. Reads one small kernel table, well under a millisecond.
+    """
+    text = str(path)
+    if text.startswith("\\\\"):  # resolved paths elsewhere start with / or a drive letter
+        server_share = text.lstrip("\\").split("\\")[:2]
+        return ("a Windows network share", "\\\\" + "\\".join(server_share))
+    best: tuple[str, str] | None = None
+    for point, fstype in read_mounts():
+        inside = text == point or text.startswith(point.rstrip("/") + "/")
+        if inside and (best is None or len(point) > len(best[1])):
+            best = (fstype, point)
+    if best is not None and best[0].lower() in NETWORK_FILESYSTEMS:
+        return best
+    return None
+
+
+def refuse_network_folder(db_file: Path) -> None:
+    """A StorageError when the SQLite file would live on a network file system."""
+    found = network_filesystem(db_file.parent)
+    if found is None:
+        return
+    fstype, where = found
+    raise StorageError(
+        f"The database file {db_file} is on a network share ({fstype} at {where}). SQLite loses or damages "
+        f"changes when it is used over a network, so it is not opened there. For several workstations use a "
+        f"shared PostgreSQL server ({SERVER_SETUP_HINT}); for this workstation alone, choose a folder on a "
+        f"local disk with --data-dir or {DATA_DIR_ENV}."
     )

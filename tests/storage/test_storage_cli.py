@@ -15,8 +15,10 @@ from checklist_app.storage import AuthenticationError, list_events, open_databas
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
-    """Run ``python -m checklist_app --data-dir <tmp> ...`` in-process; returns (status, stdout, stderr)."""
+def run(tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """Run ``python -m checklist_app --data-dir <tmp> ...`` in-process; returns (status, stdout, stderr).
+
+    On PostgreSQL ``data_dir`` has set $CHECKLIST_APP_DATABASE_URL, which the commands use instead."""
     folder = tmp_path / "site-data"
 
     def invoke(*args: str, stdin: str = "") -> tuple[int, str, str]:
@@ -63,6 +65,7 @@ def test_user_errors_exit_2_with_a_sentence(run) -> None:
     assert status == 2 and "no staff account with the ID 'nobody'" in err
 
 
+@pytest.mark.sqlite_only
 def test_list_in_an_empty_folder_does_not_create_a_database(run) -> None:
     status, _, err = run("staff", "list")
     assert status == 2 and "There is no checklist database" in err
@@ -97,6 +100,7 @@ def test_verify_audit_ok_then_broken(run) -> None:
     assert "event 2 (staff_added) was changed after it was written" in out
 
 
+@pytest.mark.sqlite_only
 def test_backup_command(run, tmp_path: Path) -> None:
     add(run)
     status, out, _ = run("backup", str(tmp_path / "copy.sqlite3"))
@@ -105,6 +109,7 @@ def test_backup_command(run, tmp_path: Path) -> None:
     assert status == 2 and "never overwrites" in err
 
 
+@pytest.mark.sqlite_only
 def test_the_real_command_line(tmp_path: Path) -> None:
     folder = str(tmp_path / "data")
     command = [sys.executable, "-m", "checklist_app", "--data-dir", folder]

@@ -18,6 +18,7 @@ from checklist_app.storage import (
     load_draft,
     migrations,
     open_database,
+    paths,
     save_draft,
     tables,
 )
@@ -28,6 +29,7 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+@pytest.mark.sqlite_only
 def test_folder_and_files_are_private_to_the_user(data_dir: Path, staffed: Database) -> None:
     save_draft(staffed, "r1", {"answers": {"note": "x"}}, staff_id="rn1")  # WAL files exist while open
     assert mode(data_dir) == 0o700
@@ -36,6 +38,7 @@ def test_folder_and_files_are_private_to_the_user(data_dir: Path, staffed: Datab
     assert all(mode(f) == 0o600 for f in files), {f.name: oct(mode(f)) for f in files}
 
 
+@pytest.mark.sqlite_only
 def test_private_even_with_a_permissive_umask(tmp_path: Path) -> None:
     import os
 
@@ -50,6 +53,7 @@ def test_private_even_with_a_permissive_umask(tmp_path: Path) -> None:
         os.umask(old)
 
 
+@pytest.mark.sqlite_only
 def test_the_default_folder_is_the_platform_user_data_folder_and_kept_private(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import platformdirs
@@ -64,11 +68,13 @@ def test_the_default_folder_is_the_platform_user_data_folder_and_kept_private(
     assert mode(home) == 0o700  # our own folder is tightened; a folder the site chose is not
 
 
+@pytest.mark.sqlite_only
 def test_environment_variable_chooses_the_folder(data_dir: Path) -> None:
     with open_database() as db:
         assert db.path == (data_dir / "checklist.sqlite3").resolve()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_full_sync(db: Database) -> None:
     with db.read() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -102,6 +108,7 @@ def test_a_database_from_a_newer_app_is_refused_and_left_alone(data_dir: Path, d
         open_database(data_dir=data_dir)
 
 
+@pytest.mark.sqlite_only
 def test_a_database_url_can_be_given(tmp_path: Path) -> None:
     target = tmp_path / "site" / "shared.sqlite3"
     with open_database(f"sqlite:///{target}") as db:
@@ -109,6 +116,7 @@ def test_a_database_url_can_be_given(tmp_path: Path) -> None:
     assert target.exists() and mode(target) == 0o600
 
 
+@pytest.mark.sqlite_only
 def test_the_url_environment_variable_wins_over_the_folder(tmp_path: Path, data_dir: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "by-url.sqlite3"
@@ -118,12 +126,14 @@ def test_the_url_environment_variable_wins_over_the_folder(tmp_path: Path, data_
     assert not data_dir.exists()
 
 
+@pytest.mark.sqlite_only
 def test_admin_commands_do_not_create_a_database_in_a_mistyped_folder(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="There is no checklist database"):
         open_database(data_dir=tmp_path / "typo", create=False)
     assert not (tmp_path / "typo").exists()
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_a_private_consistent_copy_and_never_overwrites(tmp_path: Path, staffed: Database) -> None:
     save_draft(staffed, "r1", {"answers": {"note": "in the wal"}}, staff_id="rn1")
     (tmp_path / "backups").mkdir()
@@ -151,3 +161,38 @@ def test_staff_ids_are_checked(db: Database) -> None:
 def test_an_unusable_url_is_explained(url: str, expected: str) -> None:
     with pytest.raises(StorageError, match=expected):
         open_database(url)
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("fstype", ["nfs", "nfs4", "cifs", "smb3", "fuse.sshfs", "9p"])
+def test_an_sqlite_file_on_a_network_share_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     fstype: str) -> None:
+    share = tmp_path / "mnt" / "ward share"
+    # As /proc/self/mounts has them: the root, the share (a space written as \040), a local disk inside it.
+    monkeypatch.setattr(paths, "read_mounts", lambda: [("/", "ext4"), (str(share), fstype),
+                                                       (str(share / "local"), "ext4")])
+    with pytest.raises(StorageError) as caught:
+        open_database(data_dir=share / "checklists")
+    message = str(caught.value)
+    assert f"is on a network share ({fstype} at {share})" in message
+    assert "A shared server for the whole unit (PostgreSQL)" in message and "--data-dir" in message
+    assert not (share / "checklists").exists()  # refused before anything was created
+    with open_database(data_dir=share / "local" / "checklists") as db:  # the longest mount decides
+        assert db.path is not None and db.path.exists()
+
+
+def test_the_mount_table_is_read_with_its_escapes_and_a_unc_path_is_a_share(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import PureWindowsPath
+
+    assert paths.network_filesystem(PureWindowsPath(r"\\records-srv\ward\checklists")) == (
+        "a Windows network share", r"\\records-srv\ward")
+    assert paths.network_filesystem(PureWindowsPath(r"C:\Users\rn\AppData\Local\checklist_app")) is None
+    mounts = tmp_path / "mounts"
+    mounts.write_text("/dev/sda1 / ext4 rw 0 0\nsrv:/export /mnt/ward\\040share nfs4 rw 0 0\n")
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda file, *a, **k: real_open(
+        mounts if file == "/proc/self/mounts" else file, *a, **k))
+    assert paths.read_mounts() == [("/", "ext4"), ("/mnt/ward share", "nfs4")]
+    assert paths.network_filesystem(Path("/mnt/ward share/data")) == ("nfs4", "/mnt/ward share")
+    assert paths.network_filesystem(Path("/mnt/ward shares")) is None  # a prefix of the name is not inside

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from storage_helpers import Immutable, raw, require_chattr
+from storage_helpers import Immutable, held_lock, require_chattr
 
 from checklist_app.domain.errors import DatabaseBusyError, DatabaseCorruptError, StorageError
 from checklist_app.storage import (
@@ -56,6 +56,7 @@ def damage(path: Path, how: str) -> None:
     path.write_bytes(bytes(data))
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("how", ["truncated", "header overwritten", "page overwritten", "not sqlite at all"])
 def test_a_damaged_file_is_reported_and_left_untouched(filled: Path, how: str) -> None:
     damage(filled, how)
@@ -69,6 +70,7 @@ def test_a_damaged_file_is_reported_and_left_untouched(filled: Path, how: str) -
         assert folder_snapshot(filled.parent) == before
 
 
+@pytest.mark.sqlite_only
 def test_a_data_folder_under_a_file_cannot_be_created(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be")
@@ -77,6 +79,7 @@ def test_a_data_folder_under_a_file_cannot_be_created(tmp_path: Path) -> None:
     assert blocker.read_text() == "a file where a folder should be"
 
 
+@pytest.mark.sqlite_only
 def test_a_data_folder_that_is_a_file_is_named(tmp_path: Path) -> None:
     blocker = tmp_path / "data"
     blocker.write_text("x")
@@ -84,12 +87,14 @@ def test_a_data_folder_that_is_a_file_is_named(tmp_path: Path) -> None:
         open_database(data_dir=blocker)
 
 
+@pytest.mark.sqlite_only
 def test_a_read_only_folder_is_reported_at_start(filled: Path, tmp_path: Path) -> None:
     require_chattr(tmp_path)
     with Immutable(filled.parent), pytest.raises(StorageError, match="cannot be written.*read-only"):
         open_database(data_dir=filled.parent)
 
 
+@pytest.mark.sqlite_only
 def test_a_folder_turning_read_only_keeps_the_draft_in_memory_and_retries(tmp_path: Path,
                                                                            db: Database) -> None:
     require_chattr(tmp_path)
@@ -115,17 +120,13 @@ def test_a_folder_turning_read_only_keeps_the_draft_in_memory_and_retries(tmp_pa
 
 def test_locked_by_another_workstation(db: Database) -> None:
     save_draft(db, "r1", {"answers": {"note": "before"}}, staff_id="rn1")
-    other = raw(db)
-    other.execute("BEGIN EXCLUSIVE")  # another workstation in the middle of a long write
-    try:
+    with held_lock(db):  # another workstation in the middle of a long write
         with pytest.raises(DatabaseBusyError) as caught:
             save_draft(db, "r1", {"answers": {"note": "during"}}, staff_id="rn1")
         assert "locked by another workstation" in str(caught.value)
+        assert "not freed within 0.3 s" in str(caught.value)
         assert "nothing was written" in str(caught.value) and "Try again" in str(caught.value)
-        assert [d.record_id for d in recoverable_drafts(db)] == ["r1"]  # reading still works (WAL)
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
+        assert [d.record_id for d in recoverable_drafts(db)] == ["r1"]  # reading still works
     save_draft(db, "r1", {"answers": {"note": "after"}}, staff_id="rn1")
     assert load_draft(db, "r1").data == {"answers": {"note": "after"}}
 
@@ -133,17 +134,12 @@ def test_locked_by_another_workstation(db: Database) -> None:
 def test_the_autosaver_waits_out_a_lock_without_losing_the_draft(db: Database) -> None:
     errors: list[StorageError] = []
     saver = Autosaver(db, quiet=0.02, max_delay=0.05, retry_interval=0.05, on_error=errors.append)
-    other = raw(db)
-    other.execute("BEGIN EXCLUSIVE")
-    try:
+    with held_lock(db):
         saver.update("r1", {"answers": {"note": "typed while locked"}}, staff_id="rn1")
         assert not saver.wait_until_saved(timeout=0.8)
         assert isinstance(saver.error, DatabaseBusyError) and errors
         assert saver.unsaved_data("r1") == {"answers": {"note": "typed while locked"}}
         assert load_draft(db, "r1") is None
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     assert saver.wait_until_saved(timeout=5)
     saver.close()
     assert saver.error is None
@@ -167,6 +163,7 @@ def tiny_disk(tmp_path: Path) -> Path:
         subprocess.run(["umount", "-l", str(mount_point)], check=True)
 
 
+@pytest.mark.sqlite_only
 def test_a_full_disk_keeps_the_draft_in_memory_until_space_is_freed(tiny_disk: Path) -> None:
     with open_database(data_dir=tiny_disk / "data", busy_timeout=0.3) as db:
         saver = Autosaver(db, quiet=0.02, max_delay=0.05, retry_interval=0.05)

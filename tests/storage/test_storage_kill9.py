@@ -42,6 +42,7 @@ def kill_while_typing(data_dir: Path, *args: str) -> tuple[dict[int, float], flo
     return typed, killed_at
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("mode", ["audited", "unaudited"])
 def test_killed_mid_edit_loses_at_most_a_second(tmp_path: Path, mode: str) -> None:
     data_dir = tmp_path / "data"

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 from signed_helpers import signed_content
-from storage_helpers import PINS, raw
+from storage_helpers import PINS, held_lock
 
 from checklist_app.domain.errors import StorageError
 from checklist_app.storage import (
@@ -30,15 +30,10 @@ def test_no_patient_data_in_logs_on_success_or_failure(staffed: Database,
     save_draft(staffed, "r1", data, staff_id="rn1")
     acknowledge_finding(staffed, "r1", "allergy", "rn1", f"Told Dr X about {PATIENT}")
     saver = Autosaver(staffed, quiet=0.02, max_delay=0.05, retry_interval=0.05)
-    other = raw(staffed)
-    other.execute("BEGIN EXCLUSIVE")
-    try:
+    with held_lock(staffed):
         saver.update("r1", {"answers": {**data["answers"], "mrn": MRN + "0"}}, staff_id="rn1")
         with pytest.raises(StorageError) as caught:
             saver.flush()
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     saver.close()
     sign(staffed, "r1", signer_id="rn1", pin=PINS["rn1"], meaning="Checklist completed",
          content=signed_content(load_draft(staffed, "r1").data), form_id="f", form_version="1")

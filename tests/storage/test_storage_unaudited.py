@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from storage_helpers import raw
 
 from checklist_app.storage import Autosaver, Database, list_events, load_draft, open_database, save_draft
@@ -68,6 +69,7 @@ def test_the_autosaver_audits_the_last_committed_state_never_typing_after_it(db:
     assert not load_draft(db, "r1").audited
 
 
+@pytest.mark.sqlite_only
 def test_a_database_from_before_schema_3_is_upgraded_and_its_drafts_count_as_audited(data_dir: Path) -> None:
     with open_database(data_dir=data_dir) as db:
         save_draft(db, "r1", {"answers": {"inr": 1.1}}, staff_id="rn1")
