@@ -142,12 +142,12 @@ if ! venv_works; then
 fi
 
 # ---------------------------------------------------------------------------------------------------
-# 3. pip install -e '.[test]', only when pyproject.toml changed since the last successful install.
+# 3. pip install -e '.[test,postgresql]', only when pyproject.toml changed since the last successful install.
 #    CHECKLIST_APP_RUNTIME_ONLY=1 (scripts/run-app) installs the app alone, as a workstation needs it: no
 #    test tools, and no setuptools (Python 3.11's venv adds it; pip fetches its own to build). A .venv that
 #    has the test tools keeps them, so run-app after run-tests installs nothing.
 # ---------------------------------------------------------------------------------------------------
-TEST_EXTRAS="test"
+TEST_EXTRAS="test,postgresql" # postgresql: the driver; the storage tests run on a PostgreSQL server too
 want="$("$VPY" -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' \
     "$ROOT/pyproject.toml")"
 have="" have_extras="" # the stamp: "<sha256 of pyproject.toml> <extras installed, or 'runtime'>"
@@ -197,5 +197,17 @@ if command -v dpkg-query >/dev/null 2>&1; then
         # Not root: the command is printed and we carry on; the app explains what it cannot load.
         apt_install "the system libraries Qt needs" "${missing[@]}" || true
     fi
+fi
+
+# ---------------------------------------------------------------------------------------------------
+# 5. The PostgreSQL server binaries (initdb, pg_ctl) the storage tests start a throwaway server from; not
+#    for run-app (a workstation only connects). Without them those tests are skipped, and fail in CI.
+# ---------------------------------------------------------------------------------------------------
+have_pg_server() {
+    [[ -n "${CHECKLIST_TEST_PG_BINDIR:-}" && -x "${CHECKLIST_TEST_PG_BINDIR}/initdb" ]] && return 0
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1
+}
+if [[ "$extras" != runtime ]] && command -v dpkg-query >/dev/null 2>&1 && ! have_pg_server; then
+    apt_install "the PostgreSQL server the storage tests start (they are skipped without it)" postgresql || true
 fi
 exit 0
