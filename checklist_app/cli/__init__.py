@@ -34,11 +34,28 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INVALID, f"{self.prog}: {message}\n")
 
 
+class VersionAction(argparse.Action):
+    """``--version``: print ``checklist_app 0.1.0 (build abc1234)`` and exit 0. Unlike argparse's own
+    ``action="version"`` the version is read only when asked, not whenever a parser is built."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: object = argparse.SUPPRESS, help: str = "print the version and build, then exit") -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, _namespace: argparse.Namespace, _values: object,
+                 _option_string: str | None = None) -> None:  # argparse passes them by position
+        from checklist_app.version import describe
+
+        print(describe())
+        parser.exit(EXIT_OK)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every available subcommand."""
     parser = _Parser(prog="python -m checklist_app",
                      description="Pre-procedure checklist for vertebroplasty and kyphoplasty: headless commands. "
                      "Exit status: 0 fine, 1 the answer is no (hard stops remain, tampering found), 2 bad input.")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument(
         "--data-dir",
         metavar="DIR",

@@ -142,13 +142,16 @@ class ChecklistRenderer(DocumentRenderer):
 
     # --- footer ---------------------------------------------------------------------------------------
     def draw_footer(self, canv: Canvas, doc: BaseDocTemplate) -> None:
-        """Form, policy and record versions and the record's SHA-256."""
+        """Form, policy and record versions, the software that made the page, and the record's SHA-256."""
         width = self.page_size[0]
         left, right = self.left_margin, width - self.right_margin
         p, ev = self.packet, self.packet.evaluation
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.6)
         canv.line(left, 17 * mm, right, 17 * mm)
+        # Just above the rule, at the right, in the band between the body (which ends at bottom_margin) and
+        # the footer: the footer's own lines keep their full width (the policy version must never be cut).
+        self.draw_software(canv, 18.2 * mm)
         canv.setFillColor(INK)
         version = f"version {p.record_version}" if p.record_version is not None else "unsigned draft"
         line1 = (f"Record {p.record.record_id}, {version}  ·  Form {ev.form_id} v{ev.form_version}  ·  "

@@ -117,12 +117,14 @@ class DischargeRenderer(DocumentRenderer):
         canv.line(left, height - 15 * mm, right, height - 15 * mm)
 
     def draw_footer(self, canv: Canvas, doc: BaseDocTemplate) -> None:
-        """The clinic's number at the foot of every page."""
+        """The clinic's number at the foot of every page; below "Page X of Y", the software line, small and
+        grey in the corner, where a patient reading the sheet passes it by (same size in large print)."""
         left = self.left_margin
         canv.setFillColor(INK)
         size = 9.5 if not self.large_print else 12
         text = fill(self.text.labels["questions"], self.values, "labels.questions")
         fonts.draw_string(canv, left, 10 * mm, text, size, bold=True, max_width=self.frame_width * 0.7)
+        self.draw_software(canv, 6 * mm)
 
     def draw_page_label(self, canv: Canvas, page: int, total: int) -> None:
         """'Page X of Y' in the sheet's language."""

@@ -21,6 +21,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from checklist_app.domain.errors import PdfRenderError
 from checklist_app.pdf import fonts
+from checklist_app.version import describe
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ SHADE = colors.HexColor("#f0f0f0")
 STOP_RED = colors.HexColor("#b00020")
 WARN_AMBER = colors.HexColor("#8a5a00")
 OK_GREEN = colors.HexColor("#1b5e20")
+FAINT = colors.HexColor("#767676")  # the software line: there for staff who trace a page, not for the reader
+SOFTWARE_SIZE = 6  # points
 
 
 class NumberedCanvas(Canvas):
@@ -76,6 +79,8 @@ class DocumentRenderer:
 
     def __init__(self, *, invariant: bool = False) -> None:
         self.invariant = invariant
+        # ``checklist_app 0.1.0 (build abc1234)``: every page names the software that made it (footers, metadata).
+        self.software = describe()
         fonts.register_fonts()
         self.style = self.styles()
 
@@ -105,6 +110,12 @@ class DocumentRenderer:
 
     def draw_footer(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         """Draw what sits below the frame on every page (except "Page X of Y")."""
+
+    def draw_software(self, canv: Canvas, y: float) -> float:
+        """The software line, small and grey, ending at the right margin at height ``y``; returns its width."""
+        canv.setFillColor(FAINT)
+        return fonts.draw_string(canv, self.page_size[0] - self.right_margin, y, self.software, SOFTWARE_SIZE,
+                                 anchor="right")
 
     def draw_page_label(self, canv: Canvas, page: int, total: int) -> None:
         """Draw "Page X of Y" bottom right, once the total is known."""
@@ -138,7 +149,7 @@ class DocumentRenderer:
         buffer = io.BytesIO()
         width, height = self.page_size
         doc = BaseDocTemplate(
-            buffer, pagesize=self.page_size, title=self.title, author=self.author, creator="checklist_app",
+            buffer, pagesize=self.page_size, title=self.title, author=self.author, creator=self.software,
             leftMargin=self.left_margin, rightMargin=self.right_margin, topMargin=self.top_margin,
             bottomMargin=self.bottom_margin, invariant=1 if self.invariant else 0,
         )

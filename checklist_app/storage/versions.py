@@ -25,6 +25,7 @@ from checklist_app.storage.clock import to_text, utc_now_text
 from checklist_app.storage.database import Database
 from checklist_app.storage.drafts import check_record_id, latest_version_id
 from checklist_app.storage.staff import require_role, verify_pin
+from checklist_app.version import describe
 
 SIGNER_ROLES = ("nurse", "physician")
 
@@ -59,6 +60,7 @@ def _freeze(db: Database, record_id: str, replaces: int | None, reason: str | No
     member = verify_pin(db, signer_id, pin, purpose=purpose, record_id=record_id)
     require_role(member, SIGNER_ROLES, "sign a checklist")
     form_id, form_version, policy_id, policy_version = versions
+    software = describe()  # the software signing (version and build) goes in the event; read before the lock
     with db.write() as conn:
         latest = latest_version_id(conn, record_id)
         if replaces is None and latest is not None:
@@ -92,7 +94,8 @@ def _freeze(db: Database, record_id: str, replaces: int | None, reason: str | No
         append_event(db, conn, "amended" if replaces is not None else "signed", staff_id=member.staff_id,
                      record_id=record_id, details={
                          "version_id": version_id, "version_no": number, "sha256": digest,
-                         "meaning": payload["meaning"], "replaces_version_id": replaces, "reason": reason})
+                         "meaning": payload["meaning"], "replaces_version_id": replaces, "reason": reason,
+                         "software": software})
         if pdf is not None:
             _attach(db, conn, version_id, record_id, pdf, "checklist", member.staff_id)
     return get_version(db, version_id)

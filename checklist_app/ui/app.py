@@ -30,8 +30,14 @@ def no_display_message() -> str:
 
 def parse_args(args: Sequence[str]) -> argparse.Namespace:
     """Options of ``python -m checklist_app --gui``."""
+    from checklist_app.cli import VersionAction
+
     parser = argparse.ArgumentParser(prog="python -m checklist_app --gui", description="Open the intake window.")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument("--data-dir", type=Path, help="where the database lives (default: the user data folder)")
+    parser.add_argument("--exit-when-open", action="store_true",
+                        help="start as usual, then exit once the app is open (status 0), or print why it cannot "
+                             "open instead of showing a box (status 1): checks an installation")
     parser.set_defaults(paint_first=True)  # the window first, then the rest (ui.startup)
     return parser.parse_args(list(args))
 

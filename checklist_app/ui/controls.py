@@ -101,10 +101,13 @@ def vbox(parent: QWidget | None = None, *, spacing: int = theme.SPACING, margins
 
 
 def show_shortcuts(parent: QWidget) -> None:
-    """F1: the keyboard shortcuts, from messages.yaml (non-blocking)."""
+    """F1: the keyboard shortcuts, from messages.yaml (non-blocking), and the app's version and build: the
+    app's About box (it has no menu bar to hold another)."""
     from checklist_app.ui import messages
+    from checklist_app.version import describe
 
-    box = messages.show_message(parent, messages.text("help.title"), messages.text("help.shortcuts"))
+    box = messages.show_message(parent, messages.text("help.title"), messages.text("help.shortcuts"),
+                                messages.text("help.about", version=describe()))
     box.setObjectName("shortcuts_help")
 
 

@@ -101,10 +101,12 @@ def test_language_parameter_wins(make_packet):
 
 
 def _body_font_sizes(pdf: bytes) -> list[float]:
+    """The size of every piece of text the patient reads; the software line in the corner is for staff
+    tracing the sheet, and stays small in large print too (test_software_line_is_small_in_the_corner)."""
     sizes: list[float] = []
 
     def visit(text, cm, tm, _font_dict, font_size):
-        if text.strip():
+        if text.strip() and not text.startswith("checklist_app "):
             sizes.append(round(font_size * tm[0], 1))
 
     for page in PdfReader(io.BytesIO(pdf)).pages:

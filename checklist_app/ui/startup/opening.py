@@ -52,16 +52,42 @@ FINISH_ANYWAY_MS = 2000  # step 2 starts by then even if the first window was ne
 
 
 def setup_logging(data_dir: Path) -> Path:
-    """Log to ``logs/app.log`` in the data folder (rotated; no patient data is ever logged)."""
+    """Log to ``logs/app.log`` in the data folder (rotated; no patient data is ever logged).
+
+    Every log file begins with the app's version and build (a new file, and each one a rotation starts), and
+    each start says it again, so every line can be traced to the software that wrote it.
+    """
     from logging.handlers import RotatingFileHandler
+
+    from checklist_app.version import describe
+
+    class VersionedLog(RotatingFileHandler):
+        def __init__(self) -> None:
+            super().__init__(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+            self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+            self.new_file = self._begin(f"{describe()} started")
+
+        def doRollover(self) -> None:  # noqa: N802 - logging's name
+            super().doRollover()
+            self._begin(f"{describe()} (continued from the previous log file)")
+
+        def _begin(self, text: str) -> bool:
+            """Write ``text`` as the first line of a file still empty; True when it was."""
+            if self.stream is None or self.stream.tell() > 0:
+                return False
+            self.stream.write(self.format(logging.makeLogRecord({"name": log.name, "levelno": logging.INFO,
+                                                                 "levelname": "INFO", "msg": text})) + "\n")
+            self.stream.flush()
+            return True
 
     folder = data_dir / "logs"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "app.log"
-    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler = VersionedLog()
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(logging.INFO)
+    if not handler.new_file:
+        log.info("%s started", describe())
     messages.LOG_FILE["path"] = str(path)
     return path
 
@@ -101,8 +127,14 @@ def startup_error_texts(exc: BaseException, data_dir: Path | None = None) -> tup
     return title, what, advice
 
 
+UNATTENDED = {"on": False}  # --exit-when-open: nobody is there to close a box
+
+
 def critical(title: str, text: str) -> None:
-    """A blocking error box before any window exists (tests replace this)."""
+    """A blocking error box before any window exists (tests replace this); printed when unattended."""
+    if UNATTENDED["on"]:
+        print(f"{title}: {text}", file=sys.stderr)
+        return
     from PySide6.QtWidgets import QMessageBox
 
     QMessageBox.critical(None, title, text)
@@ -128,6 +160,7 @@ class Opening:
         self.failed = False
         self.deferred = False  # True when finish() runs from the event loop, after the first paint
         self.finishing = False
+        self.exit_when_open = False  # --exit-when-open: quit as soon as finish() has opened the app
 
     @property
     def first_window(self) -> QWidget | None:
@@ -191,6 +224,9 @@ class Opening:
             self.ctx = None
             return
         self.lock = IdleLock(self.ctx)
+        if self.exit_when_open:
+            log.info("open; exiting as asked (--exit-when-open)")
+            QTimer.singleShot(0, self.app.quit)
         if store.active_staff():
             if self.screen is not None:
                 self.lock.adopt(self.screen, [self.worklist])
@@ -246,6 +282,7 @@ def start(options: argparse.Namespace) -> int:
     app.setOrganizationName("checklist_app")
     theme.apply_theme(app)
     opening = Opening(app)
+    opening.exit_when_open = UNATTENDED["on"] = bool(getattr(options, "exit_when_open", False))
     if getattr(options, "paint_first", False) and not os.environ.get(DATABASE_URL_ENV, "").strip() \
             and _first_view_shown(opening):
         first = opening.first_window
