@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from checklist_app import storage
+from checklist_app.domain.errors import DraftConflictError
 from checklist_app.domain.form import FormDefinition
 from checklist_app.workflows.session import Session
 from checklist_app.workflows.store import ChecklistStore
@@ -27,6 +28,9 @@ class AppContext(QObject, Session):
     saved = Signal()
     save_failed = Signal(str)
     records_changed = Signal()  # a checklist was created, signed or its status changed
+    save_conflict = Signal(str, str)  # record id, why: it changed elsewhere; autosave set the answers aside
+    board_changed = Signal()  # something changed at another workstation (or another app on this one)
+    server_trouble = Signal(str)  # why the database cannot be reached now; "" once it can again
 
     def __init__(self, store: ChecklistStore, *, clock: Callable[[], datetime] | None = None,
                  form: FormDefinition | None = None) -> None:
@@ -47,4 +51,13 @@ class AppContext(QObject, Session):
         self.saved.emit()
 
     def on_save_failed(self, exc: BaseException) -> None:
-        self.save_failed.emit(str(exc))
+        if isinstance(exc, DraftConflictError):
+            self.save_conflict.emit(exc.record_id, str(exc))
+        else:
+            self.save_failed.emit(str(exc))
+
+    def on_board_changed(self) -> None:
+        self.board_changed.emit()
+
+    def on_board_error(self, exc: BaseException | None) -> None:
+        self.server_trouble.emit("" if exc is None else str(exc))

@@ -65,6 +65,29 @@ def show_message(parent: QWidget | None, title: str, body: str, detail: str = ""
     return box
 
 
+def ask_one_of(parent: QWidget | None, title: str, body: str, detail: str, choices: list[str], *, name: str,
+               default: int, escape: int) -> int:
+    """A question with several buttons (left to right as given), waiting for the answer: the index chosen
+    (``escape``'s when the box is closed with Esc)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Question, title, body, QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName(name)
+    box.setAccessibleName(title)
+    box.setInformativeText(detail)
+    role = QMessageBox.ButtonRole.ActionRole
+    buttons = [box.addButton(text, QMessageBox.ButtonRole.RejectRole if i == escape else role)
+               for i, text in enumerate(choices)]
+    box.setDefaultButton(buttons[default])
+    box.setEscapeButton(buttons[escape])
+    try:
+        box.exec()
+        clicked = box.clickedButton()
+        return buttons.index(clicked) if clicked in buttons else escape
+    finally:
+        box.deleteLater()
+
+
 def ask_choice(parent: QWidget | None, title: str, body: str, detail: str, *, act: str, stay: str, name: str,
                act_is_default: bool = False, icon: QMessageBox.Icon | None = None) -> bool:
     """A question with two buttons, waiting for the answer: True when ``act`` was chosen. ``stay`` is the

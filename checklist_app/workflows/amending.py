@@ -37,6 +37,9 @@ def start_amendment(session: Session, version: SignedVersion, reason: str) -> Am
         raise StorageError("This checklist is already being amended (perhaps on another workstation). "
                            "Open it from the worklist to go on with that amendment.")
     session.policy(state.policy_id)
-    session.store.save_draft(state.record_id, state.draft_data(), session.user_id(),
-                             base_version_id=version.version_id)
+    # Based on no draft: of two workstations amending the same version at once, the second is refused.
+    draft = session.store.save_draft_based_on(state.record_id, state.draft_data(), session.user_id(), based_on=0,
+                                              session_id=session.session_id, base_version_id=version.version_id)
+    session.store.claim(state.record_id, session.session_id, session.user_id())
+    session.autosaver.track(state.record_id, draft.revision)
     return Amendment(state, dropped)

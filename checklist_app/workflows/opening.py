@@ -17,11 +17,13 @@ from checklist_app.workflows.session import Session
 
 @dataclass(frozen=True)
 class Loaded:
-    """A record as read back: its state, its signed version when there is no draft, and dropped answers."""
+    """A record as read back: its state, its signed version when there is no draft, dropped answers, and the
+    draft revision read (0 when there was no draft), which the next save builds on."""
 
     state: ChecklistState
     signed: SignedVersion | None
     dropped: list[str]
+    revision: int = 0
 
 
 def load_checklist(session: Session, record_id: str) -> Loaded | None:
@@ -37,16 +39,19 @@ def load_checklist(session: Session, record_id: str) -> Loaded | None:
     state, dropped = ChecklistState.from_data(
         session.form, data, fallback_staff=session.user_id(), now=session.now(),
         policy_id=session.site.default_policy, base_version_id=base_version_id)
-    return Loaded(state, signed, dropped)
+    return Loaded(state, signed, dropped, draft.revision if draft is not None else 0)
 
 
 def new_checklist(session: Session) -> ChecklistState:
-    """An empty checklist under the site's default policy, saved as a draft now.
+    """An empty checklist under the site's default policy, saved as a draft now and held by this app.
 
     A missing or broken default policy is refused here (PolicyDefinitionError), before any draft exists."""
     now = session.now()
     record_id = f"chk-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     state = ChecklistState.new(session.form, record_id, session.user_id(), now, session.site.default_policy)
     session.policy(state.policy_id)
-    session.store.save_draft(record_id, state.to_data(), session.user_id())
+    draft = session.store.save_draft_based_on(record_id, state.to_data(), session.user_id(), based_on=0,
+                                              session_id=session.session_id)
+    session.store.claim(record_id, session.session_id, session.user_id())
+    session.autosaver.track(record_id, draft.revision)
     return state

@@ -9,6 +9,7 @@ same way in the window, in a command and in a test.
 from __future__ import annotations
 
 import getpass
+import secrets
 from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
@@ -20,6 +21,7 @@ from checklist_app.domain.site import SiteSettings
 from checklist_app.domain.timeutil import aware
 from checklist_app.rules import load_form, load_policy_for
 from checklist_app.rules.policy import PolicyDefinition
+from checklist_app.workflows.board import BoardWatcher
 from checklist_app.workflows.site_settings import load_effective_site
 from checklist_app.workflows.store import ChecklistStore
 
@@ -65,6 +67,10 @@ class Session:
         self._user: storage.StaffMember | None = None
         self._user_id: str | None = None  # user_id(), worked out again when the user changes
         self._autosaver: storage.Autosaver | None = None
+        # This running app among all those sharing the database: who holds which checklist open is kept
+        # per app, so a second app on the same workstation is "elsewhere" too.
+        self.session_id = secrets.token_hex(8)
+        self._board: BoardWatcher | None = None
 
     # --- time and people ----------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -126,8 +132,23 @@ class Session:
     def autosaver(self) -> storage.Autosaver:
         """The one background autosaver of this app (created on first use)."""
         if self._autosaver is None:
-            self._autosaver = self.store.autosaver(on_saved=self.on_saved, on_error=self.on_save_failed)
+            self._autosaver = self.store.autosaver(on_saved=self.on_saved, on_error=self.on_save_failed,
+                                                   session_id=self.session_id)
         return self._autosaver
+
+    # --- other workstations -------------------------------------------------------------------------
+    def watch_board(self) -> None:
+        """Start noticing changes made elsewhere (``on_board_changed``) and saying this app is alive."""
+        if self._board is None:
+            self._board = BoardWatcher(self.store, self.session_id, on_change=self.on_board_changed,
+                                       on_error=self.on_board_error)
+            self._board.start()
+
+    def on_board_changed(self) -> None:
+        """Something another workstation should see changed (called on the watcher's thread)."""
+
+    def on_board_error(self, exc: BaseException | None) -> None:
+        """The database cannot be reached for now (``exc``), or can again (None); watcher's thread."""
 
     @property
     def has_unsaved(self) -> bool:
@@ -137,6 +158,8 @@ class Session:
     def close(self) -> None:
         """Flush unsaved changes and close the database (StorageError if a change could not be saved)."""
         try:
+            if self._board is not None:
+                self._board.stop()
             if self._autosaver is not None:
                 self._autosaver.close()
         finally:

@@ -73,9 +73,53 @@ class ChecklistStore:
         signed version an amendment starts from."""
         return storage.save_draft(self.db, record_id, data, staff_id=staff_id, base_version_id=base_version_id)
 
-    def autosaver(self, on_saved: Any, on_error: Any) -> storage.Autosaver:
+    def save_draft_based_on(self, record_id: str, data: dict[str, Any], staff_id: str, *, based_on: int,
+                            session_id: str, base_version_id: int | None = None) -> storage.Draft:
+        """Save a draft now, refused (DraftConflictError) if it changed since revision ``based_on`` was read
+        or another app holds it."""
+        return storage.save_draft(self.db, record_id, data, staff_id=staff_id, base_version_id=base_version_id,
+                                  based_on=based_on, session_id=session_id)
+
+    def autosaver(self, on_saved: Any, on_error: Any, session_id: str | None = None) -> storage.Autosaver:
         """A background autosaver on this database (debounced well under a second)."""
-        return storage.Autosaver(self.db, on_saved=on_saved, on_error=on_error)
+        return storage.Autosaver(self.db, on_saved=on_saved, on_error=on_error, session_id=session_id)
+
+    # --- sharing the checklists with other workstations -----------------------------------------------
+    def claim(self, record_id: str, session_id: str, staff_id: str) -> storage.checkouts.Holder | None:
+        """Hold a checklist open for work: None when held now, else who holds it elsewhere."""
+        return storage.checkouts.claim(self.db, record_id, session_id=session_id, staff_id=staff_id)
+
+    def take_over(self, record_id: str, session_id: str, staff_id: str) -> storage.checkouts.Holder | None:
+        """Hold a checklist another app has open (audited); returns who had it."""
+        return storage.checkouts.take_over(self.db, record_id, session_id=session_id, staff_id=staff_id)
+
+    def release(self, record_id: str, session_id: str) -> None:
+        """Close a checklist this app holds."""
+        storage.checkouts.release(self.db, record_id, session_id=session_id)
+
+    def holder(self, record_id: str) -> storage.checkouts.Holder | None:
+        """The live app holding a checklist open, or None."""
+        return storage.checkouts.holder(self.db, record_id)
+
+    def holders(self) -> dict[str, storage.checkouts.Holder]:
+        """Every checklist held open by a live app."""
+        return storage.checkouts.holders(self.db)
+
+    def heartbeat(self, session_id: str) -> set[str]:
+        """Say this app still runs; the records it still holds."""
+        return storage.checkouts.heartbeat(self.db, session_id)
+
+    def board_stamp(self) -> tuple[Any, ...]:
+        """Changes when anything another workstation should see changed."""
+        return storage.checkouts.board_stamp(self.db)
+
+    def set_asides(self, record_id: str) -> list[storage.checkouts.SetAside]:
+        """Answers set aside for a checklist and not gone through yet."""
+        return storage.checkouts.open_set_asides(self.db, record_id)
+
+    def resolve_set_aside(self, set_aside_id: int, staff_id: str, taken: list[str]) -> None:
+        """Record that set-aside answers were gone through (``taken``: the fields used)."""
+        storage.checkouts.resolve_set_aside(self.db, set_aside_id, staff_id=staff_id, taken=taken)
 
     # --- staff and clinical actions -----------------------------------------------------------------
     def active_staff(self) -> list[storage.StaffMember]:

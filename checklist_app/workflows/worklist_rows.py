@@ -14,7 +14,7 @@ are here (``answer_texts``, ``signed_rows``, ``sorted_rows``), so the two cannot
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ class WorklistRow:
     is_draft: bool
     problem: str = ""  # why the status could not be worked out (policy_unavailable): names the file
     amendment: bool = False  # a draft amending a signed version, or a signed version that is an amendment
+    open_at: str = ""  # who has it open where: "BAY-2, Jane Doe, RN since 08:12"; "" when nobody does
 
     @property
     def status_text(self) -> str:
@@ -119,8 +120,10 @@ def form_procedure_label(form: FormDefinition) -> Callable[[str], str]:
 
 def build_rows(store: ChecklistStore, form: FormDefinition, policy_for: Callable[[str], PolicyDefinition],
                completeness: Callable[[PolicyDefinition], frozenset[str]], now: datetime, *,
-               all_dates: bool = False, default_policy: str = "sir-2019") -> list[WorklistRow]:
-    """Rows for the worklist, soonest scheduled first (unscheduled drafts last)."""
+               all_dates: bool = False, default_policy: str = "sir-2019",
+               session_id: str | None = None) -> list[WorklistRow]:
+    """Rows for the worklist, soonest scheduled first (unscheduled drafts last); ``session_id``: this app,
+    whose open checklists say "here"."""
     from checklist_app.domain.errors import ChecklistError
     from checklist_app.workflows.checklist_state import ChecklistState
     from checklist_app.workflows.section_state import overview
@@ -148,4 +151,15 @@ def build_rows(store: ChecklistStore, form: FormDefinition, policy_for: Callable
     signed = ((v.record_id, v.version_id, v.is_amendment, v.content.record.get("answers", {}), v.cleared)
               for v in versions)
     rows += signed_rows(signed, printed, {row.record_id for row in rows}, label, now, all_dates)
+    holders = store.holders()
+    if holders:
+        rows = [replace(row, open_at=_open_at(holders[row.record_id], session_id)) if row.record_id in holders else row
+                for row in rows]
     return sorted_rows(rows)
+
+
+def _open_at(holder: Any, session_id: str | None) -> str:
+    if holder.session_id == session_id:
+        return "Here"
+    since = holder.opened_at.astimezone()
+    return f"{holder.workstation}: {holder.staff_name} since {since:%H:%M}"

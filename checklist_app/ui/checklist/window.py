@@ -22,6 +22,7 @@ from checklist_app.domain.errors import StorageError
 from checklist_app.domain.findings import Evaluation, Finding
 from checklist_app.domain.signed import SignedVersion
 from checklist_app.rules.policy import PolicyDefinition
+from checklist_app.storage.checkouts import Holder
 from checklist_app.ui import controls, gc_pause, messages, theme, unsaved
 from checklist_app.ui.checklist import finding_actions
 from checklist_app.ui.checklist.findings_panel import FindingsPanel
@@ -29,11 +30,13 @@ from checklist_app.ui.checklist.navigation import SectionNavigation
 from checklist_app.ui.checklist.patient_banner import PatientBanner
 from checklist_app.ui.checklist.section_list import SectionList
 from checklist_app.ui.checklist.section_page import SectionPage
+from checklist_app.ui.checklist.sharing import ChecklistSharing
 from checklist_app.ui.context import AppContext
 from checklist_app.ui.controls import show_shortcuts
 from checklist_app.ui.signing import amend as amend_flow
 from checklist_app.ui.signing import flow as signing_flow
 from checklist_app.ui.signing import packet as packet_flow
+from checklist_app.workflows import sharing
 from checklist_app.workflows.checklist_state import ChecklistState
 from checklist_app.workflows.open_checklist import OpenChecklist
 from checklist_app.workflows.section_state import Overview
@@ -42,21 +45,24 @@ from checklist_app.workflows.signing import settle_signed
 WINDOW_TITLE = "Pre-procedure checklist"  # never the patient's name: titles show in taskbars and shares
 
 
-class ChecklistWindow(SectionNavigation, QMainWindow):
-    """One patient's checklist, editable (a draft) or read-only (signed)."""
+class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
+    """One patient's checklist, editable (a draft this app holds) or read-only (signed, or a draft another
+    app holds: ``view_only``)."""
 
     closed = Signal(str)
     status_changed = Signal(str)
 
-    def __init__(self, ctx: AppContext, state: ChecklistState, signed: SignedVersion | None = None) -> None:
+    def __init__(self, ctx: AppContext, state: ChecklistState, signed: SignedVersion | None = None, *,
+                 view_only: Holder | None = None) -> None:
         super().__init__()
         self.ctx = ctx
+        self.view_only = view_only
         self.checklist = OpenChecklist(ctx, state, signed)  # the policy is loaded here: refused before any widget
         self._typing: set[str] = set()  # items whose typed text is saved unaudited but not committed yet
         # Whether the draft holds answers the audit trail lacks: typing saved unaudited, or a draft
         # recovered after a crash with such typing in it. audit_draft() records them.
         self._unaudited = False
-        if signed is None:
+        if signed is None and view_only is None:
             draft = ctx.store.load_draft(state.record_id)
             self._unaudited = draft is not None and not draft.audited
         self.setWindowTitle(WINDOW_TITLE)
@@ -67,13 +73,18 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
             page.set_answers(state.answers)
         self.show_evaluation()  # the checklist was just evaluated
         self.show_section(self._first_open_section(), focus=False)
-        if signed is None:
+        if signed is not None:
+            self._show_signed(signed)
+        elif view_only is not None:
+            self.show_view_only(view_only)
+        else:
             ctx.store.mark_open(state.record_id)
             state.prepare_drafts()
-        else:
-            self._show_signed(signed)
+            self._show_set_asides()
         ctx.saved.connect(self._on_saved)
         ctx.save_failed.connect(self._on_save_failed)
+        ctx.save_conflict.connect(self.on_save_conflict)
+        ctx.board_changed.connect(self.look_elsewhere)
         QApplication.instance().focusChanged.connect(self._on_focus_changed)
         gc_pause.window_opened()
         self._gc_paused = True
@@ -133,8 +144,15 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
                                                                               "version, with a reason, signed again")
         self.amend_button.hide()
         self.close_button = controls.button("&Close", self.close)
+        self.take_over_button = controls.button("&Take over...", self.take_over,
+                                                tooltip="Edit it here; the workstation that has it open is told")
+        self.take_over_button.hide()
+        self.set_aside_button = controls.button("Review set-aside answers...", self.review_set_asides,
+                                                role="primary")
+        self.set_aside_button.hide()
         body.addLayout(controls.hbox(self.previous_button, self.next_button, self.save_label, None,
-                                     self.close_button, self.amend_button, self.review_button, self.packet_button))
+                                     self.set_aside_button, self.close_button, self.take_over_button,
+                                     self.amend_button, self.review_button, self.packet_button))
         keys = [("Ctrl+PgDown", self.next_section), ("Alt+Right", self.next_section),
                 ("Ctrl+PgUp", self.previous_section), ("Alt+Left", self.previous_section),
                 ("F6", lambda: self.cycle_pane(1)), ("Shift+F6", lambda: self.cycle_pane(-1)),
@@ -210,7 +228,7 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
 
     def _on_answer_edited(self, item_id: str, value: Any) -> None:
         """Text being typed: the findings follow it and it is saved now, unaudited (audited once committed)."""
-        if self.signed is not None or not self.state.set_answer(item_id, value):
+        if not self.holds_draft or not self.state.set_answer(item_id, value):
             return
         self._typing.add(item_id)
         self.checklist.touch()
@@ -218,7 +236,7 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
         self._autosave(audit=False)
 
     def _on_answer_changed(self, item_id: str, value: Any) -> None:
-        if self.signed is not None:
+        if not self.holds_draft:
             return
         if not self.state.set_answer(item_id, value) and item_id not in self._typing:
             return
@@ -259,16 +277,18 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
         """Make sure the trail has every answer in the draft (before review, on close): typing recovered
         after a crash is saved but unaudited until something commits it. Writes nothing if all is audited."""
         self.commit_typing()
-        if self.signed is None and self._unaudited:
+        if self.holds_draft and self._unaudited:
             self._autosave(audit=True)
 
     def _on_saved(self) -> None:
-        if self.signed is None and not self.ctx.autosaver.has_unsaved:
+        if self.holds_draft and not self.ctx.autosaver.has_unsaved:
             amending = "Amendment, not signed yet. " if self.state.is_amendment else ""
             self.save_label.setText(f"{amending}All changes saved at {self.ctx.now().astimezone():%H:%M:%S}")
             theme.set_role(self.save_label, "help")
 
     def _on_save_failed(self, message: str) -> None:
+        if not self.holds_draft:
+            return
         self.save_label.setText("NOT SAVED YET, retrying every second. Your answers stay on screen.")
         self.save_label.setToolTip(message)
         theme.set_role(self.save_label, "problem")
@@ -296,6 +316,7 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
     def mark_signed(self, version: SignedVersion) -> None:
         """Show the checklist as signed (read-only) after signing."""
         settle_signed(self.checklist, version)  # evaluates it again
+        self._let_go()
         self._show_signed(version)
         self.show_evaluation()
         packet_flow.keep_packet(self, self.checklist, version)  # the PDFs as of now, kept for every reprint
@@ -355,7 +376,7 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
         if focused is not None and self.isAncestorOf(focused):
             focused.clearFocus()  # a field waiting for Enter takes its text now
         self.audit_draft()
-        if self.signed is None:
+        if self.holds_draft:
             try:
                 self.ctx.autosaver.flush()
             except StorageError as exc:
@@ -367,11 +388,19 @@ class ChecklistWindow(SectionNavigation, QMainWindow):
         if self._gc_paused:  # closing from here on, whatever happens below
             self._gc_paused = False
             gc_pause.window_closed()
-        if self.signed is None:
+        if self.holds_draft:
             self.ctx.store.mark_closed(self.state.record_id)
+            self._let_go()
         try:
             QApplication.instance().focusChanged.disconnect(self._on_focus_changed)
         except (RuntimeError, TypeError):
             pass
         self.closed.emit(self.state.record_id)
         super().closeEvent(event)
+
+    def _let_go(self) -> None:
+        """This app no longer holds the checklist (closed or signed); others may open it for work."""
+        try:
+            sharing.let_go(self.ctx, self.state.record_id)
+        except StorageError:
+            pass  # the server is out of reach: the hold expires by itself when no longer refreshed

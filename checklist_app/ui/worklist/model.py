@@ -10,7 +10,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from checklist_app.ui import theme
 from checklist_app.workflows.worklist_rows import WorklistRow
 
-COLUMNS = ("Patient", "MRN", "Procedure", "Level(s)", "Scheduled", "Status")
+COLUMNS = ("Patient", "MRN", "Procedure", "Level(s)", "Scheduled", "Status", "Open at")
+STATUS_COLUMN = COLUMNS.index("Status")
 # The icons of the statuses a row can have: those of section_state.STATE_ICONS (a test keeps them equal),
 # repeated here because importing section_state loads the pydantic form models, which the first paint
 # of the worklist does without.
@@ -61,15 +62,16 @@ class WorklistModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, column = self.rows[index.row()], index.column()
-        texts = (row.patient, row.mrn, row.procedure, row.levels, self._scheduled(row), row.status_text)
+        texts = (row.patient, row.mrn, row.procedure, row.levels, self._scheduled(row), row.status_text, row.open_at)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return texts[column]
-        if role == Qt.ItemDataRole.DecorationRole and column == len(COLUMNS) - 1:
+        if role == Qt.ItemDataRole.DecorationRole and column == STATUS_COLUMN:
             return theme.icon(ROW_ICONS.get(row.status, "draft"))
         if role == Qt.ItemDataRole.UserRole:
             return row
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.patient} - {row.status_text}" + (f"\n{row.problem}" if row.problem else "")
+            opened = f"\nOpen at {row.open_at}" if row.open_at and row.open_at != "Here" else ""
+            return f"{row.patient} - {row.status_text}{opened}" + (f"\n{row.problem}" if row.problem else "")
         return None
 
 

@@ -35,18 +35,34 @@ class ChecklistOpening:
         ctx = self.ctx
         if ctx is None:
             return None
+        from checklist_app.workflows import sharing
         from checklist_app.workflows.opening import load_checklist
 
         try:
             loaded = load_checklist(ctx, record_id)
+            view_only = sharing.hold(ctx, loaded) if loaded is not None else None
+            if view_only is not None:
+                choice = messages.ask_one_of(
+                    self, "Open at another workstation", f"{view_only.describe()}.",
+                    "You can read it here while they work on it, or take it over: that workstation is told at "
+                    "once and can no longer save into it, and anything it had not saved is set aside for you to "
+                    "review.", ["&View read-only", "&Take over", "Cancel"], name="open_elsewhere_question",
+                    default=0, escape=2)
+                if choice == 2:
+                    return None
+                if choice == 1:
+                    loaded, _previous = sharing.take_over(ctx, record_id)
+                    view_only = None
             if loaded is None:
                 self.refresh()
                 return None
             from checklist_app.ui.checklist.window import ChecklistWindow
 
-            window = ChecklistWindow(ctx, loaded.state, signed=loaded.signed)
+            window = ChecklistWindow(ctx, loaded.state, signed=loaded.signed, view_only=view_only)
         except ChecklistError as exc:
             messages.show_error(self, exc)
+            if loaded is not None and loaded.signed is None and view_only is None:
+                sharing.let_go(ctx, record_id)  # never opened here: others may have it
             return None
         dropped = loaded.dropped
         if dropped:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QMainWi
 
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.ui import controls, messages, theme
-from checklist_app.ui.worklist.model import COLUMNS, WorklistFilter, WorklistModel
+from checklist_app.ui.worklist.model import COLUMNS, STATUS_COLUMN, WorklistFilter, WorklistModel
 from checklist_app.ui.worklist.opening import ChecklistOpening
 from checklist_app.workflows.first_view import FirstView
 from checklist_app.workflows.worklist_rows import build_rows
@@ -68,6 +68,10 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         ctx.site_changed.connect(self._show_user)
         ctx.records_changed.connect(self._refresh_timer.start)
         ctx.saved.connect(self._refresh_timer.start)  # a draft's status follows what autosave wrote
+        # Changes made at other workstations: at most one refresh per timer period, however busy the unit.
+        ctx.board_changed.connect(self._refresh_soon)
+        ctx.server_trouble.connect(self._show_server_trouble)
+        ctx.watch_board()
         if self.needs_app:
             for control in self.needs_app:
                 control.setEnabled(True)
@@ -146,7 +150,8 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (STATUS_COLUMN, len(COLUMNS) - 1):
+            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.activated.connect(lambda _i: self.open_selected())
         self.empty_label = controls.label("", role="help")
@@ -182,7 +187,8 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         selected = self.selected_record()
         try:
             rows = build_rows(ctx.store, ctx.form, ctx.policy, ctx.completeness_rules, ctx.now(),
-                              all_dates=self.scope_combo.currentIndex() == 1, default_policy=ctx.site.default_policy)
+                              all_dates=self.scope_combo.currentIndex() == 1, default_policy=ctx.site.default_policy,
+                              session_id=ctx.session_id)
         except ChecklistError as exc:
             messages.show_error(self, exc)
             return
@@ -193,6 +199,20 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
             if row.record_id == selected or (selected is None and proxy_row == 0):
                 self.table.selectRow(proxy_row)
                 break
+
+    def _refresh_soon(self) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _show_server_trouble(self, problem: str) -> None:
+        """Say that the database is out of reach (answers typed meanwhile stay on screen), or clear it."""
+        if problem:
+            self.statusBar().show()
+            self.statusBar().showMessage(f"Waiting for the database server: {problem}")
+        else:
+            self.statusBar().clearMessage()
+            self.statusBar().hide()
+            self.refresh()
 
     def table_focus(self) -> None:
         """Down from the search field: into the list of checklists."""

@@ -1,0 +1,181 @@
+"""A checklist window among several workstations: read-only while another app holds the checklist, told at
+once when it is taken over, and offered answers that were set aside.
+
+A mixin of ``ChecklistWindow``, kept apart so that module stays small. The watcher (workflows.board) tells
+the app that something changed elsewhere; each window then asks only about its own checklist.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from checklist_app.domain.errors import ChecklistError, StorageError
+from checklist_app.storage.checkouts import Holder, local_time
+from checklist_app.ui import messages, theme
+from checklist_app.workflows import sharing
+from checklist_app.workflows.opening import load_checklist
+
+if TYPE_CHECKING:
+    from checklist_app.ui.context import AppContext
+    from checklist_app.workflows.open_checklist import OpenChecklist
+
+
+class ChecklistSharing:
+    """For a ChecklistWindow: ``ctx``, ``checklist``, ``pages``, ``findings``, ``save_label``, the buttons."""
+
+    ctx: AppContext
+    checklist: OpenChecklist
+    pages: list[Any]
+    findings: Any
+    save_label: Any
+    review_button: Any
+    take_over_button: Any
+    set_aside_button: Any
+    view_only: Holder | None  # set while another app holds this draft: shown, not edited
+
+    @property
+    def holds_draft(self) -> bool:
+        """Whether this window edits a draft this app holds (not a signed version, not a view)."""
+        return self.checklist.signed is None and self.view_only is None
+
+    def show_view_only(self, holder: Holder, text: str | None = None) -> None:
+        """Show the draft without letting it be edited, saying who has it."""
+        self.view_only = holder
+        for page in self.pages:
+            page.set_read_only(True)
+        self.findings.read_only = True
+        self.review_button.hide()
+        self.set_aside_button.hide()
+        self.take_over_button.show()
+        self.save_label.setText(text or f"Read only: {holder.describe()}.")
+        theme.set_role(self.save_label, "problem")
+        self.show_evaluation()  # type: ignore[attr-defined]
+
+    def take_over(self) -> None:
+        """Take the checklist over from the app holding it (asked first; audited)."""
+        holder = self.view_only
+        if holder is None:
+            return
+        if not messages.ask_choice(
+                self, "Take over this checklist?", f"{holder.describe()}.",  # type: ignore[arg-type]
+                "Taking it over lets you edit it here; that workstation is told at once and can no longer "
+                "save into it. Answers it had not saved yet are set aside and offered to you.",
+                act="Take over", stay="Cancel", name="take_over_question"):
+            return
+        try:
+            loaded, _previous = sharing.take_over(self.ctx, self.checklist.record_id)
+        except ChecklistError as exc:
+            messages.show_error(self, exc)  # type: ignore[arg-type]
+            return
+        if loaded is None or loaded.signed is not None:
+            messages.show_message(self, "This checklist is no longer a draft",  # type: ignore[arg-type]
+                                  "It was signed or discarded meanwhile.", "Open it again from the worklist.")
+            self.close()  # type: ignore[attr-defined]
+            return
+        self.view_only = None
+        self.take_over_button.hide()
+        self._show_state(loaded.state, editable=True)
+        self.save_label.setText("You took this checklist over; changes are saved as you type.")
+        theme.set_role(self.save_label, "help")
+        self.ctx.records_changed.emit()
+        self.look_elsewhere()
+
+    def look_elsewhere(self) -> None:
+        """After a change somewhere: taken over? new set-aside answers? (a view: show the newest answers)."""
+        if self.checklist.signed is not None:
+            return
+        try:
+            if self.view_only is not None:
+                self._follow_holder()
+            else:
+                holder = sharing.still_held(self.ctx, self.checklist.record_id)
+                if holder is not None:
+                    self.taken_over(holder)
+                else:
+                    self._show_set_asides()
+        except StorageError:
+            return  # the server is out of reach: the watcher says so; look again at the next change
+
+    def taken_over(self, holder: Holder) -> None:
+        """Another app took this checklist over: keep what was typed (set aside), then show it read-only."""
+        self.commit_typing()  # type: ignore[attr-defined]
+        try:
+            self.ctx.autosaver.flush()
+        except StorageError:
+            pass  # refused as expected: autosave set the answers aside (or keeps them, and retries)
+        self.show_view_only(holder, f"Taken over at {holder.workstation} by {holder.staff_name} at "
+                                    f"{local_time(holder.opened_at.isoformat())}. Anything not saved here was set "
+                                    f"aside for them to review. Read only now.")
+
+    def on_save_conflict(self, record_id: str, message: str) -> None:
+        """Autosave was refused because the checklist changed elsewhere; its answers were set aside."""
+        if record_id != self.checklist.record_id or not self.holds_draft:
+            return
+        holder = sharing.still_held(self.ctx, record_id)
+        if holder is not None:
+            self.taken_over(holder)
+            return
+        # Signed, discarded or saved elsewhere while no one held it: read what is there now.
+        self.save_label.setText(f"{message} Your unsaved answers were set aside.")
+        self.save_label.setToolTip(message)
+        theme.set_role(self.save_label, "problem")
+        for page in self.pages:
+            page.set_read_only(True)
+        self.review_button.hide()
+
+    def _follow_holder(self) -> None:
+        holder = self.ctx.store.holder(self.checklist.record_id)
+        loaded = load_checklist(self.ctx, self.checklist.record_id)
+        if loaded is None or loaded.signed is not None:
+            self.save_label.setText("This checklist was signed or discarded elsewhere. Close it and open it "
+                                    "again from the worklist.")
+            self.take_over_button.hide()
+            return
+        self._show_state(loaded.state, editable=False)
+        if holder is None:
+            self.save_label.setText("Read only: the other workstation closed this checklist. Take it over to "
+                                    "edit it here.")
+        else:
+            self.view_only = holder
+            self.save_label.setText(f"Read only: {holder.describe()}.")
+
+    def _show_state(self, state: Any, *, editable: bool) -> None:
+        from checklist_app.workflows.open_checklist import OpenChecklist
+
+        self.checklist = OpenChecklist(self.ctx, state)
+        for page in self.pages:
+            page.set_read_only(not editable)
+            page.set_answers(state.answers)
+        self.findings.read_only = not editable
+        self.review_button.setVisible(editable)
+        if editable:
+            self.ctx.store.mark_open(state.record_id)
+            state.prepare_drafts()
+        self.refresh()  # type: ignore[attr-defined]
+
+    def _show_set_asides(self) -> None:
+        waiting = self.ctx.store.set_asides(self.checklist.record_id)
+        self.set_aside_button.setVisible(bool(waiting))
+        if waiting:
+            first = waiting[0]
+            self.set_aside_button.setText(f"Review {len(waiting)} set-aside answer set(s) from {first.workstation}...")
+
+    def review_set_asides(self) -> None:
+        """Go through answers set aside for this checklist: keep mine, or use theirs, answer by answer."""
+        from checklist_app.ui.checklist.set_aside_dialog import SetAsideDialog
+
+        for kept in self.ctx.store.set_asides(self.checklist.record_id):
+            differences = sharing.differences(self.checklist, kept)
+            dialog = SetAsideDialog(self, kept, differences)  # type: ignore[arg-type]
+            if not dialog.exec():
+                break  # decide later: they stay set aside
+            self.commit_typing()  # type: ignore[attr-defined]
+            try:
+                sharing.use_set_aside(self.checklist, kept, dialog.chosen())
+            except ChecklistError as exc:
+                messages.show_error(self, exc)  # type: ignore[arg-type]
+                break
+            for page in self.pages:
+                page.set_answers(self.checklist.state.answers)
+            self.refresh()  # type: ignore[attr-defined]
+        self._show_set_asides()

@@ -1,0 +1,94 @@
+"""Two workstations on one database (two apps on one SQLite file, each with its own session): the worklist
+says who has a checklist open where, within a second; opening it elsewhere offers reading it or taking it
+over; taking over tells the first workstation at once, and what it had not saved is set aside and offered
+to the new holder, answer by answer."""
+
+from __future__ import annotations
+
+import pytest
+from ui_helpers import NOW, NURSE, PHYSICIAN, example_data
+
+from checklist_app import storage
+from checklist_app.ui import messages
+from checklist_app.ui.checklist import set_aside_dialog
+from checklist_app.ui.context import AppContext
+from checklist_app.ui.worklist.window import WorklistWindow
+from checklist_app.workflows.store import ChecklistStore
+
+
+def show(qtbot, window):
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    return window
+
+
+@pytest.fixture
+def bay2(qapp, staffed_dir):
+    context = AppContext(ChecklistStore.open(staffed_dir), clock=lambda: NOW)  # as the ctx fixture's
+    context.store.db.workstation = "BAY-2"
+    context.set_user(context.store.staff(PHYSICIAN))
+    yield context
+    context.close()
+
+
+def open_at(worklist: WorklistWindow, record_id: str) -> str:
+    return next((r.open_at for r in worklist.model.rows if r.record_id == record_id), "")
+
+
+def test_taking_over_tells_the_other_workstation_and_offers_its_unsaved_answers(qtbot, ctx, bay2, monkeypatch):
+    ctx.store.db.workstation = "BAY-1"
+    data = example_data(ctx, "clean")
+    record_id = data["record_id"]
+    ctx.store.save_draft(record_id, data, NURSE)
+    worklist1, worklist2 = show(qtbot, WorklistWindow(ctx)), show(qtbot, WorklistWindow(bay2))
+    window1 = worklist1.open_record(record_id)
+    assert window1 is not None and window1.holds_draft
+    qtbot.waitUntil(lambda: open_at(worklist2, record_id).startswith("BAY-1: "), timeout=3000)  # the live board
+    assert open_at(worklist1, record_id) == "Here"
+
+    asked = []
+    monkeypatch.setattr(messages, "ask_one_of", lambda *a, **k: asked.append(a[2]) or 0)  # View read-only
+    window2 = worklist2.open_record(record_id)
+    assert asked and asked[0].startswith("Open at BAY-1 by ")
+    assert window2.view_only is not None and not window2.holds_draft
+    assert window2.save_label.text().startswith("Read only: Open at BAY-1")
+    assert window2.take_over_button.isVisible() and not window2.review_button.isVisible()
+
+    # A committed answer at bay 1 shows in bay 2's read-only view.
+    window1._on_answer_changed("proceduralist", "Dr Committed")
+    qtbot.waitUntil(lambda: window2.state.answers.get("proceduralist") == "Dr Committed", timeout=3000)
+
+    # Bay 1 types something autosave has not written yet (it waits for a pause); bay 2 takes over now.
+    window1.state.set_answer("dc_follow_up", "Clinic on Friday")
+    window1.checklist.save(audit=True)
+    monkeypatch.setattr(messages, "ask_choice", lambda *a, **k: True)
+    window2.take_over()
+    assert window2.holds_draft and not window2.take_over_button.isVisible()
+
+    qtbot.waitUntil(lambda: window1.view_only is not None, timeout=3000)  # told at once
+    assert window1.save_label.text().startswith("Taken over at BAY-2 by ")
+    assert not window1.review_button.isVisible()
+    qtbot.waitUntil(lambda: window2.set_aside_button.isVisible(), timeout=3000)
+    assert storage.load_draft(ctx.store.db, record_id).data["answers"].get("dc_follow_up") is None  # not written over
+
+    shown = []
+
+    def tick_all(dialog):
+        shown.append([(d.item_id, d.now_text, d.set_aside_text) for d in dialog.differences])
+        for box in dialog.boxes:
+            box.setChecked(True)
+        return 1
+
+    monkeypatch.setattr(set_aside_dialog.SetAsideDialog, "exec", tick_all)
+    window2.review_set_asides()
+    assert shown == [[("dc_follow_up", "", "Clinic on Friday")]]
+    assert window2.state.answers["dc_follow_up"] == "Clinic on Friday"
+    assert not window2.set_aside_button.isVisible()
+    bay2.autosaver.flush()
+    assert storage.load_draft(ctx.store.db, record_id).data["answers"]["dc_follow_up"] == "Clinic on Friday"
+    kinds = [e.event_type for e in storage.list_events(ctx.store.db, record_id)]
+    assert {"opened", "taken_over", "answers_set_aside", "set_aside_resolved"} <= set(kinds)
+    window1.close()
+    window2.close()
+    qtbot.waitUntil(lambda: open_at(worklist2, record_id) == "", timeout=3000)
