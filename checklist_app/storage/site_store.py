@@ -126,7 +126,8 @@ def _lost_race() -> Iterator[None]:
 
 
 def _conflict(newest: SettingsVersion | None) -> SiteSettingsConflictError:
-    who = (f"{newest.saved_by} at {newest.workstation} saved version {newest.version_no} ({newest.saved_at[:16]} UTC)"
+    who = (f"{newest.saved_by} at {newest.workstation} saved version {newest.version_no} "
+           f"on {newest.saved_at[:16].replace('T', ' ')} UTC"
            if newest else "the settings changed")
     return SiteSettingsConflictError(
         f"Not saved: another administrator changed the site settings while you were editing them ({who}). "

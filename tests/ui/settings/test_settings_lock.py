@@ -125,3 +125,38 @@ def test_ctrl_l_in_a_checklist_locks_and_unlocking_gives_the_checklist_back(qtbo
         qtbot.waitUntil(lambda: QApplication.activeWindow() is checklist, timeout=3000)
     finally:
         lock.detach()
+
+
+def test_on_a_shared_database_the_dialog_saves_a_version_for_every_workstation(qtbot, tmp_path, monkeypatch):
+    """Two workstations on one database: the dialog says where it saves, saves in the admin's name, and a
+    save after another administrator's is refused at the top of the dialog, not lost."""
+    from checklist_app.storage import open_database
+    from checklist_app.storage.paths import DATABASE_URL_ENV
+    from checklist_app.storage.site_store import latest_settings
+    from checklist_app.workflows.site_settings import save_site_settings
+
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    one, two = tmp_path / "bay1", tmp_path / "bay2"
+    with open_database(url, data_dir=one, workstation="bay1") as db1, \
+            open_database(url, data_dir=two, workstation="bay2") as db2:
+        dialog = SettingsDialog(None, load_effective_site(one, db1), one, db1, ADMIN)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert "Saved in the shared database, for every workstation" in dialog.place.description
+        dialog.fields["facility_name"].setText("Northside Spine Centre")
+        qtbot.mouseClick(dialog.primary_button, Qt.MouseButton.LeftButton)
+        assert dialog.result_value.facility_name == "Northside Spine Centre"
+        assert latest_settings(db2).saved_by == ADMIN
+        assert load_effective_site(two, db2).facility_name == "Northside Spine Centre"
+        assert not site_file(one).exists()
+
+        late = SettingsDialog(None, load_effective_site(two, db2), two, db2, ADMIN)
+        qtbot.addWidget(late)
+        late.show()
+        save_site_settings(one, {"facility_name": "Saved Meanwhile"}, db=db1, staff_id="it2")
+        late.fields["clinic_phone"].setText("(555) 010-0000")
+        qtbot.mouseClick(late.primary_button, Qt.MouseButton.LeftButton)
+        assert late.result_value is None and late.isVisible()
+        assert "another administrator changed the site settings" in late.problem.text_label.text()
+        assert load_effective_site(two, db2).facility_name == "Saved Meanwhile"
