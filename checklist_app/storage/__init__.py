@@ -7,8 +7,9 @@ Typical use by the app::
     storage.recoverable_drafts(db)               # offer unsigned drafts back at start
     storage.sign(db, record_id, signer_id=..., pin=..., meaning=..., content=..., form_id=..., ...)
 
-Every failure a user can act on is a ``StorageError`` (``DatabaseBusyError``, ``DatabaseCorruptError``)
-or an ``AuthenticationError``, each saying what happened and what to do.
+Every failure a user can act on is a ``StorageError`` (``DatabaseBusyError``, ``DatabaseCorruptError``,
+``DatabaseUnavailableError`` when a database server cannot be reached) or an ``AuthenticationError``,
+each saying what happened and what to do.
 
 The public names are imported on first use (PEP 562 ``__getattr__``), not when the package is: start-up's
 first paint imports ``storage.first_view`` and ``storage.paths``, which need only the standard library,
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "DatabaseBusyError": "checklist_app.domain.errors",
     "DatabaseCorruptError": "checklist_app.domain.errors",
+    "DatabaseUnavailableError": "checklist_app.domain.errors",
     "StorageError": "checklist_app.domain.errors",
     "AuditEvent": ".audit", "AuditReport": ".audit", "list_events": ".audit", "log_event": ".audit",
     "verify_audit": ".audit",
@@ -46,7 +48,8 @@ _EXPORTS = {
 
 __all__ = [  # a literal list, for type checkers; a test keeps it equal to _EXPORTS
     "AuditEvent", "AuditReport", "AuthenticationError", "Autosaver", "Database", "DatabaseBusyError",
-    "DatabaseCorruptError", "Draft", "SignedVersion", "StaffMember", "StorageError", "acknowledge_finding",
+    "DatabaseCorruptError", "DatabaseUnavailableError", "Draft", "SignedVersion", "StaffMember", "StorageError",
+    "acknowledge_finding",
     "add_staff", "amend", "attach_pdf", "backup_to", "check_integrity", "data_dir", "database_path", "discard_draft",
     "get_pdf", "get_staff", "get_version", "has_checklists", "latest_versions", "list_events", "list_staff",
     "list_versions", "load_draft", "log_event", "open_database", "printed_versions", "record_exported",
@@ -71,7 +74,12 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and IDEs see: the names as if imported eagerly
-    from checklist_app.domain.errors import DatabaseBusyError, DatabaseCorruptError, StorageError
+    from checklist_app.domain.errors import (
+        DatabaseBusyError,
+        DatabaseCorruptError,
+        DatabaseUnavailableError,
+        StorageError,
+    )
     from checklist_app.storage.audit import AuditEvent, AuditReport, list_events, log_event, verify_audit
     from checklist_app.storage.autosave import Autosaver
     from checklist_app.storage.backup import backup_to
