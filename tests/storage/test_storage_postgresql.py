@@ -20,7 +20,7 @@ from signed_helpers import signed_content
 from storage_helpers import PINS
 
 from checklist_app import cli
-from checklist_app.domain.errors import DatabaseUnavailableError, StorageError
+from checklist_app.domain.errors import DatabaseBusyError, DatabaseUnavailableError, StorageError
 from checklist_app.storage import (
     Autosaver,
     add_staff,
@@ -274,6 +274,16 @@ def test_errors_never_quote_row_values(pg_cluster: PgCluster, database: str) -> 
                                  "VALUES (%(r)s, '{}', 1, 'now', 'rn1', 'x')", {"r": secret.replace(" ", "-")})
         assert "Zebediah" not in str(caught.value) and "UniqueViolation" in str(caught.value)
         assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_a_statement_the_server_does_not_finish_in_time_is_reported(pg_cluster: PgCluster, database: str) -> None:
+    url = pg_cluster.url(database, APP) + "?options=-c%20statement_timeout%3D200"  # the URL's own setting wins
+    with open_database(url, busy_timeout=0.3) as db:
+        with pytest.raises(DatabaseBusyError, match="did not finish the request in time, so nothing was written"):
+            with db.read() as conn:
+                conn.exec_driver_sql("SELECT pg_sleep(2)")
+        with db.read() as conn:
+            assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "300ms"
 
 
 def test_a_wrong_password_is_named_without_the_password(pg_cluster: PgCluster, database: str) -> None:
