@@ -28,7 +28,7 @@ from checklist_app.storage.migrations import GENESIS_HASH, GUARD_TRIGGERS, PG_GU
 EVENT_TYPES = frozenset({
     "created", "field_changed", "draft_discarded", "finding_acknowledged", "override", "signed",
     "amended", "document_attached", "printed", "exported", "login_failed", "account_locked", "unlocked",
-    "staff_added", "pin_changed",
+    "staff_added", "pin_changed", "site_settings_changed",
     # Who opened a checklist for work, took it over from another workstation, or had typing set aside.
     "opened", "taken_over", "answers_set_aside", "set_aside_resolved",
 })

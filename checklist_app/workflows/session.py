@@ -22,6 +22,7 @@ from checklist_app.domain.timeutil import aware
 from checklist_app.rules import load_form, load_policy_for
 from checklist_app.rules.policy import PolicyDefinition
 from checklist_app.workflows.board import BoardWatcher
+from checklist_app.workflows.site_seal import use_for_sealing
 from checklist_app.workflows.site_settings import load_effective_site
 from checklist_app.workflows.store import ChecklistStore
 
@@ -63,7 +64,9 @@ class Session:
         self.store = store
         self.form = form or shipped_form()
         self._clock = clock or (lambda: datetime.now().astimezone())
-        self.site: SiteSettings = load_effective_site(store.data_dir)
+        self.site: SiteSettings = load_effective_site(store.data_dir, store.db)
+        # Workstations sharing a database seal with the site's one certificate (read when first needed).
+        use_for_sealing(store.db, store.data_dir, site_name=self.site.facility_name, created_by=_os_user())
         self._user: storage.StaffMember | None = None
         self._user_id: str | None = None  # user_id(), worked out again when the user changes
         self._autosaver: storage.Autosaver | None = None
@@ -119,7 +122,7 @@ class Session:
 
     def reload_site(self) -> None:
         """Re-read the site settings after the Settings dialog saved them."""
-        self.site = load_effective_site(self.store.data_dir)
+        self.site = load_effective_site(self.store.data_dir, self.store.db)
 
     # --- saving -------------------------------------------------------------------------------------
     def on_saved(self) -> None:
