@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from checklist_app.domain.canonical import canonical_json
 from checklist_app.domain.errors import DraftConflictError, StorageError
@@ -95,8 +96,9 @@ def _holder(conn: Connection, row: Any) -> Holder:
                   from_text(row.opened_at), from_text(row.seen_at))
 
 
-def _row(conn: Connection, record_id: str) -> Any:
-    return conn.execute(select(tables.checkouts).where(tables.checkouts.c.record_id == record_id)).one_or_none()
+def _row(conn: Connection, record_id: str, *, lock: bool = False) -> Any:
+    query = select(tables.checkouts).where(tables.checkouts.c.record_id == record_id)
+    return conn.execute(query.with_for_update() if lock else query).one_or_none()
 
 
 def refuse_if_held_elsewhere(conn: Connection, record_id: str, session_id: str) -> None:
@@ -115,10 +117,11 @@ def claim(db: Database, record_id: str, *, session_id: str, staff_id: str) -> Ho
     """Hold a checklist open for work: None when this app now holds it, else the live app that does."""
     now = utc_now()
     with db.write() as conn:
-        row = _row(conn, record_id)
+        row = _row(conn, record_id, lock=True)
         if row is not None and row.session_id != session_id and _fresh(row, now):
             return _holder(conn, row)
-        _put(db, conn, record_id, session_id, staff_id, now, replace=row is not None)
+        if not _put(db, conn, record_id, session_id, staff_id, now, replace=row is not None):
+            return _holder(conn, _row(conn, record_id))  # another app claimed it this very moment
         if row is None or row.session_id != session_id:
             details = {"after_stale": row.workstation} if row is not None else {}
             append_event(db, conn, "opened", staff_id=staff_id, record_id=record_id, details=details)
@@ -132,9 +135,12 @@ def take_over(db: Database, record_id: str, *, session_id: str, staff_id: str) -
     at once through the board (``board_stamp``)."""
     now = utc_now()
     with db.write() as conn:
-        row = _row(conn, record_id)
+        row = _row(conn, record_id, lock=True)
+        if row is None and not _put(db, conn, record_id, session_id, staff_id, now, replace=False):
+            row = _row(conn, record_id, lock=True)  # claimed by another app this very moment: take it from it
         previous = _holder(conn, row) if row is not None and row.session_id != session_id else None
-        _put(db, conn, record_id, session_id, staff_id, now, replace=row is not None)
+        if row is not None:
+            _put(db, conn, record_id, session_id, staff_id, now, replace=True)
         if previous is not None:
             append_event(db, conn, "taken_over", staff_id=staff_id, record_id=record_id, details={
                 "from_staff": previous.staff_id, "from_workstation": previous.workstation,
@@ -145,13 +151,19 @@ def take_over(db: Database, record_id: str, *, session_id: str, staff_id: str) -
 
 
 def _put(db: Database, conn: Connection, record_id: str, session_id: str, staff_id: str, now: datetime, *,
-         replace: bool) -> None:
+         replace: bool) -> bool:
+    """Write this app's hold; False when a new row lost the race to another app's (on a server)."""
     values = {"session_id": session_id, "staff_id": staff_id, "workstation": db.workstation,
               "opened_at": to_text(now), "seen_at": to_text(now)}
     if replace:
         conn.execute(update(tables.checkouts).where(tables.checkouts.c.record_id == record_id).values(**values))
-    else:
-        conn.execute(insert(tables.checkouts).values(record_id=record_id, **values))
+        return True
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(tables.checkouts).values(record_id=record_id, **values))
+    except IntegrityError:
+        return False
+    return True
 
 
 def release(db: Database, record_id: str, *, session_id: str) -> None:

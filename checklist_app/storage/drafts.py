@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic_core import to_jsonable_python
 from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from checklist_app.domain.canonical import canonical_json
 from checklist_app.domain.errors import DraftConflictError, StorageError
@@ -79,7 +80,10 @@ def save_draft(db: Database, record_id: str, data: Mapping[str, Any], *, staff_i
         raise ValueError("the data's record_id differs from the record being saved")
     text = canonical_json(plain).decode()
     with db.write() as conn:
-        existing = _row(conn, record_id)
+        # FOR UPDATE (a no-op on SQLite, whose BEGIN IMMEDIATE already serialises writers): on a server two
+        # saves based on the same revision would otherwise both pass the check below, and the second would
+        # silently replace the first.
+        existing = _row(conn, record_id, lock=True)
         latest = latest_version_id(conn, record_id)
         if base_version_id != latest:
             raise _signed_meanwhile(conn, record_id, base_version_id, latest)
@@ -106,7 +110,13 @@ def save_draft(db: Database, record_id: str, data: Mapping[str, Any], *, staff_i
             "audited_data": text if audit else baseline,
         }
         if existing is None:
-            conn.execute(insert(tables.drafts).values(record_id=record_id, **values))
+            try:
+                with conn.begin_nested():  # a savepoint: a lost race for the new row leaves the rest intact
+                    conn.execute(insert(tables.drafts).values(record_id=record_id, **values))
+            except IntegrityError:
+                if based_on is None:
+                    raise
+                raise _changed_meanwhile(conn, record_id, _row(conn, record_id)) from None
         else:
             conn.execute(update(tables.drafts).where(tables.drafts.c.record_id == record_id).values(**values))
         return _draft(_row(conn, record_id))
@@ -209,8 +219,9 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _row(conn: Connection, record_id: str) -> Any:
-    return conn.execute(select(tables.drafts).where(tables.drafts.c.record_id == record_id)).one_or_none()
+def _row(conn: Connection, record_id: str, *, lock: bool = False) -> Any:
+    query = select(tables.drafts).where(tables.drafts.c.record_id == record_id)
+    return conn.execute(query.with_for_update() if lock else query).one_or_none()
 
 
 def _draft(row: Any) -> Draft:
