@@ -268,3 +268,54 @@ def test_workstations_making_the_site_certificate_at_once_end_with_one(shared_ur
 
     _, cert, _ = pkcs12.load_key_and_certificates(stored[site_seal.PKCS12_FILE], SECRET.encode())
     assert fingerprints == {hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()}
+
+
+def test_the_app_signs_at_one_bay_and_the_packet_verifies_at_the_other(shared_url, secret, tmp_path, monkeypatch):
+    """The running app's path: each bay's Session reads the shared settings and seals with the site's
+    certificate; the packet kept at signing at bay 1 verifies at bay 2."""
+    from datetime import datetime
+
+    from checklist_app import storage
+    from checklist_app.domain.timeutil import aware
+    from checklist_app.pdf.seal import validate_sealed
+    from checklist_app.workflows import packet, signing
+    from checklist_app.workflows.checklist_state import ChecklistState
+    from checklist_app.workflows.demo import demo_data
+    from checklist_app.workflows.open_checklist import OpenChecklist
+    from checklist_app.workflows.session import Session
+    from checklist_app.workflows.store import ChecklistStore
+
+    now = aware(datetime(2026, 11, 21, 7, 15))
+    monkeypatch.setenv(DATABASE_URL_ENV, shared_url)
+    monkeypatch.delenv(certificates.PKCS12_ENV, raising=False)
+    sessions = []
+    try:
+        monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "bay1"))
+        store = ChecklistStore.open(tmp_path / "bay1")
+        storage.add_staff(store.db, "rn.test", "Test Nurse", "RN", "nurse", "1357", actor="test")
+        save_site_settings(store.data_dir, {"facility_name": "Northside Spine Centre"}, db=store.db, staff_id="it1")
+        one = Session(store=store, clock=lambda: now)
+        sessions.append(one)
+        assert one.site.facility_name == "Northside Spine Centre"
+        one.set_user(one.store.staff("rn.test"))
+        data = demo_data(one.form, now.date(), "examples/clean.json")
+        state, _ = ChecklistState.from_data(one.form, data, fallback_staff="rn.test", now=now, policy_id="sir-2019")
+        one.store.save_draft(state.record_id, state.draft_data(), "rn.test")
+        checklist = OpenChecklist(one, state)
+        version = signing.sign(checklist, "rn.test", "1357", signing.meaning_of(checklist)[0])
+        signing.settle_signed(checklist, version)
+        packet.keep_packet(one, version, checklist.staff_name)
+        # Bay 2's app starts (in a process of its own, in real life; here it takes over the process-wide seal).
+        monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "bay2"))
+        two = Session(store=ChecklistStore.open(tmp_path / "bay2"), clock=lambda: now)
+        sessions.append(two)
+        assert two.site.facility_name == "Northside Spine Centre"
+        for kind in ("checklist", "discharge"):
+            check = validate_sealed(two.store.pdf(version.version_id, kind))
+            assert check.valid, check.problem
+            assert check.signer == "checklist_app document seal (Northside Spine Centre)"
+        assert not (tmp_path / "bay1" / "seal").exists() and not (tmp_path / "bay2" / "seal").exists()
+    finally:
+        for opened in sessions:
+            opened.close()
+        certificates.use_site_identity(None)
