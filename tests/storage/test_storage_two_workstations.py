@@ -1,5 +1,6 @@
 """Two workstations as real processes on one database: editing the same checklist never silently replaces
-what the other committed, and signing while the other autosaves ends in one clear outcome."""
+what the other committed, signing while the other autosaves ends in one clear outcome, and a server restart
+mid-typing loses nothing."""
 
 from __future__ import annotations
 
@@ -65,3 +66,25 @@ def test_signing_while_the_other_workstation_autosaves_ends_in_one_clear_outcome
     (kept,) = co.open_set_asides(staffed, "r1")  # the typing after the signature, kept for an amendment
     assert kept.workstation == "BAY-1" and kept.data["answers"]["note"].startswith("keystroke ")
     assert int(kept.data["answers"]["note"].split()[1]) <= outcome["last"]
+
+
+def test_a_server_restart_mid_typing_keeps_the_typing_and_saves_it_when_the_server_is_back(pg_cluster) -> None:
+    from pg_cluster import APP
+
+    from checklist_app.storage import open_database
+
+    name = pg_cluster.new_database(initialised=True)
+    url = pg_cluster.url(name, APP)
+    with open_database(url, workstation="parent") as db:
+        save_draft(db, "r1", {"record_id": "r1", "answers": {}}, staff_id="rn1")
+    typist = child("type", url, "BAY-1", "6")
+    assert typist.stdout.readline().strip() == "ready"
+    time.sleep(1.5)
+    pg_cluster.restart()  # every connection the typist had is cut
+    outcome = result(typist)
+    assert outcome["conflict"] is None, outcome
+    assert any("cannot be reached" in text or "server" in text for text in outcome["other"]), outcome
+    with open_database(url, workstation="parent") as db:
+        saved = load_draft(db, "r1")
+    assert saved.data["answers"]["note"] == f"keystroke {outcome['last']}"  # the last keystroke, saved
+    pg_cluster.drop_database(name)

@@ -4,10 +4,11 @@
 on the revision it read, as fast as it can for SECONDS; prints JSON: the answers it committed, and how many
 saves were refused because the other workstation saved first (or the database was busy).
 
-``type URL NAME``: types into ``r1`` through an autosaver holding it (the production debounce), one
+``type URL NAME [SECONDS]``: types into ``r1`` through an autosaver holding it (the production debounce), one
 keystroke every 20 ms, printing ``ready`` first; stops when autosave reports a conflict (the record was
-signed or taken over elsewhere) or after 20 s, and prints JSON: the last keystroke typed, the conflict's
-message and whether it was a signing, and any other error.
+signed or taken over elsewhere) or after SECONDS (default 20), closes the autosaver (which saves what is
+left, retrying for up to 10 s if the database is out of reach), and prints JSON: the last keystroke typed,
+the conflict's message and whether it was a signing, and the other errors reported meanwhile.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def edit(url: str, name: str, seconds: float) -> None:
     print(json.dumps({"committed": committed, "refused": refused, "busy": busy}), flush=True)
 
 
-def type_into(url: str, name: str) -> None:
+def type_into(url: str, name: str, seconds: float) -> None:
     db = open_database(url, workstation=name, busy_timeout=5)
     conflict: list[DraftConflictError] = []
     other: list[str] = []
@@ -63,17 +64,21 @@ def type_into(url: str, name: str) -> None:
     saver = Autosaver(db, on_error=on_error, session_id=name)
     saver.track("r1", draft.revision)
     print("ready", flush=True)
-    n, deadline = 0, time.monotonic() + 20
+    n, deadline = 0, time.monotonic() + seconds
     while not stop.is_set() and time.monotonic() < deadline:
         n += 1
         saver.update("r1", {**draft.data, "answers": {**draft.data["answers"], "note": f"keystroke {n}"}},
                      staff_id=name, audit=n % 5 == 0)
         time.sleep(0.02)
-    try:
-        saver.close()
-    except StorageError as exc:
-        if not isinstance(exc, DraftConflictError):
+    for _attempt in range(10):
+        try:
+            saver.close()
+            break
+        except DraftConflictError:
+            break
+        except StorageError as exc:
             other.append(str(exc))
+            time.sleep(1)
     print(json.dumps({"last": n, "conflict": str(conflict[0]) if conflict else None,
                       "signed": bool(conflict and conflict[0].signed), "other": other}), flush=True)
 
@@ -82,4 +87,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "edit":
         edit(sys.argv[2], sys.argv[3], float(sys.argv[4]))
     else:
-        type_into(sys.argv[2], sys.argv[3])
+        type_into(sys.argv[2], sys.argv[3], float(sys.argv[4]) if len(sys.argv) > 4 else 20.0)
