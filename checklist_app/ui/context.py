@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from checklist_app import storage
-from checklist_app.domain.errors import DraftConflictError
+from checklist_app.domain.errors import DatabaseUnavailableError, DraftConflictError
 from checklist_app.domain.form import FormDefinition
 from checklist_app.workflows.session import Session
 from checklist_app.workflows.store import ChecklistStore
@@ -53,8 +53,10 @@ class AppContext(QObject, Session):
     def on_save_failed(self, exc: BaseException) -> None:
         if isinstance(exc, DraftConflictError):
             self.save_conflict.emit(exc.record_id, str(exc))
-        else:
-            self.save_failed.emit(str(exc))
+            return
+        self.save_failed.emit(str(exc))
+        if isinstance(exc, DatabaseUnavailableError):
+            self.server_trouble.emit(str(exc))
 
     def on_board_changed(self) -> None:
         self.board_changed.emit()

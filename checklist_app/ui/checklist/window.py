@@ -85,6 +85,7 @@ class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
         ctx.save_failed.connect(self._on_save_failed)
         ctx.save_conflict.connect(self.on_save_conflict)
         ctx.board_changed.connect(self.look_elsewhere)
+        ctx.server_trouble.connect(self._on_server_trouble)
         QApplication.instance().focusChanged.connect(self._on_focus_changed)
         gc_pause.window_opened()
         self._gc_paused = True
@@ -292,6 +293,15 @@ class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
         self.save_label.setText("NOT SAVED YET, retrying every second. Your answers stay on screen.")
         self.save_label.setToolTip(message)
         theme.set_role(self.save_label, "problem")
+
+    def _on_server_trouble(self, problem: str) -> None:
+        if problem and self.holds_draft:
+            self.save_label.setText("Waiting for the database server. Your answers stay on screen and are saved "
+                                    "as soon as it is back.")
+            self.save_label.setToolTip(problem)
+            theme.set_role(self.save_label, "problem")
+        elif not problem:
+            self._on_saved()  # back: says "All changes saved" unless autosave still holds something
 
     # --- signing and closing ------------------------------------------------------------------------
     def review_and_sign(self) -> SignedVersion | None:
