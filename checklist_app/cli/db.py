@@ -79,7 +79,10 @@ def _status(args: argparse.Namespace) -> int:
              "newer than this app: install the newer version" if found.schema > found.latest else
              "an upgrade is needed")
     print(f"Schema version: {found.schema} (this app: {found.latest}), {state}")
-    may = "yes (the owner account)" if found.may_migrate else "no (as the application role should not)"
+    if found.kind != "postgresql":
+        may = "yes" if found.may_migrate else "no"
+    else:
+        may = "yes (the owner account)" if found.may_migrate else "no (as the application role should not)"
     print(f"This account may change the schema: {may}")
     if found.app_roles:
         print(f"Application role(s) granted: {', '.join(found.app_roles)}")

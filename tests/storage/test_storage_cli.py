@@ -12,6 +12,7 @@ from storage_helpers import drop_guards, raw
 
 from checklist_app import cli
 from checklist_app.storage import AuthenticationError, list_events, open_database, verify_pin
+from checklist_app.storage.migrations import LATEST_VERSION
 
 
 @pytest.fixture
@@ -119,3 +120,13 @@ def test_the_real_command_line(tmp_path: Path) -> None:
     assert added.returncode == 0, added.stderr
     verified = subprocess.run([*command, "verify-audit"], capture_output=True, text=True)
     assert verified.returncode == 0 and verified.stdout.startswith("OK: 1 audit events")
+
+
+def test_db_status_says_the_schema_version_and_whether_this_account_may_change_it(run, backend: str) -> None:
+    add(run)
+    status, out, _ = run("db", "status")
+    assert status == 0
+    assert f"Schema version: {LATEST_VERSION} (this app: {LATEST_VERSION}), up to date" in out
+    # A workstation on the server connects as the application role, which may not change the schema.
+    expected = "yes" if backend == "sqlite" else "no (as the application role should not)"
+    assert f"This account may change the schema: {expected}\n" in out
