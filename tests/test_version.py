@@ -54,8 +54,10 @@ def test_version_on_every_entry_point(command, tmp_path):
     if not Path(command[0]).exists():
         pytest.skip(f"{command[0]} is not installed in this environment")
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}  # --version needs no display
+    before = expected_line()
     result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
-    assert (result.returncode, result.stdout, result.stderr) == (0, expected_line() + "\n", "")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout in (before + "\n", expected_line() + "\n")  # a commit made meanwhile (shared checkout)
 
 
 def test_version_is_not_read_when_not_asked():
@@ -68,8 +70,9 @@ def test_version_is_not_read_when_not_asked():
 
 @pytest.mark.skipif(not HAS_GIT, reason="no git checkout here")
 def test_the_checkouts_commit_is_the_one_git_names():
-    assert version.git_head(ROOT) == git("rev-parse", "HEAD")[:7]
+    version.build_id.cache_clear()  # read once per process; other tests may have read it at an older commit
     assert version.build_id() == f"dev+{git('rev-parse', 'HEAD')[:7]}"
+    assert version.git_head(ROOT) == git("rev-parse", "HEAD")[:7]
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
