@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # imported where a box is shown: its Python enums cost ~2 ms 
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LOG_FILE", "ask_choice", "error_texts", "log_unexpected", "show_error", "show_message", "text"]
+__all__ = ["LOG_FILE", "ask_choice", "ask_one_of", "error_texts", "log_unexpected", "show_error", "show_message",
+           "text"]
 
 
 def log_unexpected(exc: BaseException) -> None:

@@ -42,8 +42,8 @@ class SetAsideDialog(FormDialog):
                                   f"{difference.set_aside_text or 'not answered'}")
             grid.addWidget(box, row, 2)
             self.boxes.append(box)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(2, 1)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
         self.form.addRow(grid)
         self.initial_focus = self.boxes[0]
 

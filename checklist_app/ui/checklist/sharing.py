@@ -132,12 +132,13 @@ class ChecklistSharing:
             self.take_over_button.hide()
             return
         self._show_state(loaded.state, editable=False)
+        previous, self.view_only = self.view_only, holder or self.view_only
         if holder is None:
             self.save_label.setText("Read only: the other workstation closed this checklist. Take it over to "
                                     "edit it here.")
-        else:
-            self.view_only = holder
+        elif previous is None or holder.session_id != previous.session_id:
             self.save_label.setText(f"Read only: {holder.describe()}.")
+        # else: the same holder; what the label says (perhaps why this window is read-only) still holds
 
     def _show_state(self, state: Any, *, editable: bool) -> None:
         from checklist_app.workflows.open_checklist import OpenChecklist
@@ -157,8 +158,21 @@ class ChecklistSharing:
         waiting = self.ctx.store.set_asides(self.checklist.record_id)
         self.set_aside_button.setVisible(bool(waiting))
         if waiting:
-            first = waiting[0]
-            self.set_aside_button.setText(f"Review {len(waiting)} set-aside answer set(s) from {first.workstation}...")
+            self.set_aside_button.setText(f"Set-aside answers ({len(waiting)})...")
+            self.set_aside_button.setToolTip(f"Answers typed at {waiting[0].workstation} that could not be saved "
+                                             f"into this checklist: keep yours or use theirs")
+
+    def set_asides_gone_through(self) -> bool:
+        """Before signing: go through set-aside answers first; False while some are left for later."""
+        if not self.ctx.store.set_asides(self.checklist.record_id):
+            return True
+        self.review_set_asides()
+        if not self.ctx.store.set_asides(self.checklist.record_id):
+            return True
+        messages.show_message(self, "Set-aside answers are waiting",  # type: ignore[arg-type]
+                              "Answers typed at another workstation were set aside for this checklist.",
+                              "Go through them (keep yours or use theirs) before signing.")
+        return False
 
     def review_set_asides(self) -> None:
         """Go through answers set aside for this checklist: keep mine, or use theirs, answer by answer."""

@@ -307,6 +307,8 @@ class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
     def review_and_sign(self) -> SignedVersion | None:
         """Review every answer and finding, then sign; the signed version, or None."""
         self.audit_draft()
+        if not self.set_asides_gone_through():
+            return None
         self.refresh()
         version = signing_flow.review_and_sign(self, self.checklist)
         if version is not None:

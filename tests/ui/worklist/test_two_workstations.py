@@ -71,6 +71,15 @@ def test_taking_over_tells_the_other_workstation_and_offers_its_unsaved_answers(
     assert not window1.review_button.isVisible()
     qtbot.waitUntil(lambda: window2.set_aside_button.isVisible(), timeout=3000)
     assert storage.load_draft(ctx.store.db, record_id).data["answers"].get("dc_follow_up") is None  # not written over
+    window1.look_elsewhere()  # a later change elsewhere: bay 1 still says why it is read-only
+    assert window1.save_label.text().startswith("Taken over at BAY-2 by ")
+
+    # Signing waits until the set-aside answers are gone through.
+    told = []
+    monkeypatch.setattr(set_aside_dialog.SetAsideDialog, "exec", lambda dialog: 0)  # "Decide later"
+    monkeypatch.setattr(messages, "show_message", lambda *a, **k: told.append(a[1]))
+    assert window2.review_and_sign() is None
+    assert told == ["Set-aside answers are waiting"]
 
     shown = []
 
