@@ -52,7 +52,8 @@ class RecordEnvelope(BaseModel):
     record_id: RecordId
     form_id: str
     form_version: str
-    policy_id: str | None = None
+    policy_id: str | None = None  # an installed policy's id, never a file (rules.installed)
+    policy_version: str | None = None  # when given, must be the installed policy's version
     created_by: StaffId
     created_at: datetime
     updated_by: StaffId | None = None
