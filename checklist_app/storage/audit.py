@@ -21,6 +21,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from checklist_app.domain.canonical import canonical_json, sha256_hex
 from checklist_app.storage import tables
+from checklist_app.storage.attestations import unproven_anywhere
 from checklist_app.storage.clock import utc_now_text
 from checklist_app.storage.database import Database
 from checklist_app.storage.migrations import GENESIS_HASH, GUARD_TRIGGERS, PG_GUARD_FUNCTION, PG_GUARD_TRIGGERS
@@ -130,6 +131,7 @@ def verify_audit(db: Database) -> AuditReport:
         head = conn.execute(select(tables.chain_head).where(tables.chain_head.c.id == 1)).one_or_none()
         problems += _head_problems(head, last_seq, last_hash)
         problems += _missing_guards(conn)
+        problems += unproven_anywhere(conn)
     return AuditReport(count, tuple(problems), first_broken)
 
 

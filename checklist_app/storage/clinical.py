@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from checklist_app.domain.errors import StorageError
 from checklist_app.domain.record import Acknowledgement, Override
 from checklist_app.storage.audit import log_event
-from checklist_app.storage.clock import utc_now
+from checklist_app.storage.clock import to_text, utc_now
 from checklist_app.storage.database import Database
 from checklist_app.storage.drafts import check_record_id
 from checklist_app.storage.staff import require_role, verify_pin
@@ -38,7 +38,7 @@ def record_override(db: Database, record_id: str, finding_key: str, physician_id
     override = _model(Override, finding_key=finding_key, physician_id=member.staff_id, at=utc_now(),
                       reason=reason)
     log_event(db, "override", staff_id=member.staff_id, record_id=record_id,
-              details={"finding_key": finding_key, "reason": reason})
+              details={"finding_key": finding_key, "reason": reason, "at": to_text(override.at)})
     return override
 
 
@@ -48,7 +48,7 @@ def acknowledge_finding(db: Database, record_id: str, finding_key: str, staff_id
     check_record_id(record_id)
     ack = _model(Acknowledgement, finding_key=finding_key, by=staff_id, at=utc_now(), note=note)
     log_event(db, "finding_acknowledged", staff_id=staff_id, record_id=record_id,
-              details={"finding_key": finding_key, "note": ack.note})
+              details={"finding_key": finding_key, "note": ack.note, "at": to_text(ack.at)})
     return ack
 
 

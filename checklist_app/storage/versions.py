@@ -20,6 +20,7 @@ from checklist_app.domain.canonical import canonical_json, sha256_hex
 from checklist_app.domain.errors import StorageError
 from checklist_app.domain.signed import SignedContent, SignedVersion, Signer
 from checklist_app.storage import tables
+from checklist_app.storage.attestations import unproven
 from checklist_app.storage.audit import append_event
 from checklist_app.storage.clock import to_text, utc_now_text
 from checklist_app.storage.database import Database
@@ -69,6 +70,7 @@ def _freeze(db: Database, record_id: str, replaces: int | None, reason: str | No
         if replaces is not None and replaces != latest:
             raise StorageError("Only the latest signed version of a checklist can be amended; open the "
                                "checklist again to see its latest version.")
+        _refuse_unproven(conn, record_id, plain)
         number = conn.execute(select(func.coalesce(func.max(tables.signed_versions.c.version_no), 0))
                               .where(tables.signed_versions.c.record_id == record_id)).scalar_one() + 1
         payload = {
@@ -99,6 +101,23 @@ def _freeze(db: Database, record_id: str, replaces: int | None, reason: str | No
         if pdf is not None:
             _attach(db, conn, version_id, record_id, pdf, "checklist", member.staff_id)
     return get_version(db, version_id)
+
+
+def _refuse_unproven(conn: Connection, record_id: str, content: dict[str, Any]) -> None:
+    """Refuse to sign overrides or acknowledgements the audit trail does not back (attestations.py), and an
+    evaluation that counts a finding as overridden or acknowledged without the record saying who did it."""
+    record = content.get("record") if isinstance(content.get("record"), dict) else {}
+    problems = unproven(conn, record_id, record)
+    evaluation = content.get("evaluation") or {}
+    for list_name, claimed in (("overrides", "overridden"), ("acknowledgements", "acknowledged")):
+        listed = {entry.get("finding_key") for entry in record.get(list_name) or [] if isinstance(entry, dict)}
+        problems += [f"the evaluation counts finding {key} as {claimed} but the record names nobody who did it"
+                     for key in sorted(set(evaluation.get(claimed) or ()) - listed)]
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise StorageError(f"Refused: {problems[0]}{more}. Nothing was signed. Record the override or "
+                           f"acknowledgement again in the app (with the physician's own PIN for an override), "
+                           f"or run 'verify-audit' and tell IT if you did not change the checklist.")
 
 
 def attach_pdf(db: Database, version_id: int, pdf: bytes, *, staff_id: str, kind: str = "checklist") -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 from storage_helpers import PINS
 
@@ -116,7 +118,8 @@ def test_a_physician_overrides_with_their_own_pin_and_a_reason(staffed: Database
     assert (override.physician_id, override.finding_key) == ("md1", "inr_high")
     event = list_events(staffed, "r1")[-1]
     assert (event.event_type, event.staff_id) == ("override", "md1")
-    assert event.details == {"finding_key": "inr_high", "reason": "Reversed with vitamin K"}
+    assert event.details == {"finding_key": "inr_high", "reason": "Reversed with vitamin K",
+                             "at": override.at.astimezone(UTC).isoformat(timespec="microseconds")}
 
 
 def test_an_override_is_refused_to_a_nurse_a_wrong_pin_and_a_locked_physician(staffed: Database) -> None:

@@ -1,0 +1,119 @@
+"""Overrides and acknowledgements are only as good as the audit events behind them.
+
+A physician's override and a nurse's acknowledgement enter a checklist through ``storage.clinical``,
+which checks who is acting (an override needs the physician's own PIN) and appends an ``override`` or
+``finding_acknowledged`` event in the same breath. The record itself is just data: a draft can be edited
+behind the app's back, and a record file can claim anything. So an override or acknowledgement counts only
+when the audit trail holds the matching event for the same record: same finding key (which fingerprints
+the values that raised the finding, so changed answers do not inherit it), same person, same reason or
+note, and the same moment when the event recorded it. Signing refuses anything else, and ``verify-audit``
+reports it in drafts and signed versions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from checklist_app.storage import tables
+
+KINDS = {  # record list -> (audit event type, who field, text field, its name in the event's details)
+    "overrides": ("override", "physician_id", "reason", "reason"),
+    "acknowledgements": ("finding_acknowledged", "by", "note", "note"),
+}
+
+
+def unproven(conn: Connection, record_id: str, record: Mapping[str, Any]) -> list[str]:
+    """One sentence per override or acknowledgement in ``record`` with no matching audit event."""
+    return _unmatched(record, _events(conn, record_id).get(record_id, {}))
+
+
+def unproven_anywhere(conn: Connection) -> list[str]:
+    """For ``verify-audit``: every draft and signed version whose overrides or acknowledgements the trail
+    does not back, one sentence each, naming the record (and version)."""
+    events = _events(conn, None)
+    problems = []
+    d, v = tables.drafts.c, tables.signed_versions.c
+    for row in conn.execute(select(d.record_id, d.data).order_by(d.record_id)):
+        unmatched = _unmatched(_json(row.data), events.get(row.record_id, {}))
+        problems += [f"the draft of record {row.record_id}: {p}" for p in unmatched]
+    for row in conn.execute(select(v.record_id, v.version_no, v.content_json).order_by(v.version_id)):
+        content = _json(row.content_json).get("content")
+        record = content.get("record") if isinstance(content, dict) else None
+        problems += [f"signed version {row.version_no} of record {row.record_id}: {p}"
+                     for p in _unmatched(record if isinstance(record, dict) else {}, events.get(row.record_id, {}))]
+    return problems
+
+
+def _json(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}  # damaged content: verify_versions reports it
+    return value if isinstance(value, dict) else {}
+
+
+def _unmatched(record: Mapping[str, Any], events: Mapping[str, list[tuple[str, dict[str, Any]]]]) -> list[str]:
+    problems = []
+    for list_name, (event_type, who_field, text_field, detail) in KINDS.items():
+        entries = record.get(list_name) or []
+        if not isinstance(entries, list):
+            problems.append(f"the record's {list_name} are not a list")
+            continue
+        for entry in entries:
+            if not isinstance(entry, Mapping) or not _matched(entry, events.get(event_type, ()), who_field,
+                                                              text_field, detail):
+                problems.append(_sentence(list_name, entry, who_field))
+    return problems
+
+
+Events = dict[str, dict[str, list[tuple[str, dict[str, Any]]]]]  # record -> event type -> (staff, details)
+
+
+def _events(conn: Connection, record_id: str | None) -> Events:
+    e = tables.audit_events.c
+    query = select(e.record_id, e.event_type, e.staff_id, e.details).where(
+        e.event_type.in_([kind[0] for kind in KINDS.values()]))
+    if record_id is not None:
+        query = query.where(e.record_id == record_id)
+    found: Events = {}
+    for row in conn.execute(query):
+        details = _json(row.details)  # a damaged event proves nothing (verify-audit reports the damage itself)
+        found.setdefault(row.record_id, {}).setdefault(row.event_type, []).append((row.staff_id, details))
+    return found
+
+
+def _matched(entry: Mapping[str, Any], events: Iterable[tuple[str, dict[str, Any]]], who_field: str,
+             text_field: str, detail: str) -> bool:
+    for staff_id, details in events:
+        if (staff_id == entry.get(who_field) and details.get("finding_key") == entry.get("finding_key")
+                and details.get(detail) == _text(entry.get(text_field))
+                and ("at" not in details or _same_moment(details["at"], entry.get("at")))):
+            return True
+    return False
+
+
+def _text(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _same_moment(recorded: Any, claimed: Any) -> bool:
+    try:
+        when = claimed if isinstance(claimed, datetime) else datetime.fromisoformat(str(claimed))
+        return datetime.fromisoformat(str(recorded)) == when
+    except (TypeError, ValueError):
+        return False
+
+
+def _sentence(list_name: str, entry: Any, who_field: str) -> str:
+    key = entry.get("finding_key", "?") if isinstance(entry, Mapping) else "?"
+    who = entry.get(who_field, "?") if isinstance(entry, Mapping) else "?"
+    if list_name == "overrides":
+        return (f"the override of finding {key} attributed to {who} has no matching physician's override "
+                f"(given with their PIN) in the audit trail")
+    return (f"the acknowledgement of finding {key} attributed to {who} has no matching acknowledgement in the "
+            f"audit trail")
