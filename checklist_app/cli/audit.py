@@ -13,6 +13,7 @@ from pathlib import Path
 
 from checklist_app.domain.errors import StorageError
 from checklist_app.storage import backup_to, open_database, paths, verify_audit, verify_versions
+from checklist_app.storage.anchors import pdf_file_problems
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,6 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Check that no audit event, signed version or stored PDF was changed, removed or "
                     "reordered. Exit status 0: intact; 1: something was altered (the first problem is "
                     "named).")
+    verify.add_argument("--pdfs", metavar="FOLDER", type=Path,
+                        help="also check the signed PDFs in this folder (exported copies, a print queue's output) "
+                             "against the trail")
     verify.set_defaults(handler=_verify)
     backup = subparsers.add_parser(
         "backup", help="write a consistent copy of the database",
@@ -33,9 +37,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    files = 0
     with open_database(create=False) as db:
         report = verify_audit(db)
         versions, version_problems = verify_versions(db)
+        if args.pdfs is not None:
+            files, file_problems = pdf_file_problems(db, args.pdfs.expanduser())
+            version_problems += file_problems
     problems = list(report.problems) + version_problems
     if problems:
         print(f"BROKEN: the record was altered outside the app ({len(problems)} problem(s)):")
@@ -43,8 +51,9 @@ def _verify(args: argparse.Namespace) -> int:
             print(f"  - {problem}")
         print("Keep the database file as it is for investigation, and restore the last backup to continue.")
         return 1
+    also = f"; {files} signed PDF(s) in {args.pdfs} match the trail" if args.pdfs is not None else ""
     print(f"OK: {report.count} audit events in an unbroken chain; {versions} signed versions match their "
-          f"SHA-256.")
+          f"SHA-256{also}.")
     return 0
 
 

@@ -42,6 +42,9 @@ class ChecklistRenderer(DocumentRenderer):
         self.title = f"Pre-procedure checklist - {self.patient}"
         super().__init__(invariant=invariant)
 
+    def keywords(self) -> str:
+        return self.packet.anchor.text() if self.packet.anchor is not None else ""
+
     # --- header ---------------------------------------------------------------------------------------
     def _answer_text(self, item_id: str) -> str:
         form = self.packet.form

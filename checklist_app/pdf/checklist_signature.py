@@ -47,6 +47,9 @@ def signature_block(packet: SignedPacket, style: dict, width: float) -> list[Flo
         ("Meaning of this signature", markup(sig.meaning)),
         ("Record signed", f"{markup(packet.record.record_id)}{version}; SHA-256 {packet.fingerprint}"),
     ]
+    if packet.anchor is not None:  # what verify-audit checks a rewritten trail against, on paper too
+        rows.append(("Audit trail", f"Signing recorded as event {packet.anchor.event_seq}; event hash "
+                                    f"{packet.anchor.event_hash}"))
     if packet.amends is not None:
         replaced, reason = packet.amends
         rows.append(("Amendment", f"Replaces version {replaced}. Reason: {markup(reason)}"))

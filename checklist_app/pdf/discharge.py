@@ -62,6 +62,9 @@ class DischargeRenderer(DocumentRenderer):
         self.title = fill(self.text.labels["title"], self.values, "labels.title")
         super().__init__(invariant=invariant)
 
+    def keywords(self) -> str:
+        return self.packet.anchor.text() if self.packet.anchor is not None else ""
+
     def _values(self) -> dict[str, Any]:
         p, site, plan = self.packet, self.packet.site_settings, self.plan
         procedure = p.answers.get("procedure_type")

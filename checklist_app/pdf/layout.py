@@ -85,6 +85,10 @@ class DocumentRenderer:
         self.style = self.styles()
 
     # --- hooks ------------------------------------------------------------------------------------
+    def keywords(self) -> str:
+        """The PDF's Keywords entry (a signed document's audit anchor, domain/anchor.py); '' for none."""
+        return ""
+
     def styles(self) -> dict[str, ParagraphStyle]:
         """Paragraph styles by name; sizes scale with ``base_size``."""
         size = self.base_size
@@ -150,6 +154,7 @@ class DocumentRenderer:
         width, height = self.page_size
         doc = BaseDocTemplate(
             buffer, pagesize=self.page_size, title=self.title, author=self.author, creator=self.software,
+            keywords=self.keywords(),
             leftMargin=self.left_margin, rightMargin=self.right_margin, topMargin=self.top_margin,
             bottomMargin=self.bottom_margin, invariant=1 if self.invariant else 0,
         )

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any, Protocol
 
 from checklist_app import resources
+from checklist_app.domain.anchor import AuditAnchor
 from checklist_app.domain.canonical import sha256_hex
 from checklist_app.domain.errors import PdfRenderError
 from checklist_app.domain.findings import Evaluation
@@ -74,6 +75,7 @@ class SignedPacket:
     site: SiteSettings | None = None
     staff: Mapping[str, str] = field(default_factory=dict)
     amends: tuple[int, str] | None = None  # (the version number this one replaces, the reason given)
+    anchor: AuditAnchor | None = None  # the audit event that recorded the signing (domain/anchor.py)
 
     def __post_init__(self) -> None:
         if self.record.form_id != self.form.id or self.evaluation.form_id != self.form.id:

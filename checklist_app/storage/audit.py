@@ -32,6 +32,7 @@ EVENT_TYPES = frozenset({
     "staff_added", "pin_changed", "site_settings_changed",
     # Who opened a checklist for work, took it over from another workstation, or had typing set aside.
     "opened", "taken_over", "answers_set_aside", "set_aside_resolved",
+    "pin_rehashed",  # a PIN hash renewed with stronger parameters as its owner signed in
 })
 
 
@@ -132,6 +133,9 @@ def verify_audit(db: Database) -> AuditReport:
         problems += _head_problems(head, last_seq, last_hash)
         problems += _missing_guards(conn)
         problems += unproven_anywhere(conn)
+        from checklist_app.storage.staff_audit import staff_problems  # it imports staff, which imports this
+
+        problems += staff_problems(conn)
     return AuditReport(count, tuple(problems), first_broken)
 
 

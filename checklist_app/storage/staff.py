@@ -8,6 +8,7 @@ signed versions refer to them.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -81,7 +82,8 @@ def add_staff(db: Database, staff_id: str, name: str, credentials: str, role: st
             staff_id=staff_id, name=name, credentials=credentials, role=role, pin_hash=pin_hash,
             failed_attempts=0, locked_at=None, active=True, created_at=utc_now_text()))
         append_event(db, conn, "staff_added", staff_id=actor,
-                     details={"account": staff_id, "name": name, "credentials": credentials, "role": role})
+                     details={"account": staff_id, "name": name, "credentials": credentials, "role": role,
+                              "pin_sha256": pin_digest(pin_hash)})
         return _member(_row(conn, staff_id))
 
 
@@ -106,7 +108,8 @@ def set_pin(db: Database, staff_id: str, pin: str, *, actor: str) -> StaffMember
         _require_row(conn, staff_id)
         conn.execute(update(tables.staff).where(tables.staff.c.staff_id == staff_id)
                      .values(pin_hash=pin_hash, failed_attempts=0))
-        append_event(db, conn, "pin_changed", staff_id=actor, details={"account": staff_id})
+        append_event(db, conn, "pin_changed", staff_id=actor,
+                     details={"account": staff_id, "pin_sha256": pin_digest(pin_hash)})
         return _member(_row(conn, staff_id))
 
 
@@ -151,6 +154,8 @@ def verify_pin(db: Database, staff_id: str, pin: str, *, purpose: str = "sign",
             values: dict[str, Any] = {"failed_attempts": 0} if current.failed_attempts else {}
             if pins.needs_rehash(current.pin_hash):
                 values["pin_hash"] = pins.hash_pin(pin)
+                append_event(db, conn, "pin_rehashed", staff_id=staff_id,
+                             details={"account": staff_id, "pin_sha256": pin_digest(values["pin_hash"])})
             if values:
                 conn.execute(update(tables.staff).where(tables.staff.c.staff_id == staff_id).values(**values))
             return _member(_row(conn, staff_id))
@@ -191,6 +196,12 @@ def _locked_error(staff_id: str) -> AuthenticationError:
     return AuthenticationError(
         f"The account {staff_id} is locked after {MAX_FAILED_ATTEMPTS} wrong PINs. Ask a site admin to "
         f"unlock it (python -m checklist_app staff unlock {staff_id}).", staff_id=staff_id, locked=True)
+
+
+def pin_digest(pin_hash: str) -> str:
+    """The SHA-256 of a stored PIN hash, recorded in the audit trail with each PIN set, so a PIN hash
+    swapped in the table shows (the hash itself, though salted, stays out of the trail)."""
+    return hashlib.sha256(pin_hash.encode()).hexdigest()
 
 
 def _row(conn: Any, staff_id: str) -> Any:

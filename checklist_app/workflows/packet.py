@@ -62,7 +62,8 @@ def packet_for(session: Session, version: SignedVersion, name_of: Callable[[str]
     return SignedPacket(record=record, form=session.form, evaluation=content.evaluation,
                         policy=session.policy(version.policy_id), signature=signature,
                         record_version=version.version_no, sha256=version.sha256, site=session.site,
-                        staff={p: name_of(p) for p in people}, amends=amends)
+                        staff={p: name_of(p) for p in people}, amends=amends,
+                        anchor=storage.anchors.signing_anchor(session.store.db, version.version_id))
 
 
 def render_packet(session: Session, version: SignedVersion, name_of: Callable[[str], str]) -> dict[str, bytes]:

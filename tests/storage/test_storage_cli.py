@@ -130,3 +130,24 @@ def test_db_status_says_the_schema_version_and_whether_this_account_may_change_i
     # A workstation on the server connects as the application role, which may not change the schema.
     expected = "yes" if backend == "sqlite" else "no (as the application role should not)"
     assert f"This account may change the schema: {expected}\n" in out
+
+
+def test_once_an_admin_exists_staff_changes_need_an_admins_own_pin(run) -> None:
+    assert add(run, "admin1", role="admin", pin="9753")[0] == 0  # the first admin: a new install
+    add_nurse = ("staff", "add", "--id", "rn2", "--name", "Rob Nurse", "--credentials", "RN", "--role", "physician")
+    status, _, err = run(*add_nurse, "--pin-stdin", stdin="1357\n")
+    assert status == 2 and "a site admin must give their own ID and PIN: add --admin ID" in err
+    status, _, err = run(*add_nurse, "--admin", "admin1", "--pin-stdin", stdin="0000\n1357\n")
+    assert status == 2 and "PIN is not correct" in err
+    status, out, _ = run(*add_nurse, "--admin", "admin1", "--pin-stdin", stdin="9753\n1357\n")
+    assert status == 0 and out.startswith("Added rn2")
+    status, _, err = run("staff", "set-pin", "admin1", "--pin-stdin", stdin="2222\n")
+    assert status == 2 and "--admin ID" in err
+    status, _, _ = run("staff", "set-pin", "rn2", "--admin", "rn2", "--pin-stdin", stdin="1357\n2468\n")
+    assert status == 2  # a physician is no admin
+    assert run("staff", "set-pin", "rn2", "--admin", "admin1", "--pin-stdin", stdin="9753\n2468\n")[0] == 0
+    assert run("staff", "unlock", "rn2", "--admin", "admin1", "--pin-stdin", stdin="9753\n")[0] == 0
+    with open_database(data_dir=run.folder) as db:
+        changes = [(e.event_type, e.staff_id) for e in list_events(db) if e.event_type in
+                   ("staff_added", "pin_changed", "unlocked")]
+    assert changes[1:] == [("staff_added", "admin1"), ("pin_changed", "admin1"), ("unlocked", "admin1")]
