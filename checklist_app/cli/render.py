@@ -1,10 +1,18 @@
 """Headless PDFs: ``render`` writes a record's checklist and discharge instructions, ``verify-seal``
 checks a sealed PDF.
 
-    python -m checklist_app render forms/examples/clean.json --out out/ [--now 2026-12-01T08:00] [--seal]
+    python -m checklist_app render forms/examples/clean.json --out out/ [--now 2026-12-01T08:00]
+    python -m checklist_app render --record-id demo-clean [--signed-version 2] --out out/ [--seal]
 
-A record file carries no signature (signing happens in the app, with a PIN), so ``render`` prints the
-checklist as a marked draft: "DRAFT - NOT SIGNED" on every page instead of a signature block.
+A record file carries no signature (signing happens in the app, with a PIN), so ``render`` prints it as a
+marked draft: "DRAFT - NOT SIGNED" on every page instead of a signature block. It is a claim, not a
+signature: its overrides and acknowledgements print as "recorded in the file, not verified" and never count
+toward CLEARED (``cli.core.evaluate_file``), and ``--seal`` refuses it, since a seal on it would lend a typed
+claim the look of a signed record.
+
+``--record-id`` gives a signed version from the database instead: the PDFs made and sealed at signing, as
+stored with it (made again, and sealed now with ``--seal``, only for a version that has none stored); each
+file written is an "exported" event in the audit trail.
 
 With ``$CHECKLIST_APP_DATABASE_URL`` set, both commands use the site's settings and sealing certificate
 from the shared database, as the app does (``workflows.site_seal``).
@@ -22,10 +30,10 @@ from datetime import datetime
 from pathlib import Path
 
 from checklist_app.cli import EXIT_INVALID, EXIT_NO, EXIT_OK
-from checklist_app.cli.core import load_record_file, moment, policy_for
+from checklist_app.cli.core import evaluate_file, load_record_file, moment, policy_for
 from checklist_app.domain.errors import ChecklistError, PdfRenderError
 from checklist_app.pdf import SignedPacket, render_checklist, render_discharge
-from checklist_app.rules import evaluate, load_form
+from checklist_app.rules import load_form
 from checklist_app.storage.paths import data_dir
 from checklist_app.workflows.site_seal import command_database, use_for_sealing
 from checklist_app.workflows.site_settings import load_effective_site
@@ -34,7 +42,12 @@ from checklist_app.workflows.site_settings import load_effective_site
 def register(sub: argparse._SubParsersAction) -> None:
     """Add render and verify-seal."""
     p = sub.add_parser("render", help="write <record_id>-checklist.pdf and <record_id>-discharge.pdf")
-    p.add_argument("record", type=Path, help="a checklist record (JSON)")
+    p.add_argument("record", type=Path, nargs="?",
+                   help="a checklist record (JSON), printed as an unsigned draft; or use --record-id")
+    p.add_argument("--record-id", metavar="ID",
+                   help="a signed checklist in the database: its PDFs as made and sealed at signing")
+    p.add_argument("--signed-version", type=int, metavar="N",
+                   help="with --record-id: which signed version (default: the current one)")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the PDFs (created if needed)")
     p.add_argument("--now", type=moment, help="evaluate as of this ISO date-time (default: now)")
     p.add_argument("--policy", help="policy id or file (default: the record's, else the site's)")
@@ -44,7 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="discharge sheet in large print (default: the record's dc_large_print)")
     p.add_argument("--only", choices=["checklist", "discharge"], help="write just one of the two")
     p.add_argument("--seal", action="store_true",
-                   help="seal both PDFs with the installation certificate, as the app does at signing")
+                   help="with --record-id: seal PDFs made again now (those stored at signing are sealed "
+                        "already); refused for a record file")
     p.add_argument("--force", action="store_true", help="replace PDFs already in the output folder")
     p.add_argument("--reproducible", action="store_true",
                    help="byte-identical output for the same input (no creation date in the PDF)")
@@ -78,9 +92,30 @@ def _write(path: Path, data: bytes, replace: bool) -> None:
         raise PdfRenderError(f"{path}: cannot be written ({exc.strerror})") from None
 
 
+# Options that shape a document made from a record file; a signed version's documents were made at signing.
+FILE_ONLY = (("now", "--now"), ("policy", "--policy"), ("form", "--form"), ("language", "--language"),
+             ("large_print", "--large-print"), ("reproducible", "--reproducible"))
+
+
 def run_render(args: argparse.Namespace) -> int:
-    """Render both PDFs for one record."""
-    with command_database() as db:  # the shared database when there is one: its settings and certificate
+    """Render both PDFs for one record file, or write those of a signed version."""
+    if (args.record is None) == (args.record_id is None):
+        raise ChecklistError("render needs either a record file or --record-id ID (a signed checklist in the "
+                             "database), not both")
+    if args.record_id is not None:
+        given = [flag for name, flag in FILE_ONLY if getattr(args, name) not in (None, False)]
+        if given:
+            raise ChecklistError(f"{', '.join(given)} cannot be used with --record-id: a signed version's PDFs "
+                                 "are the ones made when it was signed")
+        return _render_signed(args)
+    if args.signed_version is not None:
+        raise ChecklistError("--signed-version goes with --record-id, not with a record file")
+    if args.seal:
+        raise ChecklistError(
+            f"{args.record}: not sealed. A seal is for a checklist signed in the app: a record file carries no "
+            "signature, and its overrides and acknowledgements are not verified. Sign it in the app (which "
+            "seals its PDFs), then write them with: render --record-id ID --out DIR")
+    with command_database() as db:  # the shared database when there is one: its settings
         return _render(args, db)
 
 
@@ -88,34 +123,74 @@ def _render(args: argparse.Namespace, db) -> int:
     now = args.now or datetime.now().astimezone()
     form = load_form(args.form)
     record = load_record_file(args.record, form, now)
+    site = load_effective_site(data_dir(), db)  # the same settings the app uses
+    policy = policy_for(form, args.policy, record, site_default=site.default_policy)
+    packet = SignedPacket(record=record, form=form, evaluation=evaluate_file(form, record, policy, now),
+                          policy=policy, site=site, claims_unverified=True)
+    pdfs = {}
+    if args.only in (None, "checklist"):
+        pdfs["checklist"] = render_checklist(packet, invariant=args.reproducible)
+    if args.only in (None, "discharge"):
+        pdfs["discharge"] = render_discharge(packet, language=args.language, large_print=args.large_print,
+                                             invariant=args.reproducible)
+    _write_all(args, record.record_id, pdfs)
+    status = "cleared" if packet.evaluation.cleared else "NOT CLEARED"
+    claims = len(record.overrides) + len(record.acknowledgements)
+    print(f"{record.record_id}: unsigned draft, {status}"
+          + (f"; {claims} override(s)/acknowledgement(s) recorded in the file, not verified" if claims else ""))
+    return EXIT_OK
+
+
+def _render_signed(args: argparse.Namespace) -> int:
+    """The PDFs of a signed version, from the database (the shared one when the URL is set)."""
+    from checklist_app.pdf import certificates
+    from checklist_app.storage import list_versions, open_database
+    from checklist_app.workflows import packet
+    from checklist_app.workflows.session import Session
+    from checklist_app.workflows.store import ChecklistStore
+
     folder = data_dir()
-    site = load_effective_site(folder, db)  # the same settings the app uses
-    policy = policy_for(form, args.policy or record.policy_id or site.default_policy, record)
-    if db is not None and args.seal:
-        use_for_sealing(db, folder, site_name=site.facility_name)
-    packet = SignedPacket(record=record, form=form, evaluation=evaluate(form, record, policy, now), policy=policy,
-                          site=site)
+    session = Session(store=ChecklistStore(open_database(data_dir=folder, create=False), folder))
+    try:
+        versions = list_versions(session.store.db, args.record_id)
+        if not versions:
+            raise ChecklistError(f"--record-id {args.record_id}: no signed checklist with this id in the database")
+        chosen = versions[-1] if args.signed_version is None else next(
+            (v for v in versions if v.version_no == args.signed_version), None)
+        if chosen is None:
+            raise ChecklistError(f"--signed-version {args.signed_version}: checklist {args.record_id} has versions "
+                                 f"{', '.join(str(v.version_no) for v in versions)}")
+        documents = packet.packet_documents(session, chosen, session.staff_name)
+        kinds = [k for k in packet.KINDS if args.only in (None, k)]
+        pdfs = {kind: pdf for (_, pdf), kind in zip(documents.documents, packet.KINDS, strict=True) if kind in kinds}
+        remade = [k for k in documents.remade if k in kinds]
+        if remade and args.seal:  # made again from the signed version now: sealed now, and said so below
+            pdfs.update({kind: _sealed(pdfs[kind], True) for kind in remade})
+        written = _write_all(args, chosen.record_id, pdfs)
+        packet.record_saved(session, chosen, written)
+        status = "CLEARED" if chosen.cleared else "NOT CLEARED"
+        print(f"{chosen.record_id}: {chosen.signed_text()[:-1]}, {status}; "
+              + ("sealed at signing" if not remade else "sealed now" if args.seal else "not sealed"))
+        if remade:
+            print(documents.note)
+    finally:
+        certificates.use_site_identity(None)  # the session chose the site's certificate for this process
+        session.close()
+    return EXIT_OK
+
+
+def _write_all(args: argparse.Namespace, record_id: str, pdfs: dict[str, bytes]) -> list[Path]:
     try:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise PdfRenderError(f"{args.out}: the output folder cannot be created ({exc.strerror})") from None
     written = []
-    if args.only in (None, "checklist"):
-        pdf = _sealed(render_checklist(packet, invariant=args.reproducible), args.seal)
-        path = args.out / f"{record.record_id}-checklist.pdf"
+    for kind, pdf in pdfs.items():
+        path = args.out / f"{record_id}-{kind}.pdf"
         _write(path, pdf, args.force)
         written.append(path)
-    if args.only in (None, "discharge"):
-        pdf = _sealed(render_discharge(packet, language=args.language, large_print=args.large_print,
-                                       invariant=args.reproducible), args.seal)
-        path = args.out / f"{record.record_id}-discharge.pdf"
-        _write(path, pdf, args.force)
-        written.append(path)
-    status = "cleared" if packet.evaluation.cleared else "NOT CLEARED"
-    for path in written:
         print(f"wrote {path}")
-    print(f"{record.record_id}: unsigned draft, {status}" + (", sealed" if args.seal else ""))
-    return EXIT_OK
+    return written
 
 
 def _sealed(pdf: bytes, seal: bool) -> bytes:

@@ -1,5 +1,6 @@
 """The human-readable findings report printed by ``check``: hard stops first, each with what to do
-and its source, then a one-line verdict."""
+and its source, then the overrides and acknowledgements the record file claims (never counted: see
+``cli.core.evaluate_file``), then a one-line verdict."""
 
 from __future__ import annotations
 
@@ -34,19 +35,47 @@ def _finding_block(form: FormDefinition, f: Finding, status: str, record: Any) -
     source = f"Source: {f.source_id}" + (" (UNCONFIRMED default - check local policy)" if f.unconfirmed else "")
     lines += wrap.wrap(source)
     for o in record.overrides:
-        if o.finding_key == f.key and status:
-            lines += wrap.wrap(f"Overridden by {o.physician_id} at {o.at:%Y-%m-%d %H:%M}: {o.reason}")
+        if o.finding_key == f.key:
+            lines += wrap.wrap(f"{_claimed(status)}Overridden by {o.physician_id} at {o.at:%Y-%m-%d %H:%M}: "
+                               f"{o.reason}")
     for a in record.acknowledgements:
-        if a.finding_key == f.key and (status or f.is_hard_stop):
-            lines += wrap.wrap(f"Acknowledged by {a.by} at {a.at:%Y-%m-%d %H:%M}: {a.note}")
+        if a.finding_key == f.key:
+            lines += wrap.wrap(f"{_claimed(status)}Acknowledged by {a.by} at {a.at:%Y-%m-%d %H:%M}: {a.note}")
     return lines
+
+
+def _claimed(status: str) -> str:
+    """What precedes an override or acknowledgement the evaluation did not count: one from the record file."""
+    return "" if status else f"{UNVERIFIED.capitalize()} (not counted): "
+
+
+UNVERIFIED = "recorded in the file, not verified"
+
+
+def _claims(record: Any, result: Evaluation) -> list[str]:
+    """The file's overrides and acknowledgements the evaluation did not count, each said to be unverified."""
+    raised = {f.key for f in result.findings}
+    claims = [(o.finding_key, f"override by {o.physician_id} at {o.at:%Y-%m-%d %H:%M}: {o.reason}")
+              for o in record.overrides if o.finding_key not in result.overridden]
+    claims += [(a.finding_key, f"acknowledgement by {a.by} at {a.at:%Y-%m-%d %H:%M}: {a.note}")
+               for a in record.acknowledgements if a.finding_key not in result.acknowledged]
+    if not claims:
+        return []
+    wrap = textwrap.TextWrapper(width=100, initial_indent="  - ", subsequent_indent="    ")
+    lines = [f"OVERRIDES AND ACKNOWLEDGEMENTS {UNVERIFIED.upper()} ({len(claims)})"]
+    lines += textwrap.wrap("A record file is a claim, not a signature: overrides and acknowledgements count only when "
+                       "given in the app by the staff member with their PIN. These are listed, not counted.",
+                           width=100, initial_indent="  ", subsequent_indent="  ")
+    for key, text in claims:
+        lines += wrap.wrap(f"{key}: {text}" + ("" if key in raised else " (no such finding now)"))
+    return [*lines, ""]
 
 
 def human_report(form: FormDefinition, record: Any, result: Evaluation) -> str:
     """The report as text."""
     lines = [_banner(form, record.answer_values()),
-             f"Policy {result.policy_id} v{result.policy_version}; form {result.form_id} v{result.form_version}; "
-             f"evaluated {result.evaluated_at}", ""]
+             f"Policy {result.policy_id} v{result.policy_version} (SHA-256 {result.policy_sha256 or 'not recorded'}); "
+             f"form {result.form_id} v{result.form_version}; evaluated {result.evaluated_at}", ""]
     for title, group in (("HARD STOPS", result.hard_stops), ("WARNINGS", result.warnings)):
         if not group:
             continue
@@ -61,11 +90,14 @@ def human_report(form: FormDefinition, record: Any, result: Evaluation) -> str:
         lines.append("")
     if not result.findings:
         lines += ["No findings.", ""]
+    lines += _claims(record, result)
     if result.cleared:
         lines.append("Result: CLEARED - nothing stops the procedure"
                      + (f" ({len(result.unacknowledged_warnings)} warning(s) to acknowledge)."
                         if result.unacknowledged_warnings else "."))
     else:
         n = len(result.open_hard_stops)
-        lines.append(f"Result: NOT CLEARED - {n} hard stop{'s' if n != 1 else ''} remain{'s' if n == 1 else ''}.")
+        claimed = {o.finding_key for o in record.overrides} & {f.key for f in result.open_hard_stops}
+        lines.append(f"Result: NOT CLEARED - {n} hard stop{'s' if n != 1 else ''} remain{'s' if n == 1 else ''}"
+                     + (f" ({len(claimed)} with an override {UNVERIFIED})." if claimed else "."))
     return "\n".join(lines)

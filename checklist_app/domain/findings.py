@@ -53,6 +53,10 @@ class Evaluation(BaseModel):
     form_version: str
     policy_id: str
     policy_version: str
+    # SHA-256 of the policy's canonical data (rules.policy.PolicyDefinition.content_sha256), so the signed
+    # content says exactly which rules were applied, not only a version number anyone can copy. Empty in
+    # evaluations made before it was kept: those still load and print ("not recorded").
+    policy_sha256: str = ""
     evaluated_at: str
     findings: tuple[Finding, ...]
     visible_items: frozenset[str]

@@ -2,7 +2,8 @@
 
 Every page carries the patient's name, date of birth and MRN (also as a Code 128 barcode), the
 procedure and levels, NOT CLEARED while hard stops are open, DRAFT on an unsigned copy, and a footer
-with the form, policy and record versions, the SHA-256 of the signed record and "Page X of Y".
+with the record and form versions, the policy's id, version and SHA-256, the SHA-256 of the signed record
+and "Page X of Y".
 """
 
 from __future__ import annotations
@@ -145,7 +146,8 @@ class ChecklistRenderer(DocumentRenderer):
 
     # --- footer ---------------------------------------------------------------------------------------
     def draw_footer(self, canv: Canvas, doc: BaseDocTemplate) -> None:
-        """Form, policy and record versions, the software that made the page, and the record's SHA-256."""
+        """Record and form versions with the patient; the policy's id, version and SHA-256; the record's SHA-256;
+        the software that made the page."""
         width = self.page_size[0]
         left, right = self.left_margin, width - self.right_margin
         p, ev = self.packet, self.packet.evaluation
@@ -157,14 +159,20 @@ class ChecklistRenderer(DocumentRenderer):
         self.draw_software(canv, 18.2 * mm)
         canv.setFillColor(INK)
         version = f"version {p.record_version}" if p.record_version is not None else "unsigned draft"
+        # The patient closes the first line: a long name is what gets shortened, never a version (the
+        # header names the patient in full on every page).
         line1 = (f"Record {p.record.record_id}, {version}  ·  Form {ev.form_id} v{ev.form_version}  ·  "
-                 f"Policy {ev.policy_id} v{ev.policy_version}")
+                 f"{self.patient}  ·  MRN {p.answers.get('mrn') or '-'}")
         fonts.draw_string(canv, left, 13 * mm, line1, 7.5, max_width=right - left)
+        # The policy's hash beside its id and version: which rules were applied, not only a number anyone can
+        # copy (the whole hash, so it can be matched with validate-form's; the page label is lower right).
+        digest = (f"SHA-256 {ev.policy_sha256}" if ev.policy_sha256
+                  else "SHA-256 not recorded (evaluated before the app kept it)")
+        fonts.draw_string(canv, left, 9.5 * mm, f"Policy {ev.policy_id} v{ev.policy_version}  ·  {digest}", 7,
+                          max_width=right - left - 30 * mm)
         what = "SHA-256 of the signed record" if p.signed else "SHA-256 of this unsigned record"
         canv.setFillColor(MUTED)
-        fonts.draw_string(canv, left, 9.5 * mm, f"{what}: {p.fingerprint}", 7, max_width=right - left - 30 * mm)
-        fonts.draw_string(canv, left, 6 * mm, f"{self.patient}  ·  MRN {p.answers.get('mrn') or '-'}", 7,
-                          max_width=right - left - 30 * mm)
+        fonts.draw_string(canv, left, 6 * mm, f"{what}: {p.fingerprint}", 7, max_width=right - left - 30 * mm)
 
     def draw_page_label(self, canv: Canvas, page: int, total: int) -> None:
         """"Page X of Y" at the bottom right, under the version line."""

@@ -52,6 +52,10 @@ def status_block(packet: SignedPacket, style: dict, width: float) -> list[Flowab
         colour = WARN_AMBER if unack else None
     if missing:
         text += f" <b>Not answered:</b> {markup(', '.join(dict.fromkeys(missing)))}."
+    claims = len(packet.record.overrides) + len(packet.record.acknowledgements)
+    if packet.claims_unverified and claims:
+        text += (f" <b>{claims} override{'s' if claims != 1 else ''} or acknowledgement{'s' if claims != 1 else ''} "
+                 f"{UNVERIFIED.lower()}</b>: not counted (only those given in the app with a PIN count).")
     extra = [("BOX", (0, 0), (-1, -1), 1.6, colour)] if colour is not None else []
     return [grid([[Paragraph(text, style["body"])]], [width], zebra=False, extra=extra), Spacer(1, 3 * mm)]
 
@@ -84,8 +88,29 @@ def key_values(packet: SignedPacket, style: dict, width: float) -> list[Flowable
     return [Paragraph("Summary", style["h2"]), grid(rows, widths, zebra=False)]
 
 
+UNVERIFIED = "Recorded in the file, not verified"
+
+
+def _unverified_status(packet: SignedPacket, finding: Finding) -> tuple[str, Any] | None:
+    """For a record read from a file: its override or acknowledgement of ``finding``, said to be unverified
+    and not counted (None when the file has none for it)."""
+    claims = [f"override by {markup(o.physician_id)} at {format_moment(o.at)}. Reason: {markup(o.reason)}"
+              for o in packet.record.overrides if o.finding_key == finding.key]
+    claims += [f"acknowledgement by {markup(a.by)} at {format_moment(a.at)}. Note: {markup(a.note)}"
+               for a in packet.record.acknowledgements if a.finding_key == finding.key]
+    if not claims:
+        return None
+    state = "<b>OPEN</b>: stops the procedure" if finding.is_hard_stop else "<b>Not acknowledged</b>"
+    return (f"{state}. <b>{UNVERIFIED}</b> (not counted): {'; '.join(claims)}",
+            STOP_RED if finding.is_hard_stop else WARN_AMBER)
+
+
 def _finding_status(packet: SignedPacket, finding: Finding) -> tuple[str, Any]:
     ev = packet.evaluation
+    if packet.claims_unverified:
+        unverified = _unverified_status(packet, finding)
+        if unverified is not None:
+            return unverified
     if finding.is_hard_stop:
         override = next((o for o in reversed(packet.record.overrides) if o.finding_key == finding.key), None)
         if finding.key in ev.overridden and override is not None:

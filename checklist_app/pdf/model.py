@@ -76,10 +76,18 @@ class SignedPacket:
     staff: Mapping[str, str] = field(default_factory=dict)
     amends: tuple[int, str] | None = None  # (the version number this one replaces, the reason given)
     anchor: AuditAnchor | None = None  # the audit event that recorded the signing (domain/anchor.py)
+    # True for a record read from a file (``render``): its overrides and acknowledgements are claims nobody
+    # proved (no PIN, no database), so they print as "recorded in the file, not verified" and the
+    # evaluation given was made without them. False: they come from the app, with the signed version.
+    claims_unverified: bool = False
 
     def __post_init__(self) -> None:
         if self.record.form_id != self.form.id or self.evaluation.form_id != self.form.id:
             raise PdfRenderError(f"record {self.record.record_id} is not for form {self.form.id}")
+        if self.claims_unverified and (self.signed or self.evaluation.overridden or self.evaluation.acknowledged):
+            # A file's claims must not clear anything nor sit under a signature: refuse rather than print it.
+            raise PdfRenderError(f"record {self.record.record_id}: unverified overrides or acknowledgements "
+                                 "cannot be counted in the evaluation or signed")
         if self.sha256 is not None and (len(self.sha256) != 64 or not _is_hex(self.sha256)):
             raise PdfRenderError(f"sha256 must be 64 hex digits, got {self.sha256!r}")
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from checklist_app import resources
-from checklist_app.domain.errors import ChecklistError, FormDefinitionError, PolicyDefinitionError
+from checklist_app.domain.errors import FormDefinitionError
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.loading import load_definition
 from checklist_app.rules.engine import evaluate, evaluate_answers
+from checklist_app.rules.installed import PolicyChoiceError, installed_choices, installed_path
 from checklist_app.rules.policy import PolicyDefinition, check_fits_form, load_policy
 
-__all__ = ["evaluate", "evaluate_answers", "load_form", "load_policy_for", "PolicyDefinition"]
+__all__ = ["evaluate", "evaluate_answers", "load_form", "load_policy_file", "load_policy_for", "PolicyChoiceError",
+           "PolicyDefinition"]
 
 
 def load_form(path: Path | None = None) -> FormDefinition:
@@ -19,18 +21,33 @@ def load_form(path: Path | None = None) -> FormDefinition:
     return load_definition(path or resources.form_path(resources.DEFAULT_FORM), FormDefinition, FormDefinitionError)
 
 
-def load_policy_for(form: FormDefinition, policy: str | Path | None = None) -> PolicyDefinition:
-    """Load a policy by id (``sir-2019``) or path, and check that it fits ``form``."""
-    if policy is None:
-        policy = resources.DEFAULT_POLICY
-    if str(policy).endswith((".yaml", ".yml", ".json")):
-        path = Path(policy)
-    else:
-        try:
-            path = resources.policy_path(str(policy))
-        except ChecklistError:
-            known = ", ".join(sorted(p.stem for p in (resources.data_root() / "forms" / "policies").glob("*.yaml")))
-            raise PolicyDefinitionError(f"policy '{policy}'", "", f"no such policy; available: {known}") from None
+def load_policy_for(form: FormDefinition, policy_id: str | None = None, *, version: str | None = None,
+                    field: str = "policy", version_field: str = "") -> PolicyDefinition:
+    """The installed policy ``policy_id`` (default: the shipped default), checked against ``form``.
+
+    Only policies installed in the site's policy folder can be used (``rules.installed``): a path, ``..``
+    or an unknown id is refused with PolicyChoiceError naming ``field`` (what the user wrote it in, e.g.
+    "record policy_id") and the installed choices; so is a ``version`` other than the installed file's (named
+    as ``version_field``, default ``field``).
+    """
+    if policy_id is None:
+        policy_id = resources.DEFAULT_POLICY
+    path = installed_path(policy_id, field)
+    loaded = load_policy(path)
+    if loaded.id != policy_id:  # the footer and the signed version name loaded.id: it must be the one asked for
+        raise PolicyChoiceError(field, f"the installed file {path.name} says it is policy '{loaded.id}', not "
+                                       f"'{policy_id}'; installed: {installed_choices()}")
+    if version is not None and version != loaded.version:
+        raise PolicyChoiceError(version_field or field,
+                                f"policy {policy_id} version '{version}' is not installed at this site; "
+                                f"installed: {installed_choices()}")
+    check_fits_form(loaded, form, path)
+    return loaded
+
+
+def load_policy_file(form: FormDefinition, path: Path) -> PolicyDefinition:
+    """A policy file anywhere, checked against ``form``: for ``validate-form`` and for tests of a file before
+    it is installed. Never for evaluating a record, which uses only installed policies (``load_policy_for``)."""
     loaded = load_policy(path)
     check_fits_form(loaded, form, path)
     return loaded

@@ -56,6 +56,7 @@ def evaluate_answers(form: FormDefinition, answers: dict[str, Any], policy: Poli
         form_version=form.version,
         policy_id=policy.id,
         policy_version=policy.version,
+        policy_sha256=policy.content_sha256,
         evaluated_at=ctx.now.isoformat(timespec="seconds"),
         findings=tuple(_unique(findings)),
         visible_items=frozenset(ctx.visible),

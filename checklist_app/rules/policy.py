@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from checklist_app.domain.canonical import sha256_hex
 from checklist_app.domain.conditions import Condition
 from checklist_app.domain.errors import PolicyDefinitionError
 from checklist_app.domain.findings import Severity
@@ -115,6 +116,22 @@ class PolicyDefinition(BaseModel):
     sources: dict[str, Source]
     medicines: dict[str, Medicine] = {}
     rules: tuple[Rule, ...] = Field(min_length=1)
+    _content_sha256: str | None = PrivateAttr(default=None)
+
+    @property
+    def content_sha256(self) -> str:
+        """SHA-256 of the policy's canonical data: what the engine applies, signed with every evaluation.
+
+        Of the data, not of the file's bytes: a variant (``extends: sir-2019``) is hashed merged with its
+        base, so a change to the base file changes the variant's hash too, which the variant file's own bytes
+        would not show. Canonical JSON (``domain.canonical``: keys sorted, no spacing) of the validated policy
+        with default values left out, so comments, layout and key order do not change it, every number,
+        message, condition and source does, and a newer app that adds an optional key with a default does
+        not change the hash of an unchanged file. ``validate-form`` prints it for any policy file.
+        """
+        if self._content_sha256 is None:
+            self._content_sha256 = sha256_hex(self.model_dump(mode="json", exclude_defaults=True))
+        return self._content_sha256
 
     @model_validator(mode="after")
     def _rules_consistent(self) -> PolicyDefinition:

@@ -34,8 +34,9 @@ def test_check_uses_the_sites_default_policy(tmp_path, monkeypatch, capsys):
 
 
 @pytest.mark.parametrize(("args", "expected"), [
-    (["check", CLEAN, "--policy", "nosuch"], "no such policy; available: asra-2018, sir-2019"),
-    (["check", CLEAN, "--policy", "../../etc/passwd"], "no such policy"),
+    (["check", CLEAN, "--policy", "nosuch"],
+     "--policy: no policy 'nosuch' is installed at this site; installed: asra-2018 v2026.11-1, sir-2019 v2026.11-1"),
+    (["check", CLEAN, "--policy", "../../etc/passwd"], "--policy: '../../etc/passwd' is a file path"),
     (["check", CLEAN, "--now", "garbage"], "argument --now: 'garbage' is not a date and time"),
     (["render", CLEAN, "--out", "/tmp/x", "--now", "soon"], "argument --now"),
 ])
@@ -54,7 +55,7 @@ def test_record_naming_a_missing_policy(tmp_path, capsys):
     path = tmp_path / "r.json"
     path.write_text(json.dumps(data))
     assert main(["check", str(path)]) == 2
-    assert "policy 'site-variant-retired'" in capsys.readouterr().err
+    assert "record policy_id: no policy 'site-variant-retired' is installed" in capsys.readouterr().err
 
 
 def test_extends_must_be_a_policy_id(tmp_path, capsys):

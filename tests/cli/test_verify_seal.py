@@ -1,6 +1,7 @@
 """``verify-seal`` gives one verdict line in words for every file and every failure, never a traceback:
-exit 0 valid, 1 not valid, 2 not checked. With a shared database, ``render --seal`` at one workstation and
-``verify-seal`` at another agree, and ``render``/``check`` use the site's shared settings."""
+exit 0 valid, 1 not valid, 2 not checked. With a shared database, ``render --record-id --seal`` at one
+workstation and ``verify-seal`` at another agree, and ``render``/``check`` use the site's shared settings.
+The sealed PDFs are those of a checklist signed in the database (a record file is never sealed)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from signed_record import sign_example
 
 from checklist_app import resources
 from checklist_app.cli import EXIT_INVALID, EXIT_NO, EXIT_OK
@@ -38,7 +40,9 @@ def sealed(tmp_path_factory) -> tuple[Path, Path]:
     """(a data folder, a PDF sealed there)."""
     base = tmp_path_factory.mktemp("verify")
     data = base / "here"
-    done = run("render", CLEAN, "--out", str(base / "out"), "--seal", "--only", "checklist", data=data)
+    sign_example(data)
+    done = run("render", "--record-id", "demo-clean", "--out", str(base / "out"), "--seal", "--only", "checklist",
+               data=data)
     assert done.returncode == 0, done.stderr
     return data, base / "out" / "demo-clean-checklist.pdf"
 
@@ -60,7 +64,9 @@ def test_a_valid_seal(sealed):
 def test_a_pdf_from_another_installation_is_not_valid_and_says_why(sealed, tmp_path):
     _, pdf = sealed
     other = tmp_path / "other"
-    run("render", CLEAN, "--out", str(tmp_path / "o"), "--seal", "--only", "checklist", data=other)
+    from checklist_app.pdf.certificates import installation_identity
+
+    installation_identity(other / "seal")  # another installation, which has sealed before
     done = run("verify-seal", str(pdf), data=other)
     assert done.returncode == EXIT_NO
     assert "a certificate this site does not trust" in verdict(done) and "another site or installation" in done.stdout
@@ -122,7 +128,8 @@ def test_render_and_verify_at_two_workstations_sharing_a_database(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("a-site-secret-for-the-tests\n")
     with_secret = {**shared, SITE_SECRET_FILE_ENV: str(secret)}
-    made = run("render", CLEAN, "--out", str(tmp_path / "out"), "--seal", "--only", "checklist",
+    sign_example(tmp_path / "bay1", url=shared[DATABASE_URL_ENV])  # signed at bay 1, its PDFs not kept
+    made = run("render", "--record-id", "demo-clean", "--out", str(tmp_path / "out"), "--seal", "--only", "checklist",
                data=tmp_path / "bay1", env=with_secret)
     assert made.returncode == 0, made.stderr
     pdf = tmp_path / "out" / "demo-clean-checklist.pdf"
@@ -130,9 +137,11 @@ def test_render_and_verify_at_two_workstations_sharing_a_database(tmp_path):
     assert done.returncode == EXIT_OK and "Seal valid" in verdict(done)
     alone = run("verify-seal", str(pdf), data=tmp_path / "bay1")  # the same folder, without the database
     assert alone.returncode == EXIT_NO and "sealed nothing yet" in verdict(alone)
-    refused = run("render", CLEAN, "--out", str(tmp_path / "out2"), "--seal", data=tmp_path / "bay2", env=shared)
+    refused = run("render", "--record-id", "demo-clean", "--out", str(tmp_path / "out2"), "--seal",
+                  data=tmp_path / "bay2", env=shared)
     assert refused.returncode == EXIT_INVALID and "Traceback" not in refused.stderr
     assert "no site secret is set on this workstation" in refused.stderr
+    assert not list((tmp_path / "out2").glob("*.pdf")), "nothing unsealed is left behind"
 
 
 def test_render_and_check_use_the_shared_settings(tmp_path, monkeypatch):

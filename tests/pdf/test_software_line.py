@@ -73,9 +73,10 @@ def test_every_page_names_the_software_small_in_its_corner(make_packet, kind):
 
 
 def test_the_checklists_own_footer_lines_keep_their_full_width(make_packet):
-    # The policy version at the end of the first footer line is never cut short for the software line.
+    # The policy's id, version and whole SHA-256 are never cut short for the software line or the page label.
     packet = make_packet("clean")
     texts = [p[0] for p in placed_text(render_checklist(packet))[0]]
     ev = packet.evaluation
-    line = next(t for t in texts if t.startswith("Record "))
-    assert line.endswith(f"Policy {ev.policy_id} v{ev.policy_version}") and "…" not in line
+    line = next(t for t in texts if t.startswith("Policy "))
+    assert len(ev.policy_sha256) == 64
+    assert line == f"Policy {ev.policy_id} v{ev.policy_version}  ·  SHA-256 {ev.policy_sha256}" and "…" not in line
