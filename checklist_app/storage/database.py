@@ -23,10 +23,10 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from checklist_app.domain.errors import StorageError
+from checklist_app.domain.errors import DatabaseCorruptError, StorageError
 from checklist_app.storage import migrations, paths
 from checklist_app.storage.clock import workstation_name
-from checklist_app.storage.failures import corrupt_error, translate, translated
+from checklist_app.storage.failures import BACKUP_HINT, corrupt_error, translate, translated
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +147,8 @@ def _open_sqlite_file(path: Path, workstation: str | None, busy_timeout: float, 
     where = str(path)
     paths.refuse_network_folder(path)
     paths.ensure_private_dir(path.parent, tighten=paths.is_default_data_dir(path.parent))
+    _refuse_lost(path)
+    _refuse_unwritable_sidecars(path)
     created = paths.ensure_private_file(path)
     if not created:
         _refuse_damaged(path, busy_timeout)
@@ -154,7 +156,46 @@ def _open_sqlite_file(path: Path, workstation: str | None, busy_timeout: float, 
     _configure_sqlite(engine, busy_timeout)
     db = Database(engine, where=where, path=path, workstation=workstation or workstation_name(),
                   busy_timeout=busy_timeout)
-    return _finish_open(db, migrate)
+    db = _finish_open(db, migrate)
+    if migrate:
+        try:
+            paths.mark_used(path)
+        except OSError as exc:
+            db.close()
+            raise paths.unwritable_folder_error(path.parent, exc) from None
+    return db
+
+
+def _refuse_lost(path: Path) -> None:
+    """A missing or empty database in a data folder that had one is a loss, not a new install: say so and
+    leave everything as it is (an empty file SQLite would happily fill with a new, empty schema)."""
+    try:
+        empty = not path.exists() or path.stat().st_size == 0
+    except OSError:
+        return  # unreadable: the open below reports it
+    used = paths.earlier_use(path.parent) if empty else []
+    if used:
+        state = "is empty (0 bytes)" if path.exists() else "is missing"
+        raise DatabaseCorruptError(
+            f"The database file {path} {state}, but this data folder was used before ({', '.join(used)}). It has "
+            f"not been re-created, so no checklist can be lost by mistake. Restore the last backup ({BACKUP_HINT}); "
+            f"to really start afresh, move the whole data folder away first.")
+
+
+def _refuse_unwritable_sidecars(path: Path) -> None:
+    """SQLite maps the -shm file into memory; one it cannot write (read-only, immutable) may end the process
+    with SIGBUS instead of an error, so check it first and say which file to fix."""
+    for suffix in ("-wal", "-shm"):
+        sidecar = path.with_name(path.name + suffix)
+        if not sidecar.exists():
+            continue
+        try:
+            os.close(os.open(sidecar, os.O_RDWR))
+        except OSError as exc:
+            raise StorageError(
+                f"The file {sidecar} next to the database cannot be written ({exc.strerror}). Nothing was "
+                f"opened. Ask IT to make it writable for this user (or, with the app closed everywhere, to "
+                f"move it away), then start again.") from None
 
 
 def _finish_open(db: Database, migrate: bool) -> Database:

@@ -10,9 +10,12 @@ repeated is our own guard's, recognised by its code and text (migrations.GUARDED
 
 from __future__ import annotations
 
+import errno
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -25,6 +28,8 @@ from checklist_app.domain.errors import (
 )
 from checklist_app.storage.paths import DATA_DIR_ENV
 
+# Below this much free space SQLite cannot set up its -wal and -shm files or grow the database.
+DISK_FULL_BELOW = 1024 * 1024
 BACKUP_HINT = "see 'Backing up' in the README"
 
 
@@ -55,6 +60,8 @@ def translate(exc: BaseException, where: str, busy_seconds: float) -> StorageErr
     if isinstance(original, sqlite3.Error):
         return _from_sqlite(original, where, busy_seconds)
     if isinstance(original, OSError):
+        if original.errno in (errno.ENOSPC, errno.EDQUOT):
+            return disk_full_error(where)
         reason = original.strerror or original.__class__.__name__
         return StorageError(f"The data folder for {where} cannot be used ({reason}). Ask IT to make it "
                             f"writable for this user, or choose another with --data-dir or {DATA_DIR_ENV}.")
@@ -126,6 +133,21 @@ def _from_postgresql(exc: BaseException, original: BaseException, where: str,
                         f"{code or 'none'}). Try again; if it keeps happening, call IT.")
 
 
+def disk_full(where: str) -> bool:
+    """Whether the disk holding ``where`` (a file path) has less room left than SQLite needs to go on."""
+    folder = Path(where).parent
+    try:
+        return shutil.disk_usage(folder if folder.exists() else folder.parent).free < DISK_FULL_BELOW
+    except OSError:
+        return False
+
+
+def disk_full_error(where: str) -> StorageError:
+    """Nothing could be written because the disk is full."""
+    return StorageError(f"The disk holding {where} is full, so nothing was written. Free some disk space (or "
+                        f"ask IT to), then try again; what is on screen is kept meanwhile.")
+
+
 def _from_sqlite(exc: sqlite3.Error, where: str, busy_seconds: float) -> StorageError:
     name = getattr(exc, "sqlite_errorname", "") or ""
     text = str(exc)
@@ -134,8 +156,10 @@ def _from_sqlite(exc: sqlite3.Error, where: str, busy_seconds: float) -> Storage
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text:
         return corrupt_error(where, text)
     if name == "SQLITE_FULL":
-        return StorageError(f"The disk holding {where} is full, so nothing was written. Free some disk "
-                            f"space (or ask IT to), then try again.")
+        return disk_full_error(where)
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR")) and disk_full(where):
+        # A nearly full disk fails SQLite's -wal/-shm set-up as an I/O error, not as SQLITE_FULL.
+        return disk_full_error(where)
     if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR", "SQLITE_AUTH")):
         return StorageError(
             f"The database {where} cannot be written ({text}): its folder or file is read-only or not "

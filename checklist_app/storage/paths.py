@@ -9,6 +9,7 @@ an SQLite file on a network share is refused (``refuse_network_folder``).
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -84,6 +85,28 @@ def is_default_data_dir(directory: Path) -> bool:
     return directory.expanduser().resolve() == default.resolve()
 
 
+# Written next to the database once it is first made: a data folder holding it has had a database, so a
+# missing or empty database file there is a loss to restore, never a new install to start.
+USED_MARKER = "checklist-database-made.txt"
+# What earlier use leaves in a data folder (for folders from before the marker). Not site.yaml: IT may put
+# one there before the first start.
+EARLIER_USE = ("seal", "site-files", "open-checklists.json", USED_MARKER)
+
+
+def earlier_use(directory: Path) -> list[str]:
+    """What in ``directory`` shows it held a checklist database before ([] for a new data folder)."""
+    return [name for name in EARLIER_USE if (directory / name).exists()]
+
+
+def mark_used(db_file: Path) -> None:
+    """Note, next to a database just made, that this folder now has one (see USED_MARKER)."""
+    marker = db_file.parent / USED_MARKER
+    if not marker.exists():
+        marker.write_text(f"{db_file.name} was made here. If it is ever missing or empty, restore it from a backup; "
+                          f"the app will not start a new one in its place.\n", encoding="utf-8")
+        restrict(marker)
+
+
 def ensure_private_file(path: Path) -> bool:
     """Create an empty ``path`` with mode 0600 unless it exists; True when it was created.
 
@@ -129,6 +152,9 @@ def restrict_sidecars(db_file: Path) -> None:
 
 def unwritable_folder_error(directory: Path, exc: OSError) -> StorageError:
     """A StorageError for a folder we cannot write, saying what to do about it."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageError(f"The disk holding the data folder {directory} is full, so nothing was written. Free "
+                            f"some disk space (or ask IT to), then try again.")
     reason = exc.strerror or exc.__class__.__name__
     return StorageError(
         f"The data folder {directory} cannot be written ({reason}). Ask IT to make it writable for this "

@@ -34,7 +34,8 @@ def test_folder_and_files_are_private_to_the_user(data_dir: Path, staffed: Datab
     save_draft(staffed, "r1", {"answers": {"note": "x"}}, staff_id="rn1")  # WAL files exist while open
     assert mode(data_dir) == 0o700
     files = sorted(data_dir.iterdir())
-    assert [f.name for f in files] == ["checklist.sqlite3", "checklist.sqlite3-shm", "checklist.sqlite3-wal"]
+    assert [f.name for f in files] == ["checklist-database-made.txt", "checklist.sqlite3", "checklist.sqlite3-shm",
+                                       "checklist.sqlite3-wal"]
     assert all(mode(f) == 0o600 for f in files), {f.name: oct(mode(f)) for f in files}
 
 
