@@ -39,7 +39,10 @@ _POLICIES: dict[tuple[int, str], tuple[FormDefinition, PolicyDefinition]] = {}
 def _policy(form: FormDefinition, policy_id: str) -> PolicyDefinition:
     cached = _POLICIES.get((id(form), policy_id))
     if cached is None or cached[0] is not form:
-        cached = (form, load_policy_for(form, policy_id))  # a missing or broken file: PolicyDefinitionError
+        # Only an installed policy, by id: a draft or signed version naming a path or an unknown id (written
+        # behind the app's back) is refused in words (PolicyChoiceError, a PolicyDefinitionError), as is a
+        # missing or broken file.
+        cached = (form, load_policy_for(form, policy_id, field="the checklist's policy_id"))
         _POLICIES[(id(form), policy_id)] = cached
     return cached[1]
 
