@@ -147,7 +147,7 @@ fi
 #    test tools, and no setuptools (Python 3.11's venv adds it; pip fetches its own to build). A .venv that
 #    has the test tools keeps them, so run-app after run-tests installs nothing.
 # ---------------------------------------------------------------------------------------------------
-TEST_EXTRAS="test,postgresql" # postgresql: the driver; the storage tests run on a PostgreSQL server too
+TEST_EXTRAS="test,postgresql,ehr" # postgresql: the driver (storage tests run on a server too); ehr: the chart exchange's libraries
 want="$("$VPY" -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' \
     "$ROOT/pyproject.toml")"
 have="" have_extras="" # the stamp: "<sha256 of pyproject.toml> <extras installed, or 'runtime'>"
