@@ -95,12 +95,36 @@ def parse_yaml(text: str, path: Path | str) -> Any:
     import yaml
 
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (a safe loader)
+        return yaml.load(text, Loader=_loader())  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise YamlError(path, mark.line + 1 if mark else None, mark.column + 1 if mark else None,
                         problem) from None
+    except RecursionError:  # only without libyaml, whose parser stops at 1,000 levels with a YAMLError
+        raise YamlError(path, None, None, "nested too deep") from None
+
+
+@lru_cache(maxsize=1)
+def _loader() -> type:
+    """The safe loader, except that an integer too long for Python's conversion (4,300 digits) is kept as a
+    ``TooLargeNumber`` (refused where it stands by ``domain.limits``) instead of stopping the parse with a
+    ValueError that says neither file nor line."""
+    import yaml
+
+    from checklist_app.domain.limits import TooLargeNumber
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def construct_int(loader: Any, node: Any) -> Any:
+        try:
+            return yaml.SafeLoader.construct_yaml_int(loader, node)
+        except ValueError:
+            return TooLargeNumber(str(node.value))
+
+    loader = type("ChecklistSafeLoader", (base,), {})
+    loader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    return loader
 
 
 def dump_yaml(data: Any) -> str:

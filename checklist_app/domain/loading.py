@@ -7,13 +7,13 @@ by id instead (``item 'inr' in section 'labs', key 'max'``).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from checklist_app import resources
+from checklist_app.domain import limits
 from checklist_app.domain.errors import DefinitionError
 
 M = TypeVar("M", bound=BaseModel)
@@ -25,28 +25,47 @@ _CONTAINERS = {
 
 
 def read_data(path: Path, error_cls: type[DefinitionError]) -> Any:
-    """Parse a ``.yaml``/``.yml``/``.json`` file; a missing or unparsable file raises ``error_cls``."""
+    """Parse a ``.yaml``/``.yml``/``.json`` file; a missing, unreadable, oversized or unparsable file raises
+    ``error_cls`` (the bounds are ``domain.limits``')."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = limits.read_text(path)
     except FileNotFoundError:
         raise error_cls(path, "", "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error_cls(path, "", f"cannot be read ({exc.__class__.__name__}: {exc})") from None
+    except IsADirectoryError:
+        raise error_cls(path, "", "is a folder, not a file") from None
+    except OSError as exc:
+        raise error_cls(path, "", f"cannot be read ({exc.strerror or exc.__class__.__name__})") from None
+    except ValueError as exc:  # limits.InputError (too big, not UTF-8); a path holding NUL
+        raise error_cls(path, _line(exc), getattr(exc, "problem", str(exc))) from None
     try:
         if path.suffix.lower() == ".json":
-            return json.loads(text)
+            return limits.parse_json(text)
         return resources.parse_yaml(text, path)  # the app's one YAML parser (libyaml's, a safe loader)
-    except json.JSONDecodeError as exc:
-        raise error_cls(path, f"line {exc.lineno}", f"not valid JSON: {exc.msg}") from None
+    except limits.InputError as exc:
+        raise error_cls(path, _line(exc), exc.problem) from None
     except resources.YamlError as exc:
         raise error_cls(path, f"line {exc.line}" if exc.line is not None else "",
                         f"not valid YAML: {exc.problem}") from None
 
 
+def _line(exc: Exception) -> str:
+    line = getattr(exc, "line", None)
+    return f"line {line}" if line is not None else ""
+
+
 def validate_data(data: Any, model: type[M], path: Path | str, error_cls: type[DefinitionError]) -> M:
-    """Validate parsed data; the first error becomes ``error_cls`` with a named location."""
+    """Validate parsed data; the first error becomes ``error_cls`` with a named location.
+
+    Values beyond ``domain.limits`` (huge numbers, deep nesting, long keys, control characters) are refused
+    first, by place: pydantic is never given them (its recursion, and Python's int conversion, would stop
+    with a traceback, and its message would quote the whole value).
+    """
     if not isinstance(data, dict):
         raise error_cls(path, "", f"must be a mapping of keys at the top level, not {type(data).__name__}")
+    problems = limits.find_problems(data, limit=1)
+    if problems:
+        loc, problem, allowed = problems[0]
+        raise error_cls(path, describe_location(data, loc), f"{problem}; allowed: {allowed}")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -71,7 +90,8 @@ def describe_location(data: Any, loc: tuple[Any, ...]) -> str:
             node = node[step] if step < len(node) else None
             noun = _CONTAINERS.get(container or "", "entry")
             ident = node.get("id") if isinstance(node, dict) else None
-            parts.append(f"{noun} '{ident}'" if ident else f"{noun} #{step + 1}")
+            named = isinstance(ident, str) and ident
+            parts.append(f"{noun} '{limits.printable(ident)}'" if named else f"{noun} #{step + 1}")
             keys = []  # the list's own key is said by the noun
             continue
         if isinstance(node, dict) and isinstance(step, str):
@@ -79,7 +99,7 @@ def describe_location(data: Any, loc: tuple[Any, ...]) -> str:
                 continue  # the discriminator tag pydantic puts in the location
             node = node.get(step)
             container = step
-        keys.append(str(step))
+        keys.append(limits.printable(str(step)))
     # "item 'x' in section 'y'": innermost first reads best.
     text = " in ".join(reversed(parts))
     if keys:
@@ -93,19 +113,20 @@ def explain(error: dict[str, Any]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind == "union_tag_invalid":
-        return f"unknown kind '{ctx.get('tag')}'; use one of: {ctx.get('expected_tags')}"
+        return f"unknown kind {limits.shown(ctx.get('tag'))}; use one of: {ctx.get('expected_tags')}"
     if kind == "union_tag_not_found":
         return f"'{ctx.get('discriminator', 'kind')}' is missing; every entry needs one"
     if kind == "missing":
         return f"'{error['loc'][-1]}' is required here"
     if kind == "extra_forbidden":
-        return f"unknown key '{error['loc'][-1]}'; remove it or correct its spelling"
+        return f"unknown key '{limits.printable(str(error['loc'][-1]))}'; remove it or correct its spelling"
     if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
+        return limits.clip(str(ctx.get("error", error["msg"])))
     if kind == "literal_error":
-        return f"{error['input']!r} is not allowed; expected {ctx.get('expected')}"
+        return f"{limits.shown(error['input'])} is not allowed; expected {ctx.get('expected')}"
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length')} entr{'y' if ctx.get('min_length') == 1 else 'ies'}"
     if kind == "string_pattern_mismatch":
-        return f"{error['input']!r} is not a valid id (lower-case letters, digits and _, starting with a letter)"
-    return error["msg"]
+        return (f"{limits.shown(error['input'])} is not a valid id (lower-case letters, digits and _, starting "
+                "with a letter)")
+    return limits.clip(str(error["msg"]))

@@ -9,12 +9,14 @@ and what is allowed.
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, create_model
 
+from checklist_app.domain import limits
 from checklist_app.domain.answers import answers_model
-from checklist_app.domain.errors import FieldError, RecordValidationError
+from checklist_app.domain.errors import ChecklistError, FieldError, RecordValidationError
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.items import DateItem, DateTimeItem, MeasurementItem, RepeatItem
 from checklist_app.domain.timeutil import aware, local_date
@@ -22,13 +24,16 @@ from checklist_app.domain.timeutil import aware, local_date
 RecordId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
 StaffId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+# rule:item[:detail]@fingerprint (domain.findings.finding_key): rule and item ids are at most 64 characters each.
+FindingKey = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+MAX_LISTED_ERRORS = 50  # a list of 5,000 wrong entries is refused in 50 lines and a count, not 5,000 lines
 
 
 class Acknowledgement(BaseModel):
     """A nurse's acknowledgement of a warning, with a short note of who was told."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    finding_key: str
+    finding_key: FindingKey
     by: StaffId
     at: datetime
     note: Note
@@ -38,7 +43,7 @@ class Override(BaseModel):
     """A physician's override of a hard stop: their own id, the time and the reason."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    finding_key: str
+    finding_key: FindingKey
     physician_id: StaffId
     at: datetime
     reason: Note
@@ -50,8 +55,8 @@ class RecordEnvelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
     schema_version: Literal[1] = 1
     record_id: RecordId
-    form_id: str
-    form_version: str
+    form_id: str = Field(min_length=1, max_length=64)  # the form's id is a Slug (domain.items)
+    form_version: str = Field(min_length=1, max_length=40)  # as the form's own version
     policy_id: str | None = None  # an installed policy's id, never a file (rules.installed)
     policy_version: str | None = None  # when given, must be the installed policy's version
     created_by: StaffId
@@ -87,17 +92,42 @@ def record_model(form: FormDefinition) -> type[RecordEnvelope]:
     return model
 
 
+def read_record_file(path: Path) -> Any:
+    """The data in a record file (JSON), for ``parse_record``; ChecklistError naming the file, and the line
+    when known, for a file that is missing, unreadable, too big, not UTF-8, not JSON or nested too deep."""
+    try:
+        return limits.parse_json(limits.read_text(path))
+    except FileNotFoundError:
+        raise ChecklistError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise ChecklistError(f"{path}: is a folder, not a record file") from None
+    except OSError as exc:
+        raise ChecklistError(f"{path}: cannot be read ({exc.strerror or exc.__class__.__name__})") from None
+    except limits.InputError as exc:
+        where = f"line {exc.line}: " if exc.line is not None else ""
+        raise ChecklistError(f"{path}: {where}{exc.problem}") from None
+    except ValueError as exc:  # a path holding NUL
+        raise ChecklistError(f"{limits.shown(str(path))}: cannot be read ({exc})") from None
+
+
 def parse_record(data: Any, form: FormDefinition, now: datetime, source: str = "") -> RecordEnvelope:
-    """Validate raw data (parsed JSON) into a record; raise RecordValidationError naming each field."""
+    """Validate raw data (parsed JSON) into a record; raise RecordValidationError naming each field.
+
+    Values beyond ``domain.limits`` (numbers too large, nesting too deep, over-long or non-text strings and
+    keys) are refused first, each at its field, and pydantic is not given the data.
+    """
     if not isinstance(data, dict):
         problem = f"a record must be a JSON object, not {type(data).__name__}"
         raise RecordValidationError([FieldError("(record)", "Record", problem)], source)
+    beyond = limits.find_problems(data, limit=MAX_LISTED_ERRORS)
+    if beyond:
+        raise RecordValidationError([_limit_error(form, p) for p in beyond], source)
     if isinstance(data.get("answers"), dict) and form.retired:
         data = {**data, "answers": {k: v for k, v in data["answers"].items() if k not in form.retired}}
     try:
         record = record_model(form).model_validate(data)
     except ValidationError as exc:
-        raise RecordValidationError([_field_error(form, e) for e in exc.errors()], source) from None
+        raise RecordValidationError(_listed([_field_error(form, e) for e in exc.errors()]), source) from None
     errors = []
     if record.form_id != form.id:
         errors.append(FieldError("form_id", "Form", f"record is for form '{record.form_id}'", form.id))
@@ -142,8 +172,25 @@ def _check_not_after(form: FormDefinition, item: DateTimeItem, value: Any, answe
                                  f"({limit:%Y-%m-%d %H:%M})", f"a time no later than the {other}"))
 
 
+def _listed(errors: list[FieldError]) -> list[FieldError]:
+    if len(errors) <= MAX_LISTED_ERRORS:
+        return errors
+    more = len(errors) - MAX_LISTED_ERRORS
+    return errors[:MAX_LISTED_ERRORS] + [FieldError("(record)", "Record", f"{more:,} more problems not listed")]
+
+
+def _limit_error(form: FormDefinition, found: limits.Problem) -> FieldError:
+    path, label, allowed = _describe(form, found.loc)
+    return FieldError(path, label, found.problem, allowed or found.allowed)
+
+
 def _field_error(form: FormDefinition, error: dict[str, Any]) -> FieldError:
-    loc = tuple(error["loc"])
+    path, label, allowed = _describe(form, tuple(error["loc"]))
+    return FieldError(path, label, _problem(error), allowed)
+
+
+def _describe(form: FormDefinition, loc: tuple[Any, ...]) -> tuple[str, str, str]:
+    """The path, the label and what the form allows (when it says) for a place in a record."""
     path = _render_path(loc)
     label, allowed = path, ""
     if len(loc) >= 2 and loc[0] == "answers" and isinstance(loc[1], str) and form.has_item(loc[1]):
@@ -154,20 +201,21 @@ def _field_error(form: FormDefinition, error: dict[str, Any]) -> FieldError:
             if sub is not None:
                 label, allowed = f"{item.label} #{loc[2] + 1}: {sub.label}", sub.allowed_text()
     elif loc[:1] == ("answers",) and len(loc) >= 2:
-        label = str(loc[1])
-    return FieldError(path, label, _problem(error), allowed)
+        label = limits.printable(str(loc[1]))
+    return path, label, allowed
 
 
 def _render_path(loc: tuple[Any, ...]) -> str:
     text = ""
     for step in loc:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+        name = limits.printable(str(step))  # a key of any length or character names its place, shortened
+        text += f"[{step}]" if isinstance(step, int) else (f".{name}" if text else name)
     return text or "(record)"
 
 
 def _problem(error: dict[str, Any]) -> str:
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
-    shown = repr(value) if not isinstance(value, dict | list) else "this value"
+    shown = limits.shown(value) if not isinstance(value, dict | list) else "this value"
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
         return f"{shown} is not a number"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
@@ -199,5 +247,5 @@ def _problem(error: dict[str, Any]) -> str:
     if kind == "string_type":
         return f"{shown} must be text"
     if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    return error["msg"]
+        return limits.clip(str(ctx.get("error", error["msg"])))
+    return limits.clip(str(error["msg"]))

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from checklist_app.domain import limits
 from checklist_app.domain.errors import PolicyDefinitionError
 from checklist_app.domain.loading import read_data
 
@@ -24,8 +25,10 @@ def resolve_extends(data: Any, path: Path, depth: int = 0) -> Any:
     if depth >= _MAX_DEPTH:
         raise PolicyDefinitionError(path, "extends", f"policies extend each other more than {_MAX_DEPTH} deep")
     base_id = data["extends"]
-    if not isinstance(base_id, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", base_id) or ".." in base_id:
-        raise PolicyDefinitionError(path, "extends", f"{base_id!r} is not a policy id (like sir-2019)")
+    # At most 100 characters, as an installed policy's id (rules.installed): a longer name is no policy, and
+    # the file system refuses it with an OSError ("File name too long") when looked for.
+    if not isinstance(base_id, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}", base_id) or ".." in base_id:
+        raise PolicyDefinitionError(path, "extends", f"{limits.shown(base_id)} is not a policy id (like sir-2019)")
     base_path = path.with_name(f"{base_id}.yaml")
     if not base_path.is_file():
         raise PolicyDefinitionError(path, "extends", f"no policy file '{base_id}.yaml' next to this one")
@@ -36,7 +39,14 @@ def resolve_extends(data: Any, path: Path, depth: int = 0) -> Any:
 
 
 def merge(base: dict[str, Any], variant: dict[str, Any], path: Path) -> dict[str, Any]:
-    """Merge a variant onto its base policy data."""
+    """Merge a variant onto its base policy data (PolicyDefinitionError for a part of the wrong shape)."""
+    for part, shape in (("sources", dict), ("medicines", dict), ("rules", list), ("remove_rules", list)):
+        for data, where in ((variant, path), (base, None)):
+            if data.get(part) is not None and not isinstance(data[part], shape):
+                # Said here, not by validation after the merge: merging would fail on it first.
+                kind = "a mapping of ids" if shape is dict else "a list"
+                raise PolicyDefinitionError(where or f"the base policy of {path}", part, f"must be {kind}, not "
+                                            f"{type(data[part]).__name__}")
     merged = {k: v for k, v in base.items() if k not in ("rules", "sources", "medicines")}
     merged.update({k: v for k, v in variant.items()
                    if k not in ("extends", "rules", "sources", "medicines", "remove_rules")})
