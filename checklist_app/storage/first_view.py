@@ -26,7 +26,7 @@ __all__ = ["DATABASE_URL_ENV", "KNOWN_SCHEMA", "FirstViewError", "Snapshot", "da
 
 # migrations.LATEST_VERSION, which cannot be imported without SQLAlchemy (a test keeps the two equal). A newer
 # database is left for the full start to refuse.
-KNOWN_SCHEMA = 5
+KNOWN_SCHEMA = 6
 SQLITE_HEADER = b"SQLite format 3\x00"
 LIMIT = 500  # as many signed checklists as the worklist lists (storage.latest_versions)
 

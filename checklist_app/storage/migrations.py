@@ -116,6 +116,10 @@ def _step_5(conn: Connection) -> None:
                 f"EXECUTE FUNCTION {PG_GUARD_FUNCTION}('{message}')")
 
 
+def _step_6(conn: Connection) -> None:
+    tables.outbox.create(conn, checkfirst=True)  # checkfirst: step 1 of this version already made it
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "staff, drafts, signed versions and documents, audit trail with its chain head and guards",
          _step_1),
@@ -124,6 +128,8 @@ STEPS: tuple[Step, ...] = (
     Step(4, "who has each checklist open, answers set aside, the shared site settings and site files", _step_4),
     Step(5, "PostgreSQL: triggers refuse UPDATE, DELETE and TRUNCATE of signed versions, their documents and "
             "the audit trail, as SQLite's do", _step_5),
+    Step(6, "the outbox of exports to the hospital's chart (FHIR, HL7 v2), queued when a version is signed",
+         _step_6),
 )
 LATEST_VERSION = STEPS[-1].version
 

@@ -35,6 +35,8 @@ APP_GRANTS: dict[str, tuple[str, ...]] = {
     "drafts": READ_WRITE,
     "checkouts": READ_WRITE,
     "set_aside": READ_WRITE,
+    # Exports to the chart: queued at signing, then marked tried or delivered; never deleted.
+    "outbox": READ_ADD_CHANGE,
 }
 
 

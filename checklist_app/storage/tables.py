@@ -177,3 +177,33 @@ site_files = Table(
     Column("created_at", TIME, nullable=False),
     Column("created_by", ID, nullable=False),
 )
+
+# Exports to the hospital's chart, queued in the transaction that signs a version (so a signature is never
+# without its export, and a signature that fails queues nothing) and delivered later by ehr/sender.py. A
+# row is never deleted: ``delivered_at`` and the server's answer say when and where it went. The delivery
+# state is here, not in memory, so it survives restarts and is shared by every workstation's sender.
+outbox = Table(
+    "outbox", metadata,
+    Column("outbox_id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", ID, nullable=False),
+    Column("version_id", Integer, ForeignKey("signed_versions.version_id"), nullable=False),
+    Column("kind", String(40), nullable=False),
+    # What to send, as canonical JSON: the version and its SHA-256 and the documents expected. The message
+    # itself is built from the signed version and its stored PDFs, which the database never lets change.
+    Column("payload", Text, nullable=False),
+    # The stable identifier of this export (urn:uuid from the version's SHA-256; the HL7 control id): every
+    # retry sends it again, so the receiver can tell a retry from a new document.
+    Column("identifier", String(100), nullable=False, unique=True),
+    Column("created_at", TIME, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    # When a sender may next try; a sender that takes a row moves it forward by a lease first, so two
+    # workstations never send the same row at once, and a sender that died mid-send is retried after it.
+    Column("next_attempt_at", TIME, nullable=False),
+    Column("failing_since", TIME, nullable=True),  # the first failure of the current run of failures
+    Column("last_error", Text, nullable=True),  # in words; names no patient
+    Column("delivered_at", TIME, nullable=True),
+    Column("delivered_response", Text, nullable=True),  # the server's answer: status, locations, ACK code
+    UniqueConstraint("version_id", "kind", name="outbox_one_per_version"),
+    CheckConstraint("kind IN ('fhir-transaction', 'hl7-mdm')", name="outbox_kind_known"),
+    Index("ix_outbox_pending", "delivered_at", "next_attempt_at"),
+)
