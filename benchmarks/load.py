@@ -20,9 +20,9 @@ Each workstation is a process (``load.py station ...``) running the app's own us
 - signs some (the real PIN check, production scrypt; both PDFs rendered, sealed and stored, as at signing),
   lets the others go for another bay to finish;
 - reprints a signed checklist now and then (both stored PDFs read back, ``printed`` recorded);
-- keeps a worklist as the window does: refreshed 300 ms after its own saves and after the board watcher
-  (polling ``board_stamp`` every 0.5 s) notices a change elsewhere; each refresh looks for other bays'
-  markers, and notes when it first showed each one.
+- keeps a worklist as the window does: refreshed within 300 ms of its own saves and of the board watcher
+  (polling ``board_stamp`` every 0.5 s) noticing a change elsewhere (a refresh already due is not put off);
+  each refresh looks for other bays' markers, and notes when it first showed each one.
 
 First one workstation runs alone (the baseline), then all of them together, on the same server. Meanwhile
 the parent commits its own markers (a bare ``save_draft``, timed at commit) every 2 s and a bare psycopg
@@ -127,8 +127,8 @@ class Station:
         station = self
 
         class StationSession(Session):
-            def on_saved(self) -> None:  # the worklist window: ctx.saved restarts its 300 ms refresh timer
-                station._refresh_timer(restart=True)
+            def on_saved(self) -> None:  # the worklist window: a refresh within 300 ms, if none is due
+                station._refresh_timer(restart=False)
 
             def on_save_failed(self, exc: BaseException) -> None:
                 station._error(exc, "autosave")
@@ -169,7 +169,7 @@ class Station:
 
     # -- the window's event loop, without Qt ---------------------------------------------------------------
     def _refresh_timer(self, *, restart: bool) -> None:
-        with self.lock:
+        with self.lock:  # restart=False everywhere now, as in the window (a due refresh is never put off)
             if restart or self._refresh_due is None:
                 self._refresh_due = time.monotonic() + 0.3
 

@@ -66,9 +66,11 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         self.staff_notice.setText(messages.text("startup.no_staff"))  # painted first from the cache's copy
         ctx.user_changed.connect(self._show_user)
         ctx.site_changed.connect(self._show_user)
-        ctx.records_changed.connect(self._refresh_timer.start)
-        ctx.saved.connect(self._refresh_timer.start)  # a draft's status follows what autosave wrote
-        # Changes made at other workstations: at most one refresh per timer period, however busy the unit.
+        # A draft's status follows what autosave wrote, and changes made at other workstations show: at most one
+        # refresh per timer period, however busy the unit. Starting the timer only when it is not running
+        # matters: restarting it on each autosave would hold other bays' changes back while someone types here.
+        ctx.records_changed.connect(self._refresh_soon)
+        ctx.saved.connect(self._refresh_soon)
         ctx.board_changed.connect(self._refresh_soon)
         ctx.server_trouble.connect(self._show_server_trouble)
         ctx.watch_board()
