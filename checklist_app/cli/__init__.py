@@ -23,6 +23,7 @@ OPTIONAL_COMMAND_MODULES = [
     "checklist_app.cli.db",
     "checklist_app.cli.render",
     "checklist_app.cli.screenshots",
+    "checklist_app.cli.reports",
 ]
 
 EXIT_OK, EXIT_NO, EXIT_INVALID = 0, 1, 2
