@@ -27,7 +27,8 @@ WARN_BLUE = colors.HexColor("#4a6fa5")
 P90_GREY = colors.HexColor("#8a8a8a")
 GRID = colors.HexColor("#dddddd")
 TITLE_SIZE, LABEL_SIZE = 10, 7
-TOP, BOTTOM, LEFT, RIGHT = 34, 30, 34, 8  # room for the title and legend, the axis labels
+TOP, BOTTOM, LEFT, RIGHT = 40, 30, 34, 8  # room for the title and legend, the axis labels
+VALUE_LABELS = 14  # below a horizontal bar chart: its value axis labels, inside the drawing
 MAX_LABELS = 16  # more category labels than this overlap on a page-wide chart: every n-th is shown
 MAX_BARS = 8  # the rules charts show the eight largest; the tables list them all
 LABEL_CHARACTERS = 52
@@ -42,16 +43,18 @@ def _drawing(width: float, height: float, title: str) -> Drawing:
     return drawing
 
 
-def _legend(drawing: Drawing, x: float, entries: Sequence[tuple[colors.Color, str]]) -> None:
+def _legend(drawing: Drawing, entries: Sequence[tuple[colors.Color, str]]) -> None:
+    """The legend on its own line under the title, from the left (beside the title it would run into a long
+    title on a narrow chart)."""
     legend = Legend()
-    legend.x, legend.y = x, drawing.height - 2
+    legend.x, legend.y = 0, drawing.height - TITLE_SIZE - 7
     legend.alignment = "right"
     legend.columnMaximum = 1
     legend.deltax = 0
     legend.dx = legend.dy = 7
     legend.fontName, legend.fontSize = fonts.SANS, LABEL_SIZE
     legend.colorNamePairs = list(entries)
-    legend.boxAnchor = "ne"
+    legend.boxAnchor = "nw"
     drawing.add(legend)
 
 
@@ -86,8 +89,8 @@ def _value_axis(axis: Any, top: float) -> None:
 
 def outcomes_chart(rows: Sequence[PeriodRow], granularity: Granularity, width: float, height: float) -> Drawing:
     """Signed cleared and signed NOT CLEARED per period, stacked (the height is every checklist signed)."""
-    drawing = _drawing(width, height, f"Checklists signed per {granularity}: cleared and NOT CLEARED (deferred)")
-    _legend(drawing, width, [(OK_GREEN, "cleared"), (STOP_RED, "NOT CLEARED")])
+    drawing = _drawing(width, height, f"Checklists signed by {granularity}: cleared and NOT CLEARED (deferred)")
+    _legend(drawing, [(OK_GREEN, "cleared"), (STOP_RED, "NOT CLEARED")])
     if not rows:
         return _empty(drawing, "No days in the range.")
     chart = VerticalBarChart()
@@ -114,8 +117,8 @@ def time_to_sign_chart(rows: Sequence[PeriodRow], granularity: Granularity, widt
                        height: float) -> Drawing:
     """Median and 90th percentile of the minutes from first answer to signature, per period (gaps where
     nothing was signed)."""
-    drawing = _drawing(width, height, f"Minutes from first answer to signature, per {granularity}")
-    _legend(drawing, width, [(INK, "median"), (P90_GREY, "90th percentile")])
+    drawing = _drawing(width, height, f"Minutes from first answer to signature, by {granularity}")
+    _legend(drawing, [(INK, "median"), (P90_GREY, "90th percentile")])
     medians = [r.timing.median_minutes for r in rows]
     p90s = [r.timing.p90_minutes for r in rows]
     known = [v for v in p90s if v is not None]
@@ -138,18 +141,19 @@ def time_to_sign_chart(rows: Sequence[PeriodRow], granularity: Granularity, widt
     return drawing
 
 
-def short_label(rule_id: str, description: str) -> str:
-    """A bar's label: the rule's description, cut to fit, after its id."""
+def short_label(rule_id: str, description: str, width: float) -> str:
+    """A bar's label: the rule's id and its description, cut to leave the bars half of ``width``."""
+    most = min(LABEL_CHARACTERS, int(width / 2 / (LABEL_SIZE * 0.55)))  # ~0.55 em per character of DejaVu Sans
     text = f"{rule_id}  {description}" if description else rule_id
-    return text if len(text) <= LABEL_CHARACTERS else text[:LABEL_CHARACTERS - 3].rstrip() + "..."
+    return text if len(text) <= most else text[:most - 3].rstrip() + "..."
 
 
 def _rule_bars(drawing: Drawing, labels: list[str], series: list[list[int]], fills: list[colors.Color]) -> Drawing:
     label_width = max(fonts.string_width(label, LABEL_SIZE) for label in labels) + 6
     chart = HorizontalBarChart()
-    chart.x, chart.y = label_width, 6
+    chart.x, chart.y = label_width, VALUE_LABELS
     chart.width = drawing.width - label_width - RIGHT - 10
-    chart.height = drawing.height - TOP - 6
+    chart.height = drawing.height - TOP - VALUE_LABELS
     chart.data = series
     chart.categoryAxis.categoryNames = labels
     chart.categoryAxis.reverseDirection = 1  # the largest at the top, as it is read
@@ -171,11 +175,11 @@ def stops_chart(rules: Sequence[RuleRow], width: float, height: float) -> Drawin
     """The hard stops that stopped most checklists, each split into overridden by a physician and left
     open (deferred)."""
     drawing = _drawing(width, height, "Rules that stopped most checklists (hard stops)")
-    _legend(drawing, width, [(OVERRIDE_AMBER, "overridden"), (STOP_RED, "deferred")])
+    _legend(drawing, [(OVERRIDE_AMBER, "overridden"), (STOP_RED, "deferred")])
     top = [r for r in rules if r.severity == "hard_stop" and r.checklists][:MAX_BARS]
     if not top:
         return _empty(drawing, "No hard stop in the checklists signed in the range.")
-    return _rule_bars(drawing, [short_label(r.rule_id, r.description) for r in top],
+    return _rule_bars(drawing, [short_label(r.rule_id, r.description, width) for r in top],
                       [[r.overridden for r in top], [r.checklists - r.overridden for r in top]],
                       [OVERRIDE_AMBER, STOP_RED])
 
@@ -183,21 +187,21 @@ def stops_chart(rules: Sequence[RuleRow], width: float, height: float) -> Drawin
 def warnings_chart(rules: Sequence[RuleRow], width: float, height: float) -> Drawing:
     """The warnings found in most checklists."""
     drawing = _drawing(width, height, "Rules that warned most")
-    _legend(drawing, width, [(WARN_BLUE, "checklists with the warning")])
+    _legend(drawing, [(WARN_BLUE, "checklists with the warning")])
     top = sorted((r for r in rules if r.severity == "warning" and r.checklists), key=lambda r: -r.checklists)[:MAX_BARS]
     if not top:
         return _empty(drawing, "No warning in the checklists signed in the range.")
-    return _rule_bars(drawing, [short_label(r.rule_id, r.description) for r in top], [[r.checklists for r in top]],
-                      [WARN_BLUE])
+    return _rule_bars(drawing, [short_label(r.rule_id, r.description, width) for r in top],
+                      [[r.checklists for r in top]], [WARN_BLUE])
 
 
 def reasons_chart(reasons: Sequence[tuple[str, int]], describe: dict[str, str], width: float,
                   height: float) -> Drawing:
     """The coded reasons of the NOT CLEARED signatures (a checklist with two open rules counts for both)."""
-    drawing = _drawing(width, height, "Why checklists were signed NOT CLEARED (open hard stops)")
-    _legend(drawing, width, [(STOP_RED, "NOT CLEARED checklists")])
+    drawing = _drawing(width, height, "Why signed NOT CLEARED: the open hard stops")
+    _legend(drawing, [(STOP_RED, "NOT CLEARED checklists")])
     top = list(reasons)[:MAX_BARS]
     if not top:
         return _empty(drawing, "No checklist signed NOT CLEARED in the range.")
-    return _rule_bars(drawing, [short_label(rule_id, describe.get(rule_id, "")) for rule_id, _ in top],
+    return _rule_bars(drawing, [short_label(rule_id, describe.get(rule_id, ""), width) for rule_id, _ in top],
                       [[count for _, count in top]], [STOP_RED])

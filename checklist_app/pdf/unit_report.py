@@ -149,10 +149,11 @@ class UnitReportRenderer(DocumentRenderer):
                  percent(r.overridden, r.checklists) if r.severity == "hard_stop" else "-",
                  r.deferred if r.severity == "hard_stop" else "-", r.acknowledgements)
                 for r in self.report.rules]
-        header = ("Rule", "What it checks", "Kind", "Check-lists", "Over-ridden", "Override rate", "Deferred",
-                  "Acknow-ledged")
+        # Narrow number columns: headers break where a hyphen and a space allow, never inside a word.
+        header = ("Rule", "What it checks", "Kind", "Check- lists", "Over- ridden", "Override rate", "Deferred",
+                  "Acknow- ledged")
         return [Paragraph("Every rule that raised a finding", self.style["h3"]),
-                *self._table(header, rows, (0.18, 0.32, 0.1, 0.08, 0.08, 0.08, 0.08, 0.08),
+                *self._table(header, rows, (0.16, 0.26, 0.08, 0.1, 0.1, 0.1, 0.1, 0.1),
                              "No rule raised a finding in the checklists signed in the range.")]
 
     def _physicians(self) -> list[Flowable]:
@@ -160,15 +161,15 @@ class UnitReportRenderer(DocumentRenderer):
                  ", ".join(f"{rule} {count}" for rule, count in p.top_rules[:4]))
                 for p in self.report.physicians]
         return [Paragraph("Overrides per physician", self.style["h2"]),
-                *self._table(("Physician", "Overrides", "Checklists", "Share", "Rules overridden (most first)"), rows,
-                             (0.28, 0.1, 0.1, 0.08, 0.44),
+                *self._table(("Physician", "Over- rides", "Check- lists", "Share", "Rules overridden (most first)"),
+                             rows, (0.28, 0.1, 0.1, 0.08, 0.44),
                              "No override counted in the checklists signed in the range.")]
 
     def _proceduralists(self) -> list[Flowable]:
         rows = [(p.proceduralist, p.checklists, p.with_hard_stop, p.overridden, percent(p.overridden, p.with_hard_stop),
                  p.deferred, minutes_text(p.timing.median_minutes), minutes_text(p.timing.p90_minutes))
                 for p in self.report.proceduralists]
-        header = ("Proceduralist", "Checklists", "With a hard stop", "Overridden", "Override rate", "Deferred",
+        header = ("Proceduralist", "Check- lists", "With a hard stop", "Over- ridden", "Override rate", "Deferred",
                   "Median to sign", "90% signed within")
         note = Paragraph("Override rate: of the checklists stopped by a hard stop, the share cleared because a "
                          "physician overrode it; the rest were deferred.", self.style["muted"])
@@ -191,7 +192,7 @@ class UnitReportRenderer(DocumentRenderer):
                 for r in self.report.periods[self.granularity]]
         header = ("Period", "Started", "Cleared", "NOT CLEARED", "Amended", "Coded reasons", "Median to sign")
         return [KeepTogether([Paragraph(f"Per {self.granularity}", self.style["h2"])]),
-                *self._table(header, rows, (0.16, 0.09, 0.09, 0.11, 0.09, 0.32, 0.14), "")]
+                *self._table(header, rows, (0.15, 0.09, 0.09, 0.11, 0.1, 0.32, 0.14), "")]
 
     def _patients(self) -> list[Flowable]:
         cases = self.report.deferred_cases or ()

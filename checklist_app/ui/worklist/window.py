@@ -115,6 +115,7 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         self.lock_button = controls.button("&Lock", self._lock, tooltip="Lock the workstation", icon="lock",
                                            shortcut="Ctrl+L")
         self.settings_button = controls.button("Se&ttings...", self._open_settings)
+        self.reports_button = controls.button("Re&ports...", self._open_reports, tooltip="The unit's reports (admins)")
         self.notice = controls.card("notice")
         self.notice.setObjectName("recovery_notice")
         notice_layout = controls.vbox(self.notice, margins=10)
@@ -160,7 +161,7 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         central = QWidget()
         layout = controls.vbox(central, spacing=theme.SPACING + 2, margins=theme.MARGIN + 4)
         layout.addLayout(controls.hbox(self.facility_label, None, self.user_label, self.lock_button,
-                                       self.settings_button))
+                                       self.reports_button, self.settings_button))
         layout.addWidget(self.notice)
         layout.addWidget(self.staff_notice)
         layout.addLayout(controls.hbox(search_label, self.search_edit, self.scope_combo, self.open_button,
@@ -294,6 +295,12 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         locker = getattr(self.ctx, "idle_lock", None) if self.ctx is not None else None
         if locker is not None:
             locker.lock()
+
+    def _open_reports(self) -> None:
+        from checklist_app.ui.reports import open_reports  # reportlab's charts load only when asked for
+
+        if self.ctx is not None:
+            self.reports_window = open_reports(self, self.ctx)
 
     def _open_settings(self) -> None:
         from checklist_app.ui.settings.dialog import open_settings  # only admins get this far
