@@ -33,7 +33,7 @@ from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.signed import SignedVersion
 from checklist_app.domain.timeutil import parse_datetime
 from checklist_app.ehr.export_config import Systems
-from checklist_app.ehr.questionnaire import ITEM_TYPES, UCUM, UCUM_CODES, option_system
+from checklist_app.ehr.questionnaire import ITEM_TYPES, UCUM, UCUM_CODES, option_system, section_link_id
 from checklist_app.storage.outbox import stable_uuid
 
 URI = "urn:ietf:rfc:3986"
@@ -134,7 +134,7 @@ def questionnaire_response(version: SignedVersion, form: FormDefinition, systems
             if entry is not None:
                 items.append(entry)
         if items:
-            sections.append({"linkId": section.id, "text": section.title, "item": items})
+            sections.append({"linkId": section_link_id(section.id), "text": section.title, "item": items})
     return {
         "resourceType": "QuestionnaireResponse",
         "meta": {"profile": [SDC_RESPONSE]},

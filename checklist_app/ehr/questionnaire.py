@@ -2,10 +2,11 @@
 
 One place says how each kind of form item is asked in FHIR, so the Questionnaire (``fhir questionnaire``)
 and the QuestionnaireResponse of every signed checklist (``export_fhir.py``) cannot drift apart: linkId is
-the item's id (a repeat's fields are ``<list>.<field>``), a measurement is a quantity in its canonical
-unit with its date as a nested item (``<id>.date``), a multiple choice repeats, a repeat is a repeating
-group, information text is ``display``, a derived value (age, CrCl) is read-only. Option values are codes
-of a code system named after the item, so a receiving system matches codes, not labels.
+the item's id (a repeat's fields are ``<list>.<field>``, a section is ``section.<id>``), a measurement is
+a quantity in its canonical unit with its date as a nested item (``<id>.date``), a multiple choice repeats,
+a repeat is a repeating group, information text is ``display``, a derived value (age, CrCl) is read-only.
+Option values are codes of a code system named after the item, so a receiving system matches codes, not
+labels.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ def option_system(systems: Systems, form_id: str, item_id: str) -> str:
     return f"{systems.base}/CodeSystem/{form_id}/{item_id}"
 
 
+def section_link_id(section_id: str) -> str:
+    """A section's linkId: prefixed, because a section may share its id with one of its items (the
+    medications section holds the medications list) and linkIds must be unique."""
+    return f"section.{section_id}"
+
+
 def questionnaire(form: FormDefinition, systems: Systems) -> dict[str, Any]:
     """The form as a Questionnaire resource (JSON-ready dict; ``validated`` checks it with the R4B model)."""
     return {
@@ -52,10 +59,11 @@ def questionnaire(form: FormDefinition, systems: Systems) -> dict[str, Any]:
 
 
 def _section(form: FormDefinition, section: Any, systems: Systems) -> dict[str, Any]:
-    entry: dict[str, Any] = {"linkId": section.id, "text": section.title, "type": "group",
+    link_id = section_link_id(section.id)
+    entry: dict[str, Any] = {"linkId": link_id, "text": section.title, "type": "group",
                              "item": [_item(form.id, item, systems, item.id) for item in section.items]}
     if section.help:
-        entry["item"].insert(0, {"linkId": f"{section.id}.help", "text": section.help, "type": "display"})
+        entry["item"].insert(0, {"linkId": f"{link_id}.help", "text": section.help, "type": "display"})
     return entry
 
 
