@@ -2,7 +2,9 @@
 
 ``seal_pdf`` adds an invisible PAdES baseline (B-B) signature made with the installation's certificate
 (see ``certificates``); ``validate_sealed`` checks it against the installation's root and says in words
-what is wrong. Any changed byte in the signed range, or anything appended after sealing, fails it.
+what is wrong. Any changed byte in the signed range, or anything appended after sealing, fails it; so does
+any changed byte in the seal itself (``_seal_bytes_problem``): the signature's container is not covered by
+the signature, and pyHanko alone accepted a changed padding or a changed copy of the root certificate.
 
 pyHanko is imported inside the functions: importing it takes about half a second (aiohttp alone about
 200 ms: ``pyhanko.sign.timestamps`` imports its HTTP time-stamp client whatever is used, and every signing
@@ -224,6 +226,91 @@ def _load_root(read, where: str) -> object:
     return certificates[0]
 
 
+# The seal's /Contents as pyHanko writes it: one hex string, upper case, no spaces (the PDF syntax would
+# also allow lower case and white space, which a valid seal therefore never has).
+_SEAL_CONTENTS = re.compile(rb"<(?:[0-9A-F]{2})+>")
+
+
+def _seal_bytes_problem(pdf_bytes: bytes, seal, status) -> str:
+    """What in the seal's own bytes differs from what a valid seal of this file can hold; "" when nothing.
+
+    The signature covers the file except its /Contents hex string, and inside that string it covers only the
+    signed attributes. Everything else there is checked against the one value a seal made here can have:
+    the hex (upper case, as pyHanko writes it) is the DER of the CMS and then zeros to the end (the room kept
+    for it); the DER is canonical (re-encoding it gives the same bytes); the certificates in it are exactly
+    ones of the chain that was just validated, byte for byte, the signer's included and none twice; and each
+    field the signature does not cover has the only value RFC 5652 allows for it (versions, the digest
+    algorithm list, detached data, no CRLs, no unsigned attributes, the signer named as its certificate says).
+    Not checked, because no byte of the file says it: that ECDSA lets anyone turn a valid signature value into
+    a second valid one over the same content (README, "Seal and verify").
+    """
+    from asn1crypto import cms, parser
+
+    start1, end1, start2, length2 = (int(n) for n in seal.byte_range)
+    if start1 != 0 or not 0 < end1 < start2 or start2 + length2 != len(pdf_bytes):
+        return "its byte range is not the whole file around the signature"
+    contents = pdf_bytes[end1:start2]
+    if not _SEAL_CONTENTS.fullmatch(contents):
+        return "the signature's hex string holds characters a seal never has"
+    room = bytes.fromhex(contents[1:-1].decode("ascii"))
+    if room != seal.pkcs7_content:
+        return "the signature read is not the bytes in the file"
+    _, _, _, header, body, trailer = parser.parse(room, strict=False)
+    der = room[: len(header) + len(body) + len(trailer)]
+    if any(room[len(der):]):
+        return "the padding after the signature is not all zeros"
+    info = cms.ContentInfo.load(der, strict=True)
+    if info.dump(force=True) != der:
+        return "the signature is not in its one canonical encoding"
+    return _cms_problem(info, status)
+
+
+def _cms_problem(info, status) -> str:
+    """The unsigned parts of the CMS against the values a valid seal has ("" when they are all right)."""
+    from asn1crypto import x509
+
+    if info["content_type"].native != "signed_data":
+        return "it is not a signed-data container"
+    signed = info["content"]
+    if len(signed["signer_infos"]) != 1:
+        return "it does not hold exactly one signer"
+    signer_info = signed["signer_infos"][0]
+    sid, cert = signer_info["sid"], status.signing_cert
+    by_key = sid.name == "subject_key_identifier"
+    if by_key and sid.chosen.native != cert.key_identifier:
+        return "the signer is named by another key"
+    if not by_key and (sid.chosen["issuer"].dump() != cert.issuer.dump()
+                       or sid.chosen["serial_number"].native != cert.serial_number):
+        return "the signer is named by another certificate"
+    if signer_info["version"].native != ("v3" if by_key else "v1"):
+        return "the signer's version number was changed"
+    if signed["version"].native != ("v3" if by_key else "v1"):
+        return "the container's version number was changed"
+    algorithms = signed["digest_algorithms"]
+    if len(algorithms) != 1 or algorithms[0].dump() != signer_info["digest_algorithm"].dump():
+        return "the list of digest algorithms is not the signer's one"
+    if signer_info["digest_algorithm"]["parameters"].native is not None:
+        return "the digest algorithm has parameters a seal never has"
+    signature_algorithm = signer_info["signature_algorithm"]
+    if signature_algorithm["algorithm"].native != "rsassa_pss" and signature_algorithm["parameters"].native is not None:
+        return "the signature algorithm has parameters a seal never has"
+    encapsulated = signed["encap_content_info"]
+    if encapsulated["content_type"].native != "data" or encapsulated["content"].native is not None:
+        return "the signed content is not the PDF's bytes"
+    if signed["crls"].native is not None or signer_info["unsigned_attrs"].native is not None:
+        return "it holds revocation lists or unsigned attributes a seal never has"
+    validated = {c.dump() for c in status.validation_path.iter_certs(include_root=True)}
+    embedded = [c.chosen for c in signed["certificates"]]
+    if any(not isinstance(c, x509.Certificate) for c in embedded):
+        return "it holds a certificate of a kind a seal never has"
+    ders = [c.dump() for c in embedded]
+    if len(set(ders)) != len(ders) or cert.dump() not in ders:
+        return "its certificates are not the chain it was sealed with"
+    if any(d not in validated for d in ders):
+        return "a certificate in it is not one of those the seal was validated with (one was changed or added)"
+    return ""
+
+
 def validate_sealed(pdf_bytes: bytes, *, identity: SealIdentity | None = None,
                     trust_root: Path | None = None) -> SealCheck:
     """Validate the last seal in ``pdf_bytes``, trusting the installation's or site's root (or ``trust_root``).
@@ -235,6 +322,7 @@ def validate_sealed(pdf_bytes: bytes, *, identity: SealIdentity | None = None,
     wait_for_preload()
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
@@ -251,6 +339,9 @@ def validate_sealed(pdf_bytes: bytes, *, identity: SealIdentity | None = None,
         if not seals:
             return SealCheck(False, problem="the file has no seal")
         status = validate_pdf_signature(seals[-1], ValidationContext(trust_roots=roots, allow_fetching=False))
+    except SignatureValidationError:  # readable, but its parts do not fit together (a certificate changed)
+        return SealCheck(False, problem="the seal itself was changed after sealing: its signature and its "
+                                        "certificates do not fit together")
     except Exception as exc:  # a tampered or cut-off file can break the parser in many ways; all mean "not valid"
         log.info("seal validation failed: %s", type(exc).__name__)
         return SealCheck(False, problem="the file is damaged, cut short or was changed after sealing: it cannot "
@@ -260,6 +351,14 @@ def validate_sealed(pdf_bytes: bytes, *, identity: SealIdentity | None = None,
     problems = []
     if not status.intact or not status.valid:
         problems.append("the content does not match the seal (it was changed after sealing)")
+    elif status.trusted:
+        try:
+            changed = _seal_bytes_problem(pdf_bytes, seals[-1], status)
+        except Exception as exc:  # an odd structure that pyHanko accepted but that a valid seal never has
+            log.info("seal structure check failed: %s", type(exc).__name__)
+            changed = "its structure is not that of a seal"
+        if changed:
+            problems.append(f"the seal itself was changed after sealing: {changed}")
     if not status.trusted and not roots and identity is not None and identity.cannot_seal:
         problems.append(f"the seal ('{signer}') cannot be trusted here: {identity.cannot_seal}")
     elif not status.trusted:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from seal_bytes import flip_hex_digit, seal_places
 from signed_record import sign_example
 
 from checklist_app import resources
@@ -93,6 +94,24 @@ def test_damaged_files_are_not_valid_in_words(sealed, tmp_path, name, damage, ex
     done = run("verify-seal", str(target), data=data)
     assert done.returncode == EXIT_NO, name
     assert verdict(done).startswith(f"{target}: Seal NOT valid: ") and expected in done.stdout, name
+
+
+@pytest.mark.parametrize(("part", "expected"), [
+    ("padding", "the seal itself was changed after sealing: the padding after the signature is not all zeros"),
+    ("root certificate", "the seal itself was changed after sealing: a certificate in it is not one of those"),
+    ("signer's certificate", "the seal itself was changed after sealing: its signature and its certificates do not "
+                             "fit together"),
+    ("signature value", "the content does not match the seal (it was changed after sealing)"),
+    ("signed content", "the content does not match the seal (it was changed after sealing)"),
+])
+def test_one_changed_byte_in_the_seal_or_the_content_is_not_valid_in_words(sealed, tmp_path, part, expected):
+    data, pdf = sealed
+    raw = pdf.read_bytes()
+    target = tmp_path / "x.pdf"
+    target.write_bytes(flip_hex_digit(raw, seal_places(raw)[part]))
+    done = run("verify-seal", str(target), data=data)
+    assert done.returncode == EXIT_NO, part
+    assert verdict(done).startswith(f"{target}: Seal NOT valid: ") and expected in done.stdout, part
 
 
 def test_what_cannot_be_checked_exits_2_in_words(sealed, tmp_path):
