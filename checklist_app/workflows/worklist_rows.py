@@ -41,6 +41,7 @@ class WorklistRow:
     problem: str = ""  # why the status could not be worked out (policy_unavailable): names the file
     amendment: bool = False  # a draft amending a signed version, or a signed version that is an amendment
     open_at: str = ""  # who has it open where: "BAY-2, Jane Doe, RN since 08:12"; "" when nobody does
+    chart: str = ""  # a signed one's export: "Sent to the chart", "Waiting: server unreachable since 08:12"
 
     @property
     def status_text(self) -> str:
@@ -124,6 +125,7 @@ def build_rows(store: ChecklistStore, form: FormDefinition, policy_for: Callable
                session_id: str | None = None) -> list[WorklistRow]:
     """Rows for the worklist, soonest scheduled first (unscheduled drafts last); ``session_id``: this app,
     whose open checklists say "here"."""
+    from checklist_app import storage
     from checklist_app.domain.errors import ChecklistError
     from checklist_app.workflows.checklist_state import ChecklistState
     from checklist_app.workflows.section_state import overview
@@ -151,6 +153,10 @@ def build_rows(store: ChecklistStore, form: FormDefinition, policy_for: Callable
     signed = ((v.record_id, v.version_id, v.is_amendment, v.content.record.get("answers", {}), v.cleared)
               for v in versions)
     rows += signed_rows(signed, printed, {row.record_id for row in rows}, label, now, all_dates)
+    # One query for every signed row's export to the chart (storage.outbox); nothing when none is queued.
+    chart = storage.outbox.chart_texts(store.db, {v.record_id: v.version_id for v in versions})
+    rows = [replace(row, chart=chart[row.record_id]) if not row.is_draft and row.record_id in chart else row
+            for row in rows]
     holders = store.holders()
     if holders:
         rows = [replace(row, open_at=_open_at(holders[row.record_id], session_id)) if row.record_id in holders else row

@@ -1,7 +1,8 @@
 """The whole path on a real SQLite file: the app's signing use case signs the clean example, keep_packet seals
 and stores both PDFs, and the sender delivers them to the localhost FHIR server and the MLLP listener: the
 documents that arrive are the sealed bytes as stored (their seals still verify), every answer's linkId is
-in the Questionnaire that ``fhir questionnaire`` writes, and ``fhir outbox`` says nothing is waiting."""
+in the Questionnaire that ``fhir questionnaire`` writes, ``fhir outbox`` says nothing is waiting, and the
+worklist's row says where its export is."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from checklist_app.workflows.demo import demo_data
 from checklist_app.workflows.open_checklist import OpenChecklist
 from checklist_app.workflows.session import Session
 from checklist_app.workflows.store import ChecklistStore
+from checklist_app.workflows.worklist_rows import build_rows
 
 NOW = aware(datetime(2026, 11, 21, 7, 15))
 NURSE, PIN = "rn.test", "1357"
@@ -61,7 +63,14 @@ def test_signing_in_the_app_exports_the_sealed_packet_to_fhir_and_hl7(session, f
     packet.keep_packet(session, version, checklist.staff_name)
     db = session.store.db
 
+    def worklist_chart() -> str:
+        rows = build_rows(session.store, session.form, session.policy, session.completeness_rules, NOW,
+                          all_dates=True)
+        return next(row.chart for row in rows if row.record_id == version.record_id)
+
+    assert worklist_chart() == "Waiting to be sent to the chart"
     outcomes = ChartSender.configured(db).send_due()
+    assert worklist_chart() == "Sent to the chart"
     assert sorted((o.item.kind, o.delivered) for o in outcomes) == [("fhir-transaction", True), ("hl7-mdm", True)]
     stored = {kind: storage.get_pdf(db, version.version_id, kind) for kind in ("checklist", "discharge")}
     arrived = {d["content"][0]["attachment"]["title"].rsplit("-", 1)[1].removesuffix(".pdf"):

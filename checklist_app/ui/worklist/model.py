@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from checklist_app.ui import theme
 from checklist_app.workflows.worklist_rows import WorklistRow
 
-COLUMNS = ("Patient", "MRN", "Procedure", "Level(s)", "Scheduled", "Status", "Open at")
+COLUMNS = ("Patient", "MRN", "Procedure", "Level(s)", "Scheduled", "Status", "Chart", "Open at")
 STATUS_COLUMN = COLUMNS.index("Status")
 # The icons of the statuses a row can have: those of section_state.STATE_ICONS (a test keeps them equal),
 # repeated here because importing section_state loads the pydantic form models, which the first paint
@@ -62,7 +62,8 @@ class WorklistModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, column = self.rows[index.row()], index.column()
-        texts = (row.patient, row.mrn, row.procedure, row.levels, self._scheduled(row), row.status_text, row.open_at)
+        texts = (row.patient, row.mrn, row.procedure, row.levels, self._scheduled(row), row.status_text, row.chart,
+                 row.open_at)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return texts[column]
         if role == Qt.ItemDataRole.DecorationRole and column == STATUS_COLUMN:
@@ -71,7 +72,8 @@ class WorklistModel(QAbstractTableModel):
             return row
         if role == Qt.ItemDataRole.ToolTipRole:
             opened = f"\nOpen at {row.open_at}" if row.open_at and row.open_at != "Here" else ""
-            return f"{row.patient} - {row.status_text}{opened}" + (f"\n{row.problem}" if row.problem else "")
+            chart = f"\n{row.chart}" if row.chart else ""
+            return f"{row.patient} - {row.status_text}{chart}{opened}" + (f"\n{row.problem}" if row.problem else "")
         return None
 
 
