@@ -194,7 +194,8 @@ class ChartSender:
             self._stop.wait(self.interval)
 
     def stop(self) -> None:
-        """Stop after the current send (each send is bounded by its timeouts)."""
+        """Stop after the current send, waiting for it at most 5 s."""
         self._stop.set()
         if self._thread is not None and self._thread.is_alive():
-            self._thread.join(timeout=60)
+            # Not waiting out a slow server: a send cut off here is retried after its lease, by anyone.
+            self._thread.join(timeout=5)

@@ -7,6 +7,7 @@ delivers those to the windows on the GUI thread (queued), so no widget is touche
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,8 @@ from checklist_app.domain.errors import DatabaseUnavailableError, DraftConflictE
 from checklist_app.domain.form import FormDefinition
 from checklist_app.workflows.session import Session
 from checklist_app.workflows.store import ChecklistStore
+
+log = logging.getLogger(__name__)
 
 
 class AppContext(QObject, Session):
@@ -31,11 +34,13 @@ class AppContext(QObject, Session):
     save_conflict = Signal(str, str)  # record id, why: it changed elsewhere; autosave set the answers aside
     board_changed = Signal()  # something changed at another workstation (or another app on this one)
     server_trouble = Signal(str)  # why the database cannot be reached now; "" once it can again
+    chart_export = Signal()  # an export to the chart was delivered or failed (re-emitted from the sender's thread)
 
     def __init__(self, store: ChecklistStore, *, clock: Callable[[], datetime] | None = None,
                  form: FormDefinition | None = None) -> None:
         super().__init__(store=store, clock=clock, form=form)  # QObject passes these on to Session
         self.idle_lock: Any = None  # set by ui.lock.idle_lock.IdleLock
+        self._chart_sender: Any = None  # ehr.sender.ChartSender, when this workstation exports to the chart
 
     def set_user(self, member: storage.StaffMember | None) -> None:
         """Change who is signed in, and tell the windows."""
@@ -63,3 +68,26 @@ class AppContext(QObject, Session):
 
     def on_board_error(self, exc: BaseException | None) -> None:
         self.server_trouble.emit("" if exc is None else str(exc))
+
+    def send_to_chart(self) -> None:
+        """Deliver the outbox to the chart in the background, when this workstation has a destination (README,
+        "Exchanging with the chart"). The sender runs no Qt: its callback only emits ``chart_export``. Imported
+        here, after the window is up: the sender's libraries load only when it first sends."""
+        from checklist_app.ehr.export_config import ExportConfigError
+        from checklist_app.ehr.sender import ChartSender
+
+        if self._chart_sender is not None:
+            return
+        try:
+            sender = ChartSender.configured(self.store.db, on_result=lambda _outcome: self.chart_export.emit())
+        except ExportConfigError as exc:  # exports stay queued; the worklist shows them waiting
+            log.warning("not sending to the chart: %s", exc)
+            return
+        if sender.kinds:
+            self._chart_sender = sender
+            sender.start()
+
+    def close(self) -> None:
+        if self._chart_sender is not None:
+            self._chart_sender.stop()
+        super().close()

@@ -74,6 +74,8 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         ctx.board_changed.connect(self._refresh_soon)
         ctx.server_trouble.connect(self._show_server_trouble)
         ctx.watch_board()
+        ctx.chart_export.connect(self._refresh_soon)  # "Sent to the chart" / "Waiting: ..." in the Chart column
+        ctx.send_to_chart()
         if self.needs_app:
             for control in self.needs_app:
                 control.setEnabled(True)
