@@ -35,6 +35,13 @@ LABEL_CHARACTERS = 52
 NICE_STEPS = (1, 2, 5, 10, 15, 20, 25, 30, 50, 60, 100, 120, 200, 250, 500, 1000, 2000, 5000, 10000)
 
 
+def _set(widget: Any, **properties: Any) -> None:
+    """Set a reportlab widget's properties: its ``draw()`` reads them, and they are checked as they are set
+    (a misspelt property raises), which is what reportlab's own examples do one attribute at a time."""
+    for name, value in properties.items():
+        setattr(widget, name, value)
+
+
 def _drawing(width: float, height: float, title: str) -> Drawing:
     fonts.register_fonts()
     drawing = Drawing(width, height)
@@ -47,14 +54,8 @@ def _legend(drawing: Drawing, entries: Sequence[tuple[colors.Color, str]]) -> No
     """The legend on its own line under the title, from the left (beside the title it would run into a long
     title on a narrow chart)."""
     legend = Legend()
-    legend.x, legend.y = 0, drawing.height - TITLE_SIZE - 7
-    legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.deltax = 0
-    legend.dx = legend.dy = 7
-    legend.fontName, legend.fontSize = fonts.SANS, LABEL_SIZE
-    legend.colorNamePairs = list(entries)
-    legend.boxAnchor = "nw"
+    _set(legend, x=0, y=drawing.height - TITLE_SIZE - 7, alignment="right", columnMaximum=1, deltax=0, dx=7, dy=7,
+         fontName=fonts.SANS, fontSize=LABEL_SIZE, colorNamePairs=list(entries), boxAnchor="nw")
     drawing.add(legend)
 
 
@@ -81,10 +82,9 @@ def _value_axis(axis: Any, top: float) -> None:
     """A value axis from 0 in at most six round steps (1, 2, 5, 10, 15... never half a checklist or minute)."""
     top = max(top, 1)
     step = next(s for s in NICE_STEPS if top / s <= 6) if top <= 6 * NICE_STEPS[-1] else math.ceil(top / 6)
-    axis.valueMin, axis.valueMax, axis.valueStep = 0, step * math.ceil(top * 1.05 / step), step
-    axis.labels.fontName, axis.labels.fontSize = fonts.SANS, LABEL_SIZE
-    axis.labelTextFormat = "%d"
-    axis.gridStrokeColor, axis.visibleGrid, axis.strokeColor = GRID, True, MUTED
+    _set(axis, valueMin=0, valueMax=step * math.ceil(top * 1.05 / step), valueStep=step, labelTextFormat="%d",
+         gridStrokeColor=GRID, visibleGrid=True, strokeColor=MUTED)
+    _set(axis.labels, fontName=fonts.SANS, fontSize=LABEL_SIZE)
 
 
 def outcomes_chart(rows: Sequence[PeriodRow], granularity: Granularity, width: float, height: float) -> Drawing:
@@ -97,18 +97,13 @@ def outcomes_chart(rows: Sequence[PeriodRow], granularity: Granularity, width: f
     chart.x, chart.y = LEFT, BOTTOM
     chart.width, chart.height = width - LEFT - RIGHT, height - TOP - BOTTOM
     chart.data = [[r.signed_cleared for r in rows], [r.signed_not_cleared for r in rows]]
-    chart.categoryAxis.style = "stacked"
-    chart.categoryAxis.categoryNames = category_labels(rows, granularity)
-    chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = fonts.SANS, LABEL_SIZE
-    chart.categoryAxis.strokeColor = MUTED
-    chart.categoryAxis.labels.angle = 0
-    chart.categoryAxis.labels.boxAnchor = "n"
-    chart.barSpacing = 0
-    chart.groupSpacing = 1.5 if len(rows) > 40 else 3
+    _set(chart.categoryAxis, style="stacked", categoryNames=category_labels(rows, granularity), strokeColor=MUTED)
+    _set(chart.categoryAxis.labels, fontName=fonts.SANS, fontSize=LABEL_SIZE, angle=0, boxAnchor="n")
+    _set(chart, barSpacing=0, groupSpacing=1.5 if len(rows) > 40 else 3)
     _value_axis(chart.valueAxis, max((r.signed_cleared + r.signed_not_cleared for r in rows), default=0))
-    chart.bars.strokeColor = None
-    chart.bars[0].fillColor = OK_GREEN
-    chart.bars[1].fillColor = STOP_RED
+    _set(chart.bars, strokeColor=None)
+    _set(chart.bars[0], fillColor=OK_GREEN)
+    _set(chart.bars[1], fillColor=STOP_RED)
     drawing.add(chart)
     return drawing
 
@@ -128,15 +123,12 @@ def time_to_sign_chart(rows: Sequence[PeriodRow], granularity: Granularity, widt
     chart.x, chart.y = LEFT, BOTTOM
     chart.width, chart.height = width - LEFT - RIGHT, height - TOP - BOTTOM
     chart.data = [medians, p90s]
-    chart.joinedLines = 1
-    chart.categoryAxis.categoryNames = category_labels(rows, granularity)
-    chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = fonts.SANS, LABEL_SIZE
-    chart.categoryAxis.labels.boxAnchor = "n"
-    chart.categoryAxis.strokeColor = MUTED
+    _set(chart, joinedLines=1)
+    _set(chart.categoryAxis, categoryNames=category_labels(rows, granularity), strokeColor=MUTED)
+    _set(chart.categoryAxis.labels, fontName=fonts.SANS, fontSize=LABEL_SIZE, boxAnchor="n")
     _value_axis(chart.valueAxis, max(known))
-    chart.lines[0].strokeColor, chart.lines[0].strokeWidth = INK, 1.6
-    chart.lines[1].strokeColor, chart.lines[1].strokeWidth = P90_GREY, 1.2
-    chart.lines[1].strokeDashArray = (3, 2)
+    _set(chart.lines[0], strokeColor=INK, strokeWidth=1.6)
+    _set(chart.lines[1], strokeColor=P90_GREY, strokeWidth=1.2, strokeDashArray=(3, 2))
     drawing.add(chart)
     return drawing
 
@@ -155,18 +147,14 @@ def _rule_bars(drawing: Drawing, labels: list[str], series: list[list[int]], fil
     chart.width = drawing.width - label_width - RIGHT - 10
     chart.height = drawing.height - TOP - VALUE_LABELS
     chart.data = series
-    chart.categoryAxis.categoryNames = labels
-    chart.categoryAxis.reverseDirection = 1  # the largest at the top, as it is read
-    chart.categoryAxis.style = "stacked"
-    chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = fonts.SANS, LABEL_SIZE
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.categoryAxis.labels.dx = -3
-    chart.categoryAxis.strokeColor = MUTED
+    # reverseDirection: the largest at the top, as it is read.
+    _set(chart.categoryAxis, categoryNames=labels, reverseDirection=1, style="stacked", strokeColor=MUTED)
+    _set(chart.categoryAxis.labels, fontName=fonts.SANS, fontSize=LABEL_SIZE, boxAnchor="e", dx=-3)
     _value_axis(chart.valueAxis, max(sum(values) for values in zip(*series, strict=True)))
-    chart.bars.strokeColor = None
+    _set(chart.bars, strokeColor=None)
     for index, fill in enumerate(fills):
-        chart.bars[index].fillColor = fill
-    chart.barLabelFormat = None
+        _set(chart.bars[index], fillColor=fill)
+    _set(chart, barLabelFormat=None)
     drawing.add(chart)
     return drawing
 

@@ -81,11 +81,16 @@ def build_report(db: Database, first_day: date, last_day: date, *, with_patients
     about each rule id (default: the installed policies, ``rule_catalogue()``)."""
     check_range(first_day, last_day)
     start, end = local_start(first_day), local_start(last_day + timedelta(days=1))
-    facts = reads.signed_facts(db, start, end, with_patients=with_patients)
-    started = reads.started_times(db, start, end)
-    acks = reads.acknowledgements(db, start, end)
-    names = reads.staff_names(db)
-    catalogue = rule_catalogue() if rules is None else rules
+    return compile_report(
+        first_day, last_day, reads.signed_facts(db, start, end, with_patients=with_patients),
+        reads.started_times(db, start, end), reads.acknowledgements(db, start, end), names=reads.staff_names(db),
+        rules=rule_catalogue() if rules is None else rules, with_patients=with_patients, site=site, now=now)
+
+
+def compile_report(first_day: date, last_day: date, facts: Sequence[SignedFact], started: Sequence[datetime],
+                   acks: Sequence[tuple[datetime, str]], *, names: dict[str, str], rules: dict[str, RuleInfo],
+                   with_patients: bool = False, site: str = "", now: datetime | None = None) -> UnitReport:
+    """The figures from what storage read for the range (``build_report``; tests give the facts directly)."""
     firsts = [f for f in facts if not f.amendment]
     dated = list(zip(_local_days(f.signed_at for f in firsts), firsts, strict=True))
     amended = _local_days(f.signed_at for f in facts if f.amendment)
@@ -93,7 +98,7 @@ def build_report(db: Database, first_day: date, last_day: date, *, with_patients
     periods = {g: _periods(g, first_day, last_day, dated, amended, started_days) for g in GRANULARITIES}
     return UnitReport(
         first_day=first_day, last_day=last_day, made_at=(now or datetime.now()).astimezone(), site=site,
-        periods=periods, rules=_rules(firsts, acks, catalogue), physicians=_physicians(firsts, names),
+        periods=periods, rules=_rules(firsts, acks, rules), physicians=_physicians(firsts, names),
         proceduralists=_proceduralists(firsts), nurses=_nurses(firsts), timing=timing(_minutes(f) for f in firsts),
         deferred_cases=_deferred_cases(firsts) if with_patients else None, notes=(READINESS_NOTE,))
 
