@@ -73,11 +73,11 @@ class AppContext(QObject, Session):
         """Deliver the outbox to the chart in the background, when this workstation has a destination (README,
         "Exchanging with the chart"). The sender runs no Qt: its callback only emits ``chart_export``. Imported
         here, after the window is up: the sender's libraries load only when it first sends."""
+        if self._chart_sender is not None or not storage.outbox.configured_kinds():
+            return  # nothing to send to: not even the sender's modules are imported
         from checklist_app.ehr.export_config import ExportConfigError
         from checklist_app.ehr.sender import ChartSender
 
-        if self._chart_sender is not None:
-            return
         try:
             sender = ChartSender.configured(self.store.db, on_result=lambda _outcome: self.chart_export.emit())
         except ExportConfigError as exc:  # exports stay queued; the worklist shows them waiting
