@@ -34,13 +34,17 @@ MAX_KEY_LENGTH = 100  # keys are ids and field names: the longest id the models 
 MAX_TEXT_LENGTH = 20_000  # one text value; the longest the models accept is 5,000 (a form's text item)
 SHOWN_LENGTH = 60  # how much of a refused value a message quotes
 
-# C0 control characters other than tab, line feed and carriage return: no clinical text holds them, a
-# database server refuses NUL in text, and they can hide or reorder what a message or a PDF shows.
+# C0 control characters other than tab, line feed and carriage return: escaped where a message quotes a
+# value (an escape sequence echoed to a terminal could rewrite what it shows). A value may hold them: text
+# pasted from another program can, the PDFs leave them out (pdf.fonts), and a record signed with one must
+# still load.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Lone UTF-16 surrogates (JSON's "\ud800" escape): not text; they cannot be written as UTF-8 to a terminal,
 # a PDF or the database.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+# What no value may hold: NUL (PostgreSQL refuses it in text and JSON, so a record holding one could be
+# checked but never saved on a shared server) and lone surrogates.
+_NOT_TEXT = re.compile(r"[\x00\ud800-\udfff]")
 
 
 class TooLargeNumber:
@@ -175,7 +179,7 @@ def _value_problem(value: Any) -> tuple[str, str] | None:
 
 def _text_problem(text: str, noun: str) -> tuple[str, str] | None:
     longest = MAX_KEY_LENGTH if noun == "key" else MAX_TEXT_LENGTH
-    allowed = f"{noun} of at most {longest:,} characters, without control characters"
+    allowed = f"{noun} of at most {longest:,} characters, without NUL or unpaired surrogate characters"
     if len(text) > longest:
         return f"a {noun} of {len(text):,} characters is too long", allowed
     bad = _NOT_TEXT.search(text)

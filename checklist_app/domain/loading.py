@@ -56,7 +56,7 @@ def _line(exc: Exception) -> str:
 def validate_data(data: Any, model: type[M], path: Path | str, error_cls: type[DefinitionError]) -> M:
     """Validate parsed data; the first error becomes ``error_cls`` with a named location.
 
-    Values beyond ``domain.limits`` (huge numbers, deep nesting, long keys, control characters) are refused
+    Values beyond ``domain.limits`` (huge numbers, deep nesting, long keys, NUL characters) are refused
     first, by place: pydantic is never given them (its recursion, and Python's int conversion, would stop
     with a traceback, and its message would quote the whole value).
     """
