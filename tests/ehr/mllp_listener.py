@@ -25,7 +25,7 @@ class MllpListener:
         self.documents: dict[str, Any] = {}  # MSH-10 -> the message, first copy only
         self.duplicates = 0
         self.ack_code = "AA"
-        self.drop_next = 0  # connections to close without answering
+        self.drop_next = 0  # messages to take and then close the connection without answering
         self.loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -44,14 +44,14 @@ class MllpListener:
             while not reader.at_eof():
                 message = await reader.readmessage()
                 self.messages.append(message)
-                if self.drop_next:
-                    self.drop_next -= 1
-                    break
                 control_id = str(message.segment("MSH")(10))
                 if control_id in self.documents:
                     self.duplicates += 1
                 elif self.ack_code == "AA":
                     self.documents[control_id] = message
+                if self.drop_next:  # the document is taken, the ACK is lost
+                    self.drop_next -= 1
+                    break
                 writer.writemessage(message.create_ack(self.ack_code))
                 await writer.drain()
         except asyncio.IncompleteReadError:
