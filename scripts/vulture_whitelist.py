@@ -30,4 +30,5 @@ sqlite3.Connection.isolation_level
 tests = SimpleNamespace()
 tests.fast_pins  # autouse fixture (tests/storage/conftest.py): pytest applies it to every storage test
 tests.no_windows  # autouse fixture (tests/ui/test_gc_pause.py)
+tests.windows_workstation  # autouse fixture of the no_posix plugin (tests/no_posix.py, pytest -p no_posix)
 tests.me  # tests/ui/test_gc_pause.py Node: the attribute exists to make a reference cycle

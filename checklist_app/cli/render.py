@@ -29,6 +29,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from checklist_app import file_modes
 from checklist_app.cli import EXIT_INVALID, EXIT_NO, EXIT_OK
 from checklist_app.cli.core import evaluate_file, load_record_file, moment, policy_for
 from checklist_app.domain.errors import ChecklistError, PdfRenderError
@@ -77,7 +78,7 @@ def _write(path: Path, data: bytes, replace: bool) -> None:
     """Write a PDF readable by this user only (it holds patient data); never replace a file unasked."""
     target = path.with_name(path.name + ".part") if replace else path
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = file_modes.create_private(target)  # binary on Windows too: text mode would turn \n into \r\n
     except FileExistsError:
         raise PdfRenderError(f"{target} already exists; use --force to replace it") from None
     except OSError as exc:

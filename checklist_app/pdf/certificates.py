@@ -30,6 +30,7 @@ from pathlib import Path
 
 import platformdirs
 
+from checklist_app import file_modes
 from checklist_app.domain.errors import PdfRenderError
 
 DATA_DIR_ENV = "CHECKLIST_APP_DATA_DIR"
@@ -119,10 +120,7 @@ def pkcs12_identity(path: Path, password: str | None = None) -> SealIdentity:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # 0600 from the first byte
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.chmod(path, 0o600)  # O_CREAT's mode is filtered by the umask
+    file_modes.write_private(path, data)  # 0600 from the first byte on POSIX; the folder's ACL on Windows
 
 
 def _create_folder(folder: Path) -> None:

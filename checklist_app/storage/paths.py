@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
 from pathlib import Path
 
+from checklist_app import file_modes
 from checklist_app.domain.errors import StorageError
 
 DATA_DIR_ENV = "CHECKLIST_APP_DATA_DIR"
@@ -31,8 +31,8 @@ NETWORK_FILESYSTEMS = frozenset({
 })
 SERVER_SETUP_HINT = "README: 'A shared server for the whole unit (PostgreSQL)'"
 
-PRIVATE_DIR_MODE = 0o700
-PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = file_modes.PRIVATE_DIR_MODE
+PRIVATE_FILE_MODE = file_modes.PRIVATE_FILE_MODE
 
 
 def data_dir() -> Path:
@@ -61,15 +61,16 @@ def ensure_private_dir(directory: Path, *, tighten: bool = False) -> None:
 
     An existing folder keeps its mode unless ``tighten`` (our own default folder): a folder chosen by
     the site may be shared on purpose, and the files we put in it are 0600 whatever the folder allows.
+    On Windows the folder's ACL decides instead (``file_modes``).
     """
     try:
         if directory.is_dir():
-            if tighten and stat.S_IMODE(directory.stat().st_mode) != PRIVATE_DIR_MODE:
-                os.chmod(directory, PRIVATE_DIR_MODE)
+            if tighten:
+                file_modes.make_private_dir(directory)
             return
         directory.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=False)
         # mkdir's mode is filtered by the umask; say exactly what we mean.
-        os.chmod(directory, PRIVATE_DIR_MODE)
+        file_modes.make_private_dir(directory)
     except FileExistsError:
         raise StorageError(
             f"The data folder {directory} exists but is not a folder. Choose another place with "
@@ -115,24 +116,20 @@ def ensure_private_file(path: Path) -> bool:
     It is never truncated: O_EXCL fails on an existing file, which is then only re-moded.
     """
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+        fd = file_modes.create_private(path)
     except FileExistsError:
         restrict(path)
         return False
     except OSError as exc:
         raise unwritable_folder_error(path.parent, exc) from None
-    try:
-        os.fchmod(fd, PRIVATE_FILE_MODE)
-    finally:
-        os.close(fd)
+    os.close(fd)
     return True
 
 
 def restrict(path: Path) -> None:
     """Make an existing file we own readable by this user only; silently skip what is not there."""
     try:
-        if stat.S_IMODE(path.stat().st_mode) & 0o077:
-            os.chmod(path, PRIVATE_FILE_MODE)
+        file_modes.make_private_file(path)
     except FileNotFoundError:
         pass
     except OSError:
