@@ -47,6 +47,7 @@ BUDGETS: dict[str, tuple[str, str, str, float | None]] = {
     "worklist_50k": ("worklist opening, 50,000 checklists, first in process", "ms", "max", 200.0),
     "worklist_50k_again": ("worklist opening again (same process)", "ms", "max", 200.0),
     "peak_memory": ("peak memory after completing a checklist, 200 medications", "MB", "max", 250.0),
+    "reports_50k": ("every unit report over 50,000 checklists (figures, CSV, PDF)", "ms", "max", 2000.0),
 }
 
 
@@ -198,6 +199,25 @@ def measure_worklist(repeat: int, folder: Path, runs: int) -> dict[str, Any]:
     return out
 
 
+def measure_reports(repeat: int, folder: Path) -> dict[str, Any]:
+    """The unit manager's reports over the whole database (reports_child.py), against a bare COUNT(*) over the
+    audit trail in the same process; each child computes them twice (the first also loads the policies)."""
+    values, baseline, steps = [], [], []
+    for _ in range(repeat):
+        result = subprocess.run([sys.executable, str(HERE / "reports_child.py"), str(folder), "2"], capture_output=True,
+                                text=True, timeout=CHILD_TIMEOUT, cwd=HERE.parent)
+        lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+        if result.returncode != 0 or not lines:
+            raise ChildFailed(f"reports exited with {result.returncode}: {result.stderr.strip()[-300:]}")
+        found = json.loads(lines[-1])
+        values += found["samples"]
+        baseline += found["baseline"]
+        steps += found["steps"]
+    out = {"reports_50k": figure(values, baseline, f"bare COUNT(*) of the {found['events']:,} audit events")}
+    out["reports_50k"]["steps_ms"] = median_steps(steps)
+    return out
+
+
 def measure_memory(repeat: int, medications: int) -> dict[str, Any]:
     """ru_maxrss of a process that completed a checklist, against a bare Qt window's."""
     app, bare, guarded = [], [], False
@@ -293,7 +313,7 @@ def table(report: dict[str, Any]) -> str:
             f"Python {env['python']}, PySide6 {env['pyside6']}, {env['cpus']} cores, {report['checklists']:,} "
             f"checklists, {report['medications']} medications")
     notes = [f"note: {n}" for n in report["notes"]]
-    for name in ("sign_first", "sign_warm", "sign_warm_small"):
+    for name in ("sign_first", "sign_warm", "sign_warm_small", "reports_50k"):
         if name in report["figures"]:
             steps = report["figures"][name]["steps_ms"]
             notes.append(f"{name} steps (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in steps.items()))
@@ -311,7 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=None, help="runs per figure (default 5; 1 with --quick)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 1 repetition, 500 checklists, few samples")
     parser.add_argument("--only", nargs="+", metavar="NAME",
-                        choices=["cold_start", "keystroke", "autosave", "sign", "worklist", "memory", "crash"],
+                        choices=["cold_start", "keystroke", "autosave", "sign", "worklist", "memory", "crash",
+                                 "reports"],
                         help="run only these measurements")
     options = parser.parse_args(argv)
     repeat = options.repeat or (1 if options.quick else 5)
@@ -320,7 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     medications = 50 if quick else common.MEDICATIONS  # a smaller record keeps the smoke run short
     keys = 20 if quick else 100
     saves = 20 if quick else 200
-    wanted = set(options.only or ["cold_start", "keystroke", "autosave", "sign", "worklist", "memory", "crash"])
+    wanted = set(options.only or ["cold_start", "keystroke", "autosave", "sign", "worklist", "memory", "crash",
+                                  "reports"])
     # The app's bytecode, as an installed app (and scripts/bootstrap.sh) has it: with PYTHONDONTWRITEBYTECODE
     # set, every start would otherwise compile the app's modules again (~20 ms of the cold start).
     compileall.compile_dir(str(HERE.parent / "checklist_app"), quiet=1)
@@ -338,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="checklist-bench-"))
     try:
         folder = None
-        if wanted & {"worklist", "cold_start"}:
+        if wanted & {"worklist", "cold_start", "reports"}:
             folder, made = dataset.ensure(checklists)
             if made:
                 report["notes"].append(f"made the {checklists:,}-checklist database in {folder}")
@@ -355,6 +377,8 @@ def main(argv: list[str] | None = None) -> int:
             add(measure_worklist(repeat, folder, 2 if quick else 3))
         if "memory" in wanted:
             add(measure_memory(repeat, medications))
+        if "reports" in wanted:
+            add(measure_reports(repeat, folder))
         if "crash" in wanted and not quick and report["environment"]["none_refs_lost_per_qt_call"] > 0:
             report["qt_none_leak_crash_check"] = measure_crash(medications)
     finally:

@@ -92,14 +92,15 @@ def compile_report(first_day: date, last_day: date, facts: Sequence[SignedFact],
                    with_patients: bool = False, site: str = "", now: datetime | None = None) -> UnitReport:
     """The figures from what storage read for the range (``build_report``; tests give the facts directly)."""
     firsts = [f for f in facts if not f.amendment]
-    dated = list(zip(_local_days(f.signed_at for f in firsts), firsts, strict=True))
-    amended = _local_days(f.signed_at for f in facts if f.amendment)
-    started_days = _local_days(started)
-    periods = {g: _periods(g, first_day, last_day, dated, amended, started_days) for g in GRANULARITIES}
+    minutes = {f.version_id: _minutes(f) for f in firsts}  # once: days, weeks, months and people all use them
+    days = _days(first_day, last_day, zip(_local_days(f.signed_at for f in firsts), firsts, strict=True), minutes,
+                 _local_days(f.signed_at for f in facts if f.amendment), _local_days(started))
+    periods = {g: _periods(g, days) for g in GRANULARITIES}
     return UnitReport(
         first_day=first_day, last_day=last_day, made_at=(now or datetime.now()).astimezone(), site=site,
         periods=periods, rules=_rules(firsts, acks, rules), physicians=_physicians(firsts, names),
-        proceduralists=_proceduralists(firsts), nurses=_nurses(firsts), timing=timing(_minutes(f) for f in firsts),
+        proceduralists=_proceduralists(firsts, minutes), nurses=_nurses(firsts, minutes),
+        timing=timing(minutes.values()),
         deferred_cases=_deferred_cases(firsts) if with_patients else None, notes=(READINESS_NOTE,))
 
 
@@ -112,15 +113,6 @@ def period_start(granularity: Granularity, day: date) -> date:
     if granularity == "month":
         return day.replace(day=1)
     return day
-
-
-def _period_end(granularity: Granularity, first: date) -> date:
-    if granularity == "week":
-        return first + timedelta(days=6)
-    if granularity == "month":
-        following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-        return following - timedelta(days=1)
-    return first
 
 
 def _label(granularity: Granularity, first: date) -> str:
@@ -141,31 +133,44 @@ class _Tally:
     minutes: list[float] = field(default_factory=list)
 
 
-def _periods(granularity: Granularity, first_day: date, last_day: date, firsts: Sequence[tuple[date, SignedFact]],
-             amended: Sequence[date], started: Sequence[date]) -> tuple[PeriodRow, ...]:
-    tallies: dict[date, _Tally] = {}
-    day = period_start(granularity, first_day)
-    while day <= last_day:  # every period, the empty ones too: a chart with gaps would hide quiet days
-        tallies[day] = _Tally()
-        day = _period_end(granularity, day) + timedelta(days=1)
-    starts = {day: tallies[period_start(granularity, day)] for day in {*started, *amended, *(d for d, _ in firsts)}}
+def _days(first_day: date, last_day: date, firsts: Iterable[tuple[date, SignedFact]], minutes: dict[int, float | None],
+          amended: Sequence[date], started: Sequence[date]) -> dict[date, _Tally]:
+    """Every day of the range (the quiet ones too: a chart with gaps would hide them) with its counts; weeks
+    and months are added up from these, so each checklist is looked at once."""
+    days = {first_day + timedelta(days=n): _Tally() for n in range((last_day - first_day).days + 1)}
     for day in started:
-        starts[day].started += 1
+        days[day].started += 1
     for day in amended:
-        starts[day].amended += 1
+        days[day].amended += 1
     for day, fact in firsts:
-        row = starts[day]
+        row = days[day]
         if fact.cleared:
             row.cleared += 1
         else:
             row.not_cleared += 1
             row.reasons.update(deferral_reasons(fact))
-        minutes = _minutes(fact)
-        if minutes is not None:
-            row.minutes.append(minutes)
+        taken = minutes[fact.version_id]
+        if taken is not None:
+            row.minutes.append(taken)
+    return days
+
+
+def _periods(granularity: Granularity, days: dict[date, _Tally]) -> tuple[PeriodRow, ...]:
+    tallies: dict[date, _Tally] = {}
+    spans: dict[date, list[date]] = {}  # the range's first and last day inside each period
+    for day, counts in days.items():
+        first = period_start(granularity, day)
+        total = tallies.setdefault(first, _Tally())
+        spans.setdefault(first, [day, day])[1] = day
+        total.started += counts.started
+        total.cleared += counts.cleared
+        total.not_cleared += counts.not_cleared
+        total.amended += counts.amended
+        total.reasons.update(counts.reasons)
+        total.minutes += counts.minutes
     return tuple(
-        PeriodRow(label=_label(granularity, first), first_day=max(first, first_day),
-                  last_day=min(_period_end(granularity, first), last_day), started=t.started, signed_cleared=t.cleared,
+        PeriodRow(label=_label(granularity, first), first_day=spans[first][0], last_day=spans[first][1],
+                  started=t.started, signed_cleared=t.cleared,
                   signed_not_cleared=t.not_cleared, amended=t.amended, reasons=_most_first(t.reasons),
                   timing=timing(t.minutes))
         for first, t in tallies.items())
@@ -288,23 +293,23 @@ def _group_by(facts: Iterable[SignedFact], key: Callable[[SignedFact], str]) -> 
     return groups
 
 
-def _proceduralists(firsts: Sequence[SignedFact]) -> tuple[ProceduralistRow, ...]:
+def _proceduralists(firsts: Sequence[SignedFact], minutes: dict[int, float | None]) -> tuple[ProceduralistRow, ...]:
     rows = []
     for name, facts in _group_by(firsts, lambda f: f.proceduralist or NOT_RECORDED).items():
         stopped = [f for f in facts if any(x.severity == "hard_stop" for x in f.findings)]
         rows.append(ProceduralistRow(
             proceduralist=name, checklists=len(facts), with_hard_stop=len(stopped),
             overridden=sum(1 for f in stopped if f.cleared), deferred=sum(1 for f in facts if not f.cleared),
-            timing=timing(_minutes(f) for f in facts)))
+            timing=timing(minutes[f.version_id] for f in facts)))
     return tuple(sorted(rows, key=lambda r: (-r.checklists, r.proceduralist)))
 
 
-def _nurses(firsts: Sequence[SignedFact]) -> tuple[NurseRow, ...]:
+def _nurses(firsts: Sequence[SignedFact], minutes: dict[int, float | None]) -> tuple[NurseRow, ...]:
     rows = []
     for staff_id, facts in _group_by((f for f in firsts if f.signer_role == "nurse"), lambda f: f.signer_id).items():
         rows.append(NurseRow(staff_id=staff_id, name=facts[-1].signer_name, checklists=len(facts),
                              signed_not_cleared=sum(1 for f in facts if not f.cleared),
-                             timing=timing(_minutes(f) for f in facts)))
+                             timing=timing(minutes[f.version_id] for f in facts)))
     return tuple(sorted(rows, key=lambda r: (-r.checklists, r.staff_id)))
 
 

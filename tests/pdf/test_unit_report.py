@@ -4,7 +4,6 @@ checklists; one made without names nobody; a long range draws months, not a thou
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from pypdf import PdfReader
@@ -36,7 +35,7 @@ def test_a_report_with_patients_says_so_on_every_page_and_lists_them():
     pages, text = text_of(render_unit_report(report, invariant=True))
     assert text.count(PATIENTS_WARNING) == pages
     assert "Checklists signed NOT CLEARED, with the patients" in text and "MRN-3" in text
-    without = compile_report(date(2026, 11, 1), date(2026, 11, 30), [replace(f, patient=None) for f in facts], [], [],
+    without = compile_report(date(2026, 11, 1), date(2026, 11, 30), [f._replace(patient=None) for f in facts], [], [],
                              names={}, rules={}, site="Riverside")
     _, text = text_of(render_unit_report(without, invariant=True))
     assert PATIENTS_WARNING not in text and "Okafor" not in text and "MRN-" not in text
