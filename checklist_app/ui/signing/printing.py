@@ -142,11 +142,19 @@ def print_packet(parent: QWidget | None, documents: Sequence[tuple[str, bytes]],
     printer = PrintDialog.ask(parent, printer_name)
     if printer is None:
         return None
-    lp_ok = shutil.which("lp") is not None if use_lp is None else use_lp
-    to_file = bool(printer.outputFileName())
-    if lp_ok and not to_file and printer.printerName():
+    if print_method(printer.printerName(), bool(printer.outputFileName()), use_lp) == "lp":
         return print_with_lp(documents, printer.printerName(), copies=max(1, printer.copyCount()))
     return print_with_qprinter(documents, printer)
+
+
+def print_method(printer_name: str, to_file: bool, use_lp: bool | None = None) -> str:
+    """How to print: "lp" to a print queue where CUPS' ``lp`` is on PATH (Linux, macOS with CUPS; ``use_lp``
+    forces the choice), so the printer gets vector pages; "qprinter" otherwise: Windows, a computer without
+    the CUPS tools, or printing to a file."""
+    if to_file or not printer_name:
+        return "qprinter"
+    lp_ok = shutil.which("lp") is not None if use_lp is None else use_lp
+    return "lp" if lp_ok else "qprinter"
 
 
 def save_packet(parent: QWidget | None, documents: Sequence[tuple[str, bytes]],
