@@ -218,7 +218,8 @@ def reason_words(error: str | None) -> str:
     """The short reason the worklist gives, from the stored error (which starts with its kind)."""
     text = error or ""
     for prefix, words in (("unreachable", "server unreachable"), ("refused", "not accepted by the chart"),
-                          ("server error", "chart server error"), ("no documents", "no sealed PDF stored")):
+                          ("server error", "chart server error"), ("no documents", "no sealed PDF stored"),
+                          ("configuration", "export settings need IT")):
         if text.startswith(prefix):
             return words
     return "not sent yet"
