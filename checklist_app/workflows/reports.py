@@ -66,13 +66,16 @@ def local_start(day: date) -> datetime:
     return datetime.combine(day, time()).astimezone()
 
 
-def check_range(first_day: date, last_day: date) -> None:
-    """Refuse a range the report cannot cover, naming the field."""
+def check_range(first_day: date, last_day: date, fields: tuple[str, str] = ("--from", "--to")) -> None:
+    """Refuse a range the report cannot cover, naming the field (the command's options, or the window's
+    labels)."""
+    first_field, last_field = fields
     if last_day < first_day:
-        raise ReportRangeError(f"--to: {last_day} is before --from ({first_day}); give the last day of the range, "
-                               "on or after the first")
+        raise ReportRangeError(f"{last_field}: {last_day} is before {first_field} ({first_day}); give the last day of "
+                               "the range, on or after the first")
     if (last_day - first_day).days >= MAX_DAYS:
-        raise ReportRangeError(f"--from/--to: {first_day} to {last_day} is more than 20 years; give a shorter range")
+        raise ReportRangeError(f"{first_field}/{last_field}: {first_day} to {last_day} is more than 20 years; give a "
+                               "shorter range")
 
 
 def build_report(db: Database, first_day: date, last_day: date, *, with_patients: bool = False, site: str = "",

@@ -170,6 +170,7 @@ class ReportsWindow(QMainWindow):
             edit.setDate(QDate(day.year, day.month, day.day))
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # five years of a busy unit: about a second
         try:
+            reports.check_range(first, last, ("From", "To"))
             report = reports.build_report(self.db, first, last, site=self.site, rules=self.rules)
         except ChecklistError as exc:
             messages.show_error(self, exc)

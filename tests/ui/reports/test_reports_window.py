@@ -101,3 +101,12 @@ def test_start_up_does_not_load_the_reports():
                             env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_range_ending_before_it_starts_is_refused_in_the_windows_words(qtbot, signed_window, monkeypatch):
+    shown = []
+    monkeypatch.setattr("checklist_app.ui.messages.show_error", lambda parent, exc: shown.append(str(exc)))
+    before = signed_window.report
+    signed_window.show_range(date(2026, 11, 5), date(2026, 11, 1))
+    assert shown and shown[0].startswith("To: 2026-11-01 is before From (2026-11-05)")
+    assert signed_window.report is before  # the figures shown stay those of the last good range
