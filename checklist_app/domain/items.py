@@ -28,6 +28,7 @@ from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from checklist_app.domain.codes import LOINC, RXNORM, SNOMED, UCUM, Codes, code_problem, only_systems
 from checklist_app.domain.conditions import Condition
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -55,6 +56,12 @@ class Option(BaseModel):
     value: OptionValue
     label: Label
     help: str = ""
+    codes: Codes = ()  # RxNorm ingredients or SNOMED CT substances this choice stands for (domain/codes.py)
+
+    @model_validator(mode="after")
+    def _option_code_systems(self) -> Option:
+        only_systems(self.codes, (RXNORM, SNOMED), f"option '{self.value}'")
+        return self
 
 
 class ItemBase(BaseModel):
@@ -67,6 +74,12 @@ class ItemBase(BaseModel):
     required: bool = False
     show_if: Condition | None = None
     print: PrintPlace = "row"
+    codes: Codes = ()  # LOINC (or SNOMED CT) codes of what the item records, for the chart exchange only
+
+    @model_validator(mode="after")
+    def _item_code_systems(self) -> ItemBase:
+        only_systems(self.codes, (LOINC, SNOMED), f"item '{self.id}'")
+        return self
 
     def allowed_text(self) -> str:
         """What a valid answer looks like, in words."""
@@ -162,6 +175,15 @@ class Unit(BaseModel):
     offset: float = 0.0
     min: float
     max: float
+    ucum: str | None = None  # the unit as UCUM writes it (10*9/L for x10^9/L), for the chart exchange
+
+    @field_validator("ucum")
+    @classmethod
+    def _ucum_shape(cls, ucum: str | None) -> str | None:
+        problem = code_problem(UCUM, ucum) if ucum is not None else None
+        if problem:
+            raise ValueError(problem)
+        return ucum
 
     def to_canonical(self, value: float) -> float:
         """Convert a value in this unit to the canonical unit (rounded to wash out float noise)."""

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from checklist_app.domain.canonical import sha256_hex
+from checklist_app.domain.codes import RXNORM, Codes, only_systems
 from checklist_app.domain.conditions import Condition
 from checklist_app.domain.errors import PolicyDefinitionError
 from checklist_app.domain.findings import Severity
@@ -95,11 +96,13 @@ class Medicine(BaseModel):
     note: str = ""
     restart: str = ""
     source: str
+    codes: Codes = ()  # RxNorm ingredient codes of the medicine (domain/codes.py); for matching the chart's
 
     @model_validator(mode="after")
     def _rows_for_hold(self) -> Medicine:
         if self.action == "hold" and not self.rows:
             raise ValueError(f"{self.name}: action 'hold' needs at least one row")
+        only_systems(self.codes, (RXNORM,), f"medicine {self.name}")
         return self
 
 
@@ -191,3 +194,16 @@ def check_fits_form(policy: PolicyDefinition, form: FormDefinition, path: Path |
         if unknown:
             raise PolicyDefinitionError(where, f"medicine '{unknown[0]}'",
                                         "is not an option of the form's medications/agent list")
+        _check_codes_agree(policy, agent, where)
+
+
+def _check_codes_agree(policy: PolicyDefinition, agent: ChoiceItem, where: Path | str) -> None:
+    """A code the policy gives one medicine must not be the form's code of another choice: an imported
+    medicine would otherwise be recorded as one and held as the other."""
+    owner = {coding.key(): option.value for option in agent.options for coding in option.codes}
+    for key, medicine in policy.medicines.items():
+        for coding in medicine.codes:
+            other = owner.get(coding.key())
+            if other is not None and other != key:
+                raise PolicyDefinitionError(where, f"medicine '{key}'", f"code {coding.code} is the form's code "
+                                            f"of '{other}'; a code may stand for one medicine only")
