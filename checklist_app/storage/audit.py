@@ -33,6 +33,7 @@ EVENT_TYPES = frozenset({
     # Who opened a checklist for work, took it over from another workstation, or had typing set aside.
     "opened", "taken_over", "answers_set_aside", "set_aside_resolved",
     "pin_rehashed",  # a PIN hash renewed with stronger parameters as its owner signed in
+    "imported",  # answers filled from the chart (source, resources, items filled) or a choice on a pull again
 })
 
 
