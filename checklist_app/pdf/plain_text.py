@@ -10,6 +10,7 @@ Text that needs the CJK fallback font still needs a Paragraph: only markup can s
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from reportlab.lib.styles import ParagraphStyle
@@ -17,6 +18,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
 from checklist_app.pdf import fonts
+
+
+# Where a Paragraph breaks a line: white space, but not a no-break space (U+00A0, as in "9:30\u00a0AM").
+_BREAKS = re.compile(r"[^\S\u00a0]+")
 
 
 @lru_cache(maxsize=8192)
@@ -38,7 +43,7 @@ def break_lines(text: str, font: str, size: float, width: float, shrink: float =
         first = len(lines)
         words: list[str] = []
         used = 0.0
-        for word in paragraph.split():
+        for word in filter(None, _BREAKS.split(paragraph)):
             measure = _width(word, font, size)
             if measure > width:  # split between letters, its first piece filling what is left of this line
                 pieces = _split_word(word, font, size, width, used + space if words else 0.0)

@@ -102,3 +102,12 @@ def test_a_bulleted_item_never_carries_a_single_line_over(style):
     assert plain.split(200, style.leading * (lines - 0.5)) == [], "the last line alone on the next page"
     first, rest = plain.split(200, style.leading * (lines - 1.5))
     assert first.bullet == "•" and rest.bullet is None
+
+
+@pytest.mark.parametrize("width", [60.0, 75.0, 90.0, 140.0])
+def test_a_no_break_space_holds_its_words_together_as_in_a_paragraph(style, width):
+    text = "Apixaban 5 mg: start it again at 9:30\u00a0AM on Wednesday."
+    plain, paragraph = PlainParagraph(text, style), Paragraph(fonts.markup(text), style)
+    assert plain.wrap(width, 1000) == paragraph.wrap(width, 1000)
+    assert plain.lines == [" ".join(words) for _, words in paragraph.blPara.lines]
+    assert any("9:30\u00a0AM" in line for line in plain.lines)
