@@ -19,7 +19,6 @@ from reportlab.platypus import Flowable, Paragraph
 
 from checklist_app.pdf import fonts
 
-
 # Where a Paragraph breaks a line: white space, but not a no-break space (U+00A0, as in "9:30\u00a0AM").
 _BREAKS = re.compile(r"[^\S\u00a0]+")
 
