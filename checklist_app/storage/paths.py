@@ -89,9 +89,10 @@ def is_default_data_dir(directory: Path) -> bool:
 # Written next to the database once it is first made: a data folder holding it has had a database, so a
 # missing or empty database file there is a loss to restore, never a new install to start.
 USED_MARKER = "checklist-database-made.txt"
-# What earlier use leaves in a data folder (for folders from before the marker). Not site.yaml: IT may put
-# one there before the first start.
-EARLIER_USE = ("seal", "site-files", "open-checklists.json", USED_MARKER)
+# What earlier use leaves in a data folder (for folders from before the marker): files the app writes only
+# once its database is open. Not site.yaml (IT may put one there before the first start), nor seal/ (a
+# certificate can be made before any database, by the commands and the benchmark).
+EARLIER_USE = ("site-files", "open-checklists.json", USED_MARKER)
 
 
 def earlier_use(directory: Path) -> list[str]:

@@ -41,11 +41,12 @@ def test_a_removed_database_is_refused_and_so_is_an_empty_one_in_a_folder_used_b
         (folder / name).unlink(missing_ok=True)
     with pytest.raises(DatabaseCorruptError, match="is missing"):
         open_database(data_dir=folder)
-    old = tmp_path / "old"  # an older version's folder: a seal and settings, no marker
-    (old / "seal").mkdir(parents=True)
+    old = tmp_path / "old"  # an older version's folder: settings and the open-checklists file, no marker
+    old.mkdir()
     (old / "site.yaml").write_text("facility_name: X\n")
+    (old / "open-checklists.json").write_text("{}")
     (old / "checklist.sqlite3").write_bytes(b"")
-    with pytest.raises(DatabaseCorruptError, match=r"used before \(seal\)"):
+    with pytest.raises(DatabaseCorruptError, match=r"used before \(open-checklists.json\)"):
         open_database(data_dir=old)
 
 
