@@ -93,6 +93,7 @@ def test_on_windows_modes_are_left_to_the_folder_and_nothing_posix_is_called(tmp
     assert chmods == []
 
 
+@pytest.mark.slow  # about 35 s: the storage tests again, in a child pytest
 def test_the_storage_tests_pass_with_the_posix_only_functions_removed(tmp_path):
     report = tmp_path / "junit.xml"
     args = [sys.executable, "-m", "pytest", "-p", "no_posix", "-p", "no:cacheprovider", "-k", "not postgresql",
