@@ -19,6 +19,7 @@ from checklist_app.domain.answers import answers_model
 from checklist_app.domain.errors import ChecklistError, FieldError, RecordValidationError
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.items import DateItem, DateTimeItem, MeasurementItem, RepeatItem
+from checklist_app.domain.sources import ImportChoices, Sources
 from checklist_app.domain.timeutil import aware, local_date
 
 RecordId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
@@ -65,6 +66,9 @@ class RecordEnvelope(BaseModel):
     updated_at: datetime | None = None
     acknowledgements: list[Acknowledgement] = []
     overrides: list[Override] = []
+    # Answers pre-filled from the chart, and the nurse's choices on a later pull (domain/sources.py).
+    sources: Sources | None = None
+    import_choices: ImportChoices | None = None
 
     def answer_values(self) -> dict[str, Any]:
         """The answers as plain Python values, unanswered items left out."""

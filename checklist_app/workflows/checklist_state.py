@@ -44,6 +44,9 @@ class ChecklistState:
     updated_at: datetime | None = None
     base_version_id: int | None = None  # the signed version this draft amends (None: never signed)
     amendment_reason: str | None = None
+    # Answers pre-filled from the chart and the nurse's choices on a pull again (domain/sources.py), as JSON.
+    sources: dict[str, Any] = field(default_factory=dict)
+    import_choices: dict[str, Any] = field(default_factory=dict)
     # Each answer's JSON, converted again only when the answer changes: draft_data() runs on every keystroke.
     _json: JsonCache = field(default_factory=JsonCache, init=False, repr=False, compare=False)
 
@@ -79,6 +82,8 @@ class ChecklistState:
             updated_at=_moment(data.get("updated_at")),
             base_version_id=base_version_id,
             amendment_reason=data.get(AMENDMENT_KEY) if base_version_id is not None else None,
+            sources=_mapping(data.get("sources")),
+            import_choices=_mapping(data.get("import_choices")),
         )
         return state, dropped
 
@@ -132,6 +137,10 @@ class ChecklistState:
             data["updated_by"] = self.updated_by
         if self.updated_at:
             data["updated_at"] = self.updated_at.isoformat(timespec="seconds")
+        if self.sources:
+            data["sources"] = self.sources
+        if self.import_choices:
+            data["import_choices"] = self.import_choices
         return data
 
     def prepare_drafts(self) -> None:
@@ -152,6 +161,10 @@ def _moment(value: Any) -> datetime | None:
         return parse_datetime(value) if isinstance(value, str) else None
     except ValueError:
         return None
+
+
+def _mapping(raw: Any) -> dict[str, Any]:
+    return dict(raw) if isinstance(raw, dict) else {}
 
 
 def _models(model: type, raw: Any, dropped: list[str], name: str) -> list[Any]:

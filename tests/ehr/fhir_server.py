@@ -55,6 +55,8 @@ class FhirServer:
         self.fail_next: list[int] = []  # statuses to answer, one per request, before doing anything
         self.drop_next: list[str] = []  # "before" or "after" (the work done, the answer never sent)
         self.delay = 0.0
+        self.authorizations: list[str | None] = []  # the Authorization header of each GET (search)
+        self.token_endpoint: Any = None  # a callable(form fields) -> (status, body) answering POST /token
         self.lock = threading.Lock()
         self._next_id = 0
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
@@ -89,15 +91,37 @@ class FhirServer:
             raise Invalid(f"{resource['resourceType']}.{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
         return resource
 
+    def load(self, bundle: dict[str, Any]) -> None:
+        """Hold a Bundle's resources as if created here (the example Bundles of forms/examples/fhir)."""
+        for entry in bundle.get("entry") or []:
+            resource = self.validate(entry["resource"])
+            self.resources.setdefault(resource["resourceType"], {})[resource["id"]] = copy.deepcopy(resource)
+
     def search(self, resource_type: str, query: str, store: dict[str, dict[str, dict[str, Any]]] | None = None
                ) -> list[dict[str, Any]]:
         params = parse_qs(query)
+        if "patient" in params:  # Observation?patient=&code=, AllergyIntolerance?patient=, ...
+            return self.search_by_patient(resource_type, params)
         wanted = params.get("identifier", [])
         if set(params) - {"identifier"} or len(wanted) != 1:
             raise Invalid(f"this server searches by identifier only, not {query!r}")
         system, _, value = wanted[0].rpartition("|")
         found = (store if store is not None else self.resources).get(resource_type, {}).values()
         return [r for r in found if any((s == system or not system) and v == value for s, v in _identifiers(r))]
+
+    def search_by_patient(self, resource_type: str, params: dict[str, list[str]]) -> list[dict[str, Any]]:
+        if set(params) - {"patient", "code"} or len(params["patient"]) != 1:
+            raise Invalid(f"this server searches by patient (and code) only, not {sorted(params)}")
+        target = f"Patient/{params['patient'][0]}"
+        codes = {c for text in params.get("code", []) for c in text.split(",")}
+        found = []
+        for resource in self.resources.get(resource_type, {}).values():
+            subject = (resource.get("subject") or resource.get("patient") or {}).get("reference")
+            codings = (resource.get("code") or {}).get("coding") or []
+            if subject == target and (not codes or any(f"{c.get('system')}|{c.get('code')}" in codes
+                                                       or c.get("code") in codes for c in codings)):
+                found.append(resource)
+        return found
 
     def transaction(self, bundle: dict[str, Any]) -> dict[str, Any]:
         self.validate(bundle)
@@ -186,6 +210,11 @@ class FhirServer:
                 kind = parts.path.removeprefix("/fhir/").strip("/")
                 with server.lock:
                     server.requests.append(("GET", self.path))
+                    server.authorizations.append(self.headers.get("Authorization"))
+                    fail = server.fail_next.pop(0) if server.fail_next else None
+                    if fail:
+                        return self._answer(fail, outcome("security" if fail in (401, 403) else "exception",
+                                                          f"told to answer {fail}"))
                     try:
                         found = server.search(kind, parts.query)
                     except Invalid as exc:
@@ -207,6 +236,9 @@ class FhirServer:
                     return self._drop()
                 if fail:
                     return self._answer(fail, outcome("exception", f"told to answer {fail}"))
+                if self.path == "/token" and server.token_endpoint is not None:
+                    status, answer = server.token_endpoint(parse_qs(body.decode()))
+                    return self._answer(status, answer)
                 if self.path.rstrip("/") != "/fhir":
                     return self._answer(404, outcome("not-found", f"POST {self.path}: only transactions here"))
                 if not self.headers.get("Content-Type", "").startswith("application/fhir+json"):
