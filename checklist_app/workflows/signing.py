@@ -40,7 +40,23 @@ def meaning_of(checklist: OpenChecklist) -> tuple[str, bool]:
     amendment = AMENDMENT_MEANING.format(reason=state.amendment_reason) if state.is_amendment else ""
     if open_stops:
         return messages.text("sign.meaning_not_cleared", count=len(open_stops)) + amendment, True
-    return messages.text("sign.meaning_cleared") + amendment, False
+    overridden = [f for f in checklist.evaluation.hard_stops if f.key in checklist.evaluation.overridden]
+    by = ""
+    if overridden:
+        by = " " + messages.text("sign.meaning_overridden", count=len(overridden),
+                                 names=_names(checklist, overridden))
+    return messages.text("sign.meaning_cleared") + by + amendment, False
+
+
+def _names(checklist: OpenChecklist, findings: list) -> str:
+    """'Dr A, MD and Dr B, MD': the physicians who overrode these hard stops, once each, in order."""
+    names: list[str] = []
+    for finding in findings:
+        override = checklist.state.override(finding.key)
+        name = checklist.staff_name(override.physician_id) if override is not None else "a physician"
+        if name not in names:
+            names.append(name)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def sign(checklist: OpenChecklist, staff_id: str, pin: str, meaning: str,

@@ -16,9 +16,9 @@ class AcknowledgeDialog(FormDialog):
 
     primary_text = "&Acknowledge"
 
-    def __init__(self, parent: QWidget | None, finding: Finding) -> None:
-        super().__init__(parent, "Acknowledge a warning", "The note is kept with the checklist, printed, and "
-                                                          "recorded in the audit trail with your name.")
+    def __init__(self, parent: QWidget | None, finding: Finding, who: str) -> None:
+        super().__init__(parent, "Acknowledge a warning", f"The note is kept with the checklist, printed, and "
+                                                          f"recorded in the audit trail as made by {who}.")
         self.form.addRow(controls.label(finding.message, role="finding-warning"))
         self.form.addRow(controls.label(f"What to do: {finding.action}"))
         self.note_edit = QLineEdit()

@@ -14,6 +14,7 @@ from checklist_app.ui import messages
 from checklist_app.ui.checklist.acknowledge_dialog import AcknowledgeDialog
 from checklist_app.ui.checklist.not_cleared_dialog import NotClearedDialog
 from checklist_app.ui.checklist.override_dialog import OverrideDialog
+from checklist_app.ui.settings.credentials_dialog import CredentialsDialog
 from checklist_app.workflows.open_checklist import OpenChecklist
 
 
@@ -29,13 +30,37 @@ def _recorded(parent: QWidget, checklist: OpenChecklist, finding: Finding, note:
     return True
 
 
+def _someone_acts(parent: QWidget, checklist: OpenChecklist) -> bool:
+    """Once staff accounts exist, a note is recorded under a staff member, never the workstation's account:
+    with nobody signed in, ask for an ID and PIN now (that person is then signed in). False: cancelled."""
+    session = checklist.session
+    if session.user is not None or not session.store.active_staff():
+        return True  # signed in; or no accounts at all, and the dialog says whose account records it
+
+    def verify(staff_id: str, pin: str) -> object:
+        return session.store.verify(staff_id, pin, purpose="acknowledge", record_id=checklist.record_id)
+
+    member = CredentialsDialog.ask(parent, "Who is recording this?",
+                                   "Nobody is signed in on this workstation. Enter your own staff ID and PIN: the "
+                                   "note is recorded in your name, and you are signed in.", verify)
+    if member is None:
+        return False
+    session.set_user(member)
+    return True
+
+
 def acknowledge(parent: QWidget, checklist: OpenChecklist, finding: Finding) -> bool:
     """Ask for a note and record the acknowledgement of a warning."""
-    return _recorded(parent, checklist, finding, AcknowledgeDialog.ask(parent, finding))
+    if not _someone_acts(parent, checklist):
+        return False
+    note = AcknowledgeDialog.ask(parent, finding, checklist.session.user_display())
+    return _recorded(parent, checklist, finding, note)
 
 
 def notify(parent: QWidget, checklist: OpenChecklist, finding: Finding) -> bool:
     """Record a hard stop as not cleared, with the physician notified."""
+    if not _someone_acts(parent, checklist):
+        return False
     return _recorded(parent, checklist, finding, NotClearedDialog.ask(parent, finding, checklist.session.now()))
 
 

@@ -190,6 +190,7 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         if ctx is None:
             return  # still opening: the first view's rows stay until attach()
         selected = self.selected_record()
+        self._show_user()  # staff accounts added meanwhile (here or elsewhere) end the "no accounts" notice
         try:
             rows = build_rows(ctx.store, ctx.form, ctx.policy, ctx.completeness_rules, ctx.now(),
                               all_dates=self.scope_combo.currentIndex() == 1, default_policy=ctx.site.default_policy,

@@ -67,7 +67,7 @@ def test_acknowledge_a_warning_with_a_note(qtbot, ctx, open_example, monkeypatch
 
 def test_acknowledgement_needs_a_note(qtbot, open_example):
     window = open_example("warnings-only")
-    dialog = AcknowledgeDialog(window, card_for(window, "AIR-01-airway").finding)
+    dialog = AcknowledgeDialog(window, card_for(window, "AIR-01-airway").finding, "Test Nurse, RN")
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.mouseClick(dialog.primary_button, Qt.MouseButton.LeftButton)
@@ -155,7 +155,7 @@ def test_signing_dialog_wrong_pin_then_sign_with_a_drawn_signature(qtbot, ctx, o
 
     def fill(dialog):
         assert dialog.id_edit.text() == NURSE
-        assert "cleared for the procedure" in dialog.meaning_label.text()
+        assert "no hard stop is left open" in dialog.meaning_label.text()
         qtbot.keyClicks(dialog.pin_edit, "9999")
         qtbot.mouseClick(dialog.primary_button, Qt.MouseButton.LeftButton)
         assert "not correct" in dialog.problem.text
@@ -220,7 +220,7 @@ def test_a_signature_whose_meaning_no_longer_fits_is_refused_and_the_dialog_says
     monkeypatch.setattr(messages, "show_error", lambda parent, exc: shown.append((parent, exc)))
 
     def fill(dialog):
-        assert "cleared for the procedure" in dialog.meaning_label.text()
+        assert "no hard stop is left open" in dialog.meaning_label.text()
         window.state.set_answer("systemic_infection", True)  # a hard stop appears meanwhile
         qtbot.keyClicks(dialog.pin_edit, PINS[NURSE])
 
@@ -230,3 +230,38 @@ def test_a_signature_whose_meaning_no_longer_fits_is_refused_and_the_dialog_says
     assert [type(exc).__name__ for _, exc in shown] == ["NotReadyToSignError"]
     assert shown[0][0] is window
     assert window.view.status == "hard_stop"  # the window shows what refused it
+
+
+def test_with_accounts_and_nobody_signed_in_an_acknowledgement_asks_who_and_signs_them_in(qtbot, ctx, open_example,
+                                                                                        monkeypatch):
+    from checklist_app.ui.settings.credentials_dialog import CredentialsDialog
+
+    window = open_example("warnings-only")
+    ctx.set_user(None)  # accounts exist, nobody signed in: never recorded under the workstation's account
+    asked = []
+
+    def as_the_nurse(dialog):
+        asked.append(dialog.windowTitle())
+        qtbot.keyClicks(dialog.id_edit, NURSE)
+        qtbot.keyClicks(dialog.pin_edit, PINS[NURSE])
+
+    monkeypatch.setattr(CredentialsDialog, "ask", drive(qtbot, as_the_nurse))
+    monkeypatch.setattr(AcknowledgeDialog, "ask", drive(qtbot, lambda d: (
+        asked.append(d.findChildren(type(window.save_label))[1].text()), qtbot.keyClicks(d.note_edit, "told"))))
+    click(qtbot, card_for(window, "AIR-01-airway"), "Acknowledge")
+    assert asked[0] == "Who is recording this?" and "as made by Test Nurse, RN" in asked[1]
+    ack = window.state.acknowledgement(card_for(window, "AIR-01-airway").finding.key)
+    assert ack is not None and ack.by == NURSE and ctx.user is not None and ctx.user.staff_id == NURSE
+    assert [e.staff_id for e in events(ctx, window.state.record_id, "finding_acknowledged")] == [NURSE]
+
+
+def test_cancelling_who_is_recording_records_nothing(qtbot, ctx, open_example, monkeypatch):
+    from checklist_app.ui.settings.credentials_dialog import CredentialsDialog
+
+    window = open_example("warnings-only")
+    ctx.set_user(None)
+    monkeypatch.setattr(CredentialsDialog, "ask", classmethod(lambda cls, *a, **k: None))
+    monkeypatch.setattr(AcknowledgeDialog, "ask", classmethod(lambda cls, *a, **k: pytest.fail("asked for a note")))
+    click(qtbot, card_for(window, "AIR-01-airway"), "Acknowledge")
+    assert window.state.acknowledgements == []
+    assert events(ctx, window.state.record_id, "finding_acknowledged") == []
