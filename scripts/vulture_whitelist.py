@@ -32,3 +32,4 @@ tests.fast_pins  # autouse fixture (tests/storage/conftest.py): pytest applies i
 tests.no_windows  # autouse fixture (tests/ui/test_gc_pause.py)
 tests.windows_workstation  # autouse fixture of the no_posix plugin (tests/no_posix.py, pytest -p no_posix)
 tests.me  # tests/ui/test_gc_pause.py Node: the attribute exists to make a reference cycle
+tests.afterFlowable  # reportlab's hook, called for each flowable placed (tests/pdf/test_discharge_headings.py)

@@ -28,6 +28,10 @@ class DischargeDefaults(BaseModel):
     ice_days: int = Field(ge=0, le=14)
     no_driving_days: int = Field(ge=0, le=30)
     follow_up: str = ""
+    # After sedation: no alcohol, driving or important decisions for this many hours (0: not printed).
+    sedation_precaution_hours: int = Field(default=24, ge=0, le=72)
+    # The procedure's planned length: restart times and the sedation hours count from its planned end.
+    procedure_minutes: int = Field(default=60, ge=0, le=480)
 
 
 class SiteSettings(BaseModel):

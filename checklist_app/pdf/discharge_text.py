@@ -9,10 +9,9 @@ result the renderer lays out.
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -24,6 +23,9 @@ PLACEHOLDERS = frozenset({
     "patient_name", "procedure", "levels", "procedure_date", "proceduralist", "facility_name",
     "clinic_phone", "after_hours_phone", "emergency_number", "rest_hours", "no_lifting_weeks", "fever_f",
     "fever_c", "ice_days", "no_driving_days", "follow_up", "language", "medicine", "restart", "page", "total",
+    "sedation_hours", "sedation_until", "restart_day", "restart_time", "procedure_end",
+    # inside the clock and spine words only (discharge_times.py)
+    "hour", "minute", "period", "day", "time", "ordinal",
 })
 
 
@@ -38,12 +40,30 @@ class Block(_Strict):
     bullets: tuple[str, ...] = ()
 
 
+class IntroBlock(Block):
+    """A heading, a lead-in line and bullet points."""
+
+    intro: str
+
+
+class SedationBlock(IntroBlock):
+    """After sedation: the lead-in names the clock time the precautions end, or only the hours when the
+    procedure's time is not recorded."""
+
+    intro_no_time: str
+
+
 class MedicineText(_Strict):
-    """Sentences for the medicines section; {medicine} and {restart} are filled per medicine."""
+    """Sentences for the medicines section; {medicine} and {restart} (the policy's words), or
+    {restart_day} and {restart_time} (computed), are filled per medicine."""
 
     heading: str
     intro: str
     restart: str
+    restart_at: str
+    restart_day: str
+    counted_from: str
+    why: str
     untranslated: str
     keep: str
     ask: str
@@ -63,10 +83,12 @@ class Sections(_Strict):
     """The sheet's sections, in the order they print (warning signs come before the follow-up)."""
 
     activity: Block
+    sedation: SedationBlock
     wound: Block
     pain: Block
     medicines: MedicineText
     call_911: Block
+    stroke: IntroBlock
     call_clinic: ClinicBlock
     follow_up: Block
     extra: Block
@@ -79,6 +101,26 @@ class Procedure(_Strict):
     about: tuple[str, ...] = Field(min_length=1)
 
 
+class ClockText(_Strict):
+    """How a clock time is written: '9:30 AM', 'las 9:30 a. m.' ('la 1:30 p. m.': the hour-one form)."""
+
+    time_format: str
+    time_format_hour_one: str
+    day_and_time: str
+    twelve_hour: bool
+    periods: tuple[str, str]
+    noon: str
+    midnight: str
+
+
+class SpineText(_Strict):
+    """The treated vertebrae in everyday words, by region letter (C neck, T middle back, L lower back, S)."""
+
+    regions: dict[Literal["C", "T", "L", "S"], str]
+    ordinals: tuple[str, ...] = Field(min_length=12, max_length=12)
+    and_word: str
+
+
 class DischargeTemplate(_Strict):
     """One language's template file."""
 
@@ -87,6 +129,8 @@ class DischargeTemplate(_Strict):
     months: tuple[str, ...] = Field(min_length=12, max_length=12)
     weekdays: tuple[str, ...] = Field(min_length=7, max_length=7)
     date_format: str
+    clock: ClockText
+    spine: SpineText
     labels: dict[str, str]
     interpreter: str
     procedures: dict[str, Procedure]
@@ -137,30 +181,3 @@ def load_template(language: str) -> DischargeTemplate:
         return DischargeTemplate.model_validate(resources.load_yaml(path))
     except (ValidationError, resources.YamlError) as exc:
         raise PdfRenderError(f"{path}: the discharge template is malformed ({exc})") from None
-
-
-@dataclass(frozen=True)
-class MedicineLine:
-    """One medicine's sentence, and whether it was held for the procedure."""
-
-    text: str
-    held: bool
-
-
-def medicine_lines(template: DischargeTemplate, entries: list[tuple[str, str, Any]]) -> list[MedicineLine]:
-    """Sentences for (display name, agent, policy medicine or None) triples, in record order."""
-    words = template.sections.medicines
-    lines = []
-    for name, _agent, medicine in entries:
-        action = getattr(medicine, "action", None)
-        restart = getattr(medicine, "restart", "") or ""
-        if action == "hold" and restart:
-            translated = restart if template.language == "en" else template.policy_phrases.get(restart)
-            sentence = words.restart if translated is not None else words.untranslated
-            text = fill(sentence, {"medicine": name, "restart": translated or restart}, "medicines.restart")
-            lines.append(MedicineLine(text, True))
-        elif action == "continue":
-            lines.append(MedicineLine(fill(words.keep, {"medicine": name}, "medicines.keep"), False))
-        elif action in ("hold", "defer", "advise"):
-            lines.append(MedicineLine(fill(words.ask, {"medicine": name}, "medicines.ask"), True))
-    return lines

@@ -28,7 +28,10 @@ class DischargePlan:
     fever_call_f: float
     ice_days: int
     no_driving_days: int
+    sedation_precaution_hours: int
+    procedure_minutes: int
     follow_up: str
+    follow_up_typed: bool  # typed for this patient (the clinic's default otherwise)
     extra_instructions: str
     large_print: bool
 
@@ -53,7 +56,10 @@ def resolve_plan(answer: Any, defaults: DischargeDefaults) -> DischargePlan:
         fever_call_f=float(values["fever_call_f"]),
         ice_days=defaults.ice_days,
         no_driving_days=defaults.no_driving_days,
+        sedation_precaution_hours=defaults.sedation_precaution_hours,
+        procedure_minutes=defaults.procedure_minutes,
         follow_up=str(values["follow_up"]),
+        follow_up_typed=answer("dc_follow_up") not in (None, ""),
         extra_instructions=str(answer("dc_extra_instructions") or ""),
         large_print=bool(answer("dc_large_print")),
     )

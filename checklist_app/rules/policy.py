@@ -94,7 +94,12 @@ class Medicine(BaseModel):
     action: Literal["hold", "defer", "advise", "continue"]
     rows: tuple[HoldRow, ...] = ()
     note: str = ""
-    restart: str = ""
+    restart: str = ""  # in words, for staff and as the sheet's fallback
+    # For the patient's sheet: when to start again, in hours after the procedure, or "the day after".
+    restart_hours: float | None = Field(default=None, gt=0, le=336)
+    restart_next_day: bool = False
+    # "anticoagulant": the discharge sheet lists the signs of a stroke while it is held.
+    drug_class: Literal["anticoagulant", "antiplatelet"] | None = None
     source: str
     codes: Codes = ()  # RxNorm ingredient codes of the medicine (domain/codes.py); for matching the chart's
 
@@ -103,6 +108,8 @@ class Medicine(BaseModel):
         if self.action == "hold" and not self.rows:
             raise ValueError(f"{self.name}: action 'hold' needs at least one row")
         only_systems(self.codes, (RXNORM,), f"medicine {self.name}")
+        if self.restart_hours is not None and self.restart_next_day:
+            raise ValueError(f"{self.name}: give 'restart_hours' or 'restart_next_day', not both")
         return self
 
 

@@ -67,8 +67,9 @@ def test_restart_times_come_from_the_record_and_policy(make_packet, policy):
             {"agent": "metformin", "dose": "500 mg", "frequency": "bid", "last_dose": "2026-11-20T19:00"}]
     text = text_of(render_discharge(make_packet("clean", answers={"medications": meds,
                                                                  "thrombotic_risk_high": False})))
-    assert f"Apixaban 5 mg: start it again {policy.medicines['apixaban'].restart}." in text
-    assert f"Warfarin 3 mg: start it again {policy.medicines['warfarin'].restart}." in text
+    # the policy's restart hours from the planned end (08:30 + 60 min): test_discharge_additions.py
+    assert "Apixaban 5 mg: start it again at 9:30 AM on Wednesday, December 2, 2026." in text
+    assert "Warfarin 3 mg: start it again on Wednesday, December 2, 2026, at the time of day" in text
     assert "Celecoxib 200 mg: keep taking it as usual." in text
     assert "Metformin" not in text  # not a held medicine: covered by "take your other medicines as usual"
     assert "Take your other medicines as usual" in text
@@ -84,7 +85,7 @@ def test_spanish_from_the_record(make_packet, policy):
     assert "Cuidados en casa después de su cifoplastia" in text
     assert "martes 1 de diciembre de 2026" in text
     assert "Llame al 911 de inmediato si tiene:" in text and "Llame a la clínica si tiene:" in text
-    assert "Apixaban 5 mg: vuelva a tomarla 24 horas después del procedimiento." in text
+    assert "Apixaban 5 mg: vuelva a tomarla a las 9:30 a. m. del miércoles 2 de diciembre de 2026." in text
     assert "Página 1 de" in text
 
 
@@ -114,13 +115,14 @@ def _body_font_sizes(pdf: bytes) -> list[float]:
     return sizes
 
 
-def test_large_print(make_packet):
-    normal = render_discharge(make_packet("clean"))
-    large = render_discharge(make_packet("clean", answers={"dc_large_print": True}))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_large_print(make_packet, language):
+    """Large-print guidance asks for 16 to 18 pt: every word the patient reads, headers and footers too."""
+    normal = render_discharge(make_packet("clean"), language=language)
+    large = render_discharge(make_packet("clean", answers={"dc_large_print": True}), language=language)
     assert len(page_texts(large)) > len(page_texts(normal))
-    sizes = _body_font_sizes(large)
-    assert min(sizes) >= 11 and sorted(sizes)[len(sizes) // 2] >= 14
-    assert min(_body_font_sizes(render_discharge(make_packet("clean"), large_print=True))) >= 11
+    assert min(_body_font_sizes(large)) >= 16
+    assert min(_body_font_sizes(render_discharge(make_packet("clean"), language=language, large_print=True))) >= 16
 
 
 def test_english_reads_at_grade_8_or_below(make_packet, monkeypatch):
