@@ -43,6 +43,15 @@ def register(actions: argparse._SubParsersAction) -> None:
     _common(pull)
     pull.set_defaults(handler=_pull)
 
+    adt = actions.add_parser(
+        "adt-listen", help="receive HL7 v2 ADT^A04/A08 over MLLP into drafts",
+        description="Listen for ADT^A04/A08 (demographics, AL1 allergies) over MLLP: each message fills the "
+                    "unsigned drafts with its MRN (another date of birth is refused with an AE) or starts a "
+                    "draft adt-<MRN>. Runs until interrupted.")
+    adt.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    adt.add_argument("--port", type=int, required=True, help="the MLLP port the interface engine sends to")
+    adt.set_defaults(handler=_adt_listen)
+
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--record-id", required=True, metavar="ID", help="the checklist to fill")
@@ -152,3 +161,32 @@ def _print(result: Any, first: Any, choices: dict[str, bool], waiting: list[Any]
               f"--take {difference.key} or --keep {difference.key}")
     for line in result.problem_lines():
         print(f"  not used  {line}")
+
+
+def _adt_listen(args: argparse.Namespace) -> int:
+    import time
+
+    from checklist_app import storage
+    from checklist_app.ehr.codes import CodeIndex
+    from checklist_app.ehr.hl7_import import AdtListener, receive
+    from checklist_app.rules import load_form, load_policy_for
+    from checklist_app.workflows.site_settings import site_for_command
+
+    form = load_form()
+    policy_id = site_for_command().default_policy
+    index = CodeIndex.build(form, load_policy_for(form, policy_id, field="site setting default_policy"))
+    with storage.open_database(create=False) as db:
+        def handle(text: str) -> tuple[str, str]:
+            code, why = receive(db, form, index, text, policy_id=policy_id, now=datetime.now().astimezone())
+            print(f"{code} {why}", flush=True)
+            return code, why
+
+        listener = AdtListener(handle, args.host, args.port).start()
+        print(f"Listening for ADT^A04/A08 on {args.host}:{listener.port}", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            return EXIT_OK
+        finally:
+            listener.stop()

@@ -112,7 +112,7 @@ def read_resources(resources: list[dict[str, Any]], form: FormDefinition, index:
     if not patients:
         return result
     patient = result.patient = _patient(patients[0], mrn_system, result)
-    _demographics(patient, form, result)
+    demographics(patient, form, result)
     own = {f"Patient/{p.get('id')}" for p in patients}
     medication_index = {f"Medication/{r.get('id')}": r for r in resources if r["resourceType"] == "Medication"}
     labs: dict[str, list[tuple[datetime, Any, dict[str, Any]]]] = {}
@@ -161,7 +161,8 @@ def _patient(resource: dict[str, Any], mrn_system: str, result: ImportResult) ->
                         sex=gender if gender in ("female", "male") else None)
 
 
-def _demographics(patient: PatientFacts, form: FormDefinition, result: ImportResult) -> None:
+def demographics(patient: PatientFacts, form: FormDefinition, result: ImportResult) -> None:
+    """Propose the name, date of birth, sex and MRN (FHIR Patient and HL7 PID alike)."""
     resource = {"meta": {}}
     ref = patient.resource
     facts = []
@@ -213,7 +214,7 @@ def _observation(resource: dict[str, Any], ref: str, form: FormDefinition, index
         if unit is None:
             given = quantity.get("code") or quantity.get("unit") or "no unit"
             takes = ", ".join(u.ucum or u.unit for u in item.units)
-            result.problem(ref, "valueQuantity.code", f"'{limits.shown(given)}' is not a unit the form takes for "
+            result.problem(ref, "valueQuantity.code", f"{limits.shown(given)} is not a unit the form takes for "
                                                       f"{item.label} (it takes {takes}); not used")
             return
         low, high, unit_name = unit.min, unit.max, unit.unit
@@ -224,7 +225,7 @@ def _observation(resource: dict[str, Any], ref: str, form: FormDefinition, index
     elif isinstance(item, NumberItem):
         given = quantity.get("code") if quantity.get("system") == UCUM else quantity.get("unit")
         if given != item.unit:
-            result.problem(ref, "valueQuantity.code", f"'{limits.shown(given)}' is not {item.unit}, the unit the form "
+            result.problem(ref, "valueQuantity.code", f"{limits.shown(given)} is not {item.unit}, the unit the form "
                                                       f"takes for {item.label}; not used")
             return
         low, high, unit_name, value, shown_unit = item.min, item.max, item.unit, number, f" {item.unit}"
