@@ -24,7 +24,7 @@ from checklist_app.domain.signed import SignedVersion
 from checklist_app.rules.policy import PolicyDefinition
 from checklist_app.storage.checkouts import Holder
 from checklist_app.ui import controls, gc_pause, messages, theme, unsaved
-from checklist_app.ui.checklist import finding_actions
+from checklist_app.ui.checklist import ehr_import, finding_actions
 from checklist_app.ui.checklist.findings_panel import FindingsPanel
 from checklist_app.ui.checklist.navigation import SectionNavigation
 from checklist_app.ui.checklist.patient_banner import PatientBanner
@@ -81,6 +81,7 @@ class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
             ctx.store.mark_open(state.record_id)
             state.prepare_drafts()
             self._show_set_asides()
+        ehr_import.install(self)  # 'From the EHR' (import, pull again) and the source line under pre-filled answers
         ctx.saved.connect(self._on_saved)
         ctx.save_failed.connect(self._on_save_failed)
         ctx.save_conflict.connect(self.on_save_conflict)

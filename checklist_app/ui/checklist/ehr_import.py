@@ -1,0 +1,265 @@
+"""The checklist window's way in from the chart: a "From the EHR" button (import a FHIR Bundle file, or pull
+from the server by the MRN or the scanned wristband), the source line under each answer filled from the
+chart, and the side-by-side of a pull again.
+
+``install(window)`` adds all of it to a checklist window; the work itself is Qt-free (``checklist_app.ehr``):
+this module asks, shows and saves. Pulled answers are saved like typed ones (audited autosave) and the audit
+trail gets an ``imported`` event naming the source, the resources and what was filled. The libraries
+(fhir.resources, httpx) are imported only when the nurse imports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGridLayout,
+    QInputDialog,
+    QLabel,
+    QLayout,
+    QMenu,
+    QPushButton,
+    QRadioButton,
+    QWidget,
+)
+
+from checklist_app.domain.errors import ChecklistError
+from checklist_app.ui import controls, messages, theme
+
+SHORTCUT = "Ctrl+Shift+E"
+
+
+def install(window: Any) -> ChartImport:
+    """Give a checklist window its 'From the EHR' button, shortcut and source lines."""
+    importer = ChartImport(window)
+    window.chart_import = importer
+    return importer
+
+
+class ChartImport:
+    """What one checklist window does with the chart."""
+
+    def __init__(self, window: Any) -> None:
+        self.window = window
+        self.lines: dict[str, QLabel] = {}
+        self.button = QPushButton("From the &EHR", window)
+        self.button.setAccessibleName("From the EHR")
+        self.button.setToolTip(f"Fill answers from the hospital's chart ({SHORTCUT}); each shows where it came from")
+        menu = QMenu(self.button)
+        menu.addAction("Import a FHIR Bundle file...", self.import_file)
+        menu.addAction("Pull from the EHR server (by MRN)...", self.pull)
+        self.button.setMenu(menu)
+        row = _layout_holding(window.centralWidget().layout(), window.close_button)
+        if row is not None:
+            row.insertWidget(row.indexOf(window.close_button), self.button)
+        self.button.setVisible(window.holds_draft)
+        QShortcut(QKeySequence(SHORTCUT), window, self.button.showMenu)
+        for page in window.pages:
+            page.answer_changed.connect(lambda *_: self.show_sources())
+        self.show_sources()
+
+    # --- the source lines ---------------------------------------------------------------------------
+    def show_sources(self) -> None:
+        """Under each answer from the chart: 'From the EHR: INR 1.1, 2026-11-28' (or that it was changed)."""
+        from checklist_app.ehr.apply import source_line
+
+        state = self.window.state
+        texts: dict[str, list[str]] = {}
+        for key in state.sources:
+            line = source_line(state, key)
+            if line:
+                texts.setdefault(key.split("#", 1)[0], []).append(line)
+        for item_id in set(self.lines) | set(texts):
+            lines = texts.get(item_id)
+            label = self.lines.get(item_id)
+            if label is None and lines:
+                widget = self._item_widget(item_id)
+                if widget is None:
+                    continue
+                label = self.lines[item_id] = controls.label("", role="help", name="Source")
+                label.setObjectName(f"source_{item_id}")
+                widget.layout().addWidget(label)
+            if label is not None:
+                label.setText(_joined(lines or []))
+                label.setVisible(bool(lines))
+
+    def _item_widget(self, item_id: str) -> QWidget | None:
+        for page in self.window.pages:
+            if item_id in page.items:
+                return page.items[item_id]
+        return None
+
+    # --- importing ----------------------------------------------------------------------------------
+    def import_file(self) -> None:
+        """Ask for a Bundle file and import it."""
+        path = self.ask_file(self.window)
+        if path is None:
+            return
+        from checklist_app.ehr.fhir_import import read_bundle, read_bundle_file
+
+        self._run(lambda form, index, mrn_system, today: read_bundle(
+            read_bundle_file(path), form, index, origin=f"FHIR Bundle file {path.name}", mrn_system=mrn_system,
+            today=today))
+
+    def pull(self) -> None:
+        """Ask for the MRN (the checklist's, or a wristband scan) and pull from the server."""
+        from checklist_app.ehr.import_model import ImportRefused
+        from checklist_app.ehr.pull import pull_patient, pull_source
+
+        answers = self.window.state.answers
+        mrn = self.ask_mrn(self.window, str(answers.get("wristband_scan") or answers.get("mrn") or ""))
+        if not mrn:
+            return
+
+        def read(form: Any, index: Any, _mrn_system: str, today: Any) -> Any:
+            source = pull_source()
+            if source is None:
+                raise ImportRefused("No EHR server is set up on this workstation; IT sets "
+                                    "CHECKLIST_APP_FHIR_IMPORT_URL or CHECKLIST_APP_FHIR_BASE_URL.")
+            return pull_patient(source, mrn, form, index, today=today)
+
+        self._run(read)
+
+    def _run(self, read: Any) -> None:
+        from checklist_app.ehr.apply import apply_import, resolve
+        from checklist_app.ehr.codes import CodeIndex
+        from checklist_app.ehr.export_config import systems
+        from checklist_app.ehr.importing import audit_details
+
+        window = self.window
+        ctx, state = window.ctx, window.state
+        now = ctx.now()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            result = read(ctx.form, CodeIndex.build(ctx.form, window.policy), systems().mrn, now.date())
+            applied = apply_import(state, result, ctx.user_id(), now)
+        except ChecklistError as exc:
+            messages.show_message(window, "Nothing was filled", str(exc), icon=messages_warning())
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        chosen: dict[str, bool] = {}
+        if applied.differences:
+            chosen = self.ask_choices(window, applied.differences) or {}
+            resolve(state, applied.differences, chosen, ctx.user_id(), now)
+        for page in window.pages:
+            page.set_answers(state.answers)
+        window.record_changed()
+        _log(ctx, state.record_id, audit_details(result, applied, chosen))
+        self.show_sources()
+        messages.show_message(window, "Filled from the EHR", _summary(result, applied, chosen),
+                              "\n".join(result.problem_lines()[:40]))
+
+    # --- questions (classmethods, so tests answer them without a modal) ---------------------------------
+    @classmethod
+    def ask_file(cls, parent: QWidget) -> Path | None:
+        """The Bundle file to import, or None."""
+        name, _ = QFileDialog.getOpenFileName(parent, "Import a FHIR Bundle", "", "FHIR JSON (*.json)")
+        return Path(name) if name else None
+
+    @classmethod
+    def ask_mrn(cls, parent: QWidget, suggested: str) -> str | None:
+        """The MRN to pull for (typed or scanned), or None."""
+        text, ok = QInputDialog.getText(parent, "Pull from the EHR", "MRN (type it or scan the wristband):",
+                                        text=suggested)
+        return text.strip() if ok and text.strip() else None
+
+    @classmethod
+    def ask_choices(cls, parent: QWidget, differences: list[Any]) -> dict[str, bool] | None:
+        """Per difference, True to take the chart's value; None when cancelled (then nothing is taken)."""
+        dialog = PullAgainDialog(differences, parent)
+        return dialog.choices() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class PullAgainDialog(QDialog):
+    """The answers the chart would change, side by side: keep mine or take the new value, one by one."""
+
+    def __init__(self, differences: list[Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("The EHR has different values")
+        self.setObjectName("pull_again_dialog")
+        layout = controls.vbox(self, spacing=theme.SPACING, margins=theme.MARGIN)
+        layout.addWidget(controls.label("Nothing changes unless you choose \"Take the new value\". Your choice "
+                                        "is kept until the EHR changes again.", role="help"))
+        grid = QGridLayout()
+        for column, title in enumerate(("Question", "In this checklist", "In the EHR now", "")):
+            grid.addWidget(controls.label(title, wrap=False), 0, column)
+        self.groups: dict[str, QButtonGroup] = {}
+        for row, difference in enumerate(differences, start=1):
+            source = difference.proposal.source
+            when = f" ({source['observed'][:10]})" if source.get("observed") else ""
+            grid.addWidget(controls.label(difference.label), row, 0)
+            grid.addWidget(controls.label(_value_text(difference.mine)), row, 1)
+            grid.addWidget(controls.label(f"{source.get('text', '')}{when}"), row, 2)
+            keep, take = QRadioButton("Keep mine"), QRadioButton("Take the new value")
+            keep.setChecked(True)
+            group = QButtonGroup(self)
+            group.addButton(keep, 0)
+            group.addButton(take, 1)
+            self.groups[difference.key] = group
+            grid.addLayout(controls.hbox(keep, take), row, 3)
+        layout.addLayout(grid)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def choices(self) -> dict[str, bool]:
+        """Per difference: True for 'take the new value'."""
+        return {key: group.checkedId() == 1 for key, group in self.groups.items()}
+
+
+def _layout_holding(layout: QLayout | None, widget: QWidget) -> Any:
+    """The (nested) box layout that holds ``widget``, or None."""
+    if layout is None:
+        return None
+    if layout.indexOf(widget) >= 0:
+        return layout
+    for n in range(layout.count()):
+        found = _layout_holding(layout.itemAt(n).layout(), widget)
+        if found is not None:
+            return found
+    return None
+
+
+def _joined(lines: list[str]) -> str:
+    if len(lines) == 1:
+        return lines[0]
+    return "From the EHR: " + "; ".join(line.removeprefix("From the EHR: ") for line in lines)
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value.values())
+    return str(value)
+
+
+def _summary(result: Any, applied: Any, chosen: dict[str, bool]) -> str:
+    taken = sum(1 for v in chosen.values() if v)
+    parts = [f"{len(applied.filled)} answers filled from {result.origin}"]
+    if taken:
+        parts.append(f"{taken} changed to the EHR's value")
+    if result.problems:
+        parts.append(f"{len(result.problems) + result.more_problems} things not used (below)")
+    return "; ".join(parts) + ". Check each one as you go through the checklist."
+
+
+def _log(ctx: Any, record_id: str, details: dict[str, Any]) -> None:
+    from checklist_app import storage
+
+    storage.log_event(ctx.store.db, "imported", staff_id=ctx.user_id(), record_id=record_id, details=details)
+
+
+def messages_warning() -> Any:
+    """The warning icon of a message box."""
+    from PySide6.QtWidgets import QMessageBox
+
+    return QMessageBox.Icon.Warning

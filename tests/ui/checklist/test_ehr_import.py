@@ -1,0 +1,143 @@
+"""The checklist window's 'From the EHR': importing the shipped Bundle fills the answers, each with its source
+line under it ('From the EHR: INR 1.1, 2026-11-28'), saves them and records 'imported'; a pull with a
+different INR asks side by side, 'keep mine' keeps the typed value and is not asked again after the
+checklist is reopened; another patient's Bundle fills nothing and says why. The window is grabbed to PNG
+after the import (tests look at the labs page a nurse sees)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from ui_helpers import NURSE, wait_saved
+
+from checklist_app.domain.timeutil import aware
+from checklist_app.ui.checklist import ehr_import
+from checklist_app.ui.checklist.ehr_import import ChartImport
+
+ROOT = Path(__file__).resolve().parents[3]
+EXAMPLES = ROOT / "forms" / "examples" / "fhir"
+MORNING = aware(datetime(2026, 11, 30, 16, 0))  # the afternoon before the procedure
+
+
+@pytest.fixture
+def morning_ctx(qapp, staffed_dir, monkeypatch):
+    from checklist_app.ui import theme
+    from checklist_app.ui.context import AppContext
+    from checklist_app.workflows.store import ChecklistStore
+
+    monkeypatch.setenv("CHECKLIST_APP_FHIR_MRN_SYSTEM", "http://hospital.example.org/mrn")
+    theme.apply_theme(qapp)
+    context = AppContext(ChecklistStore.open(staffed_dir), clock=lambda: MORNING)
+    context.set_user(context.store.staff(NURSE))
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    said: list[tuple[str, str, str]] = []
+    monkeypatch.setattr(ehr_import.messages, "show_message",
+                        lambda parent, title, body, detail="", **kw: said.append((title, body, detail)))
+    return said
+
+
+def _open(qtbot, ctx, answers: dict):
+    from checklist_app.ui.checklist.window import ChecklistWindow
+    from checklist_app.workflows.checklist_state import ChecklistState
+
+    data = {"schema_version": 1, "record_id": "okafor-ehr", "form_id": ctx.form.id, "form_version": ctx.form.version,
+            "policy_id": "sir-2019", "created_by": NURSE, "created_at": MORNING.isoformat(), "answers": answers}
+    draft = ctx.store.load_draft("okafor-ehr")
+    if draft is None:
+        ctx.store.save_draft("okafor-ehr", data, NURSE)
+    else:
+        data = draft.data
+    state, _ = ChecklistState.from_data(ctx.form, data, fallback_staff=NURSE, now=MORNING, policy_id="sir-2019")
+    window = ChecklistWindow(ctx, state)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    return window
+
+
+def _labs(window) -> None:
+    window.show_section([s.id for s in window.ctx.form.sections].index("labs"), focus=False)
+
+
+def test_import_fills_answers_with_their_source_line_saves_and_audits(qtbot, morning_ctx, shown, monkeypatch,
+                                                                      tmp_path):
+    window = _open(qtbot, morning_ctx, {"mrn": "MRN-204811", "patient_name": "Okafor, Grace Adaeze"})
+    monkeypatch.setattr(ChartImport, "ask_file", classmethod(lambda cls, parent: EXAMPLES /
+                                                              "okafor-apixaban-recent.json"))
+    window.chart_import.import_file()
+    assert window.state.to_data()["answers"]["inr"] == {"value": 1.1, "unit": "ratio", "date": "2026-11-28"}
+    _labs(window)
+    line = window.findChild(type(window.save_label), "source_inr")
+    assert line is not None and line.isVisible() and line.text() == "From the EHR: INR 1.1, 2026-11-28"
+    meds = window.findChild(type(window.save_label), "source_medications")
+    assert meds.text().startswith("From the EHR: apixaban, 5 mg, 2026-11-28; metformin, 500 mg")
+    title, body, detail = shown[-1]
+    assert title == "Filled from the EHR" and body.startswith("12 answers filled from FHIR Bundle file")
+    assert "MedicationStatement/ms-atorvastatin" in detail
+    wait_saved(qtbot, morning_ctx)
+    saved = morning_ctx.store.load_draft("okafor-ehr").data
+    assert saved["sources"]["inr"]["resource"] == "Observation/inr-20261128"
+    from checklist_app.storage import list_events
+
+    [event] = [e for e in list_events(morning_ctx.store.db, "okafor-ehr") if e.event_type == "imported"]
+    assert event.details["source"] == "FHIR Bundle file okafor-apixaban-recent.json"
+    assert "inr" in event.details["filled"]
+    qtbot.waitExposed(window)
+    picture = tmp_path / "ehr-import-labs.png"
+    assert window.grab().save(str(picture))
+    if Path("/tmp").is_dir():
+        window.grab().save("/tmp/ehr-import-labs.png")
+
+
+def test_pull_again_asks_side_by_side_and_keeps_mine_after_reopening(qtbot, morning_ctx, shown, monkeypatch,
+                                                                     tmp_path):
+    window = _open(qtbot, morning_ctx, {"mrn": "MRN-204811"})
+    monkeypatch.setattr(ChartImport, "ask_file", classmethod(lambda cls, parent: EXAMPLES /
+                                                              "okafor-apixaban-recent.json"))
+    window.chart_import.import_file()
+    _labs(window)
+    page = window.pages[window.stack.currentIndex()]
+    page.answer_changed.emit("inr", {"value": 1.3, "unit": "ratio", "date": date(2026, 11, 30)})  # as typed
+    assert window.findChild(type(window.save_label), "source_inr").text() == \
+        "Changed here; the EHR had INR 1.1 (2026-11-28)"
+    changed = json.loads((EXAMPLES / "okafor-apixaban-recent.json").read_text())
+    inr = next(e["resource"] for e in changed["entry"] if e["resource"]["id"] == "inr-20261128")
+    inr.update(effectiveDateTime="2026-11-30T09:00:00Z", meta={"versionId": "2"})
+    inr["valueQuantity"]["value"] = 1.2
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps(changed))
+    monkeypatch.setattr(ChartImport, "ask_file", classmethod(lambda cls, parent: newer))
+    asked: list[list[str]] = []
+
+    def keep_mine(cls, parent, differences):
+        asked.append([d.key for d in differences])
+        return {d.key: False for d in differences}
+
+    monkeypatch.setattr(ChartImport, "ask_choices", classmethod(keep_mine))
+    window.chart_import.import_file()
+    assert asked == [["inr"]] and window.state.answers["inr"]["value"] == 1.3
+    wait_saved(qtbot, morning_ctx)
+    window.close()
+    reopened = _open(qtbot, morning_ctx, {})
+    reopened.chart_import.import_file()
+    assert asked == [["inr"]]  # the same chart version is not asked again
+    assert reopened.state.answers["inr"]["value"] == 1.3
+
+
+def test_another_patients_bundle_fills_nothing_and_says_why(qtbot, morning_ctx, shown, monkeypatch):
+    window = _open(qtbot, morning_ctx, {"mrn": "MRN-204811"})
+    before = window.state.to_data()["answers"]
+    monkeypatch.setattr(ChartImport, "ask_file", classmethod(lambda cls, parent: EXAMPLES /
+                                                              "lindqvist-other-patient.json"))
+    window.chart_import.import_file()
+    title, body, _ = shown[-1]
+    assert title == "Nothing was filled" and body.startswith("This is another patient")
+    assert window.state.to_data()["answers"] == before and not window.state.sources
