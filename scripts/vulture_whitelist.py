@@ -11,6 +11,7 @@ import sqlite3
 from types import SimpleNamespace
 
 from checklist_app.domain.form import FormDefinition
+from checklist_app.domain.sources import AnswerSource
 from checklist_app.pdf.discharge_text import DischargeTemplate, Sections
 from checklist_app.rules.checks.medicines import Glp1Params
 
@@ -23,6 +24,8 @@ Sections.call_911
 FormDefinition.locale  # forms/vertebral_augmentation.yaml `locale: en`
 DischargeTemplate.language_name  # resources/text/discharge/*.yaml; no code reads it yet
 Glp1Params.daily  # a policy may state the one rule for daily GLP-1 agents; refusing it would break such files
+AnswerSource.imported_at  # domain/sources.py: kept in each record's sources (who imported an answer, when)
+AnswerSource.imported_by
 
 # sqlite3 reads it: None turns off pysqlite's own transaction handling (storage/database.py, _on_connect).
 sqlite3.Connection.isolation_level

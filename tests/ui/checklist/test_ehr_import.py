@@ -40,7 +40,7 @@ def morning_ctx(qapp, staffed_dir, monkeypatch):
 def shown(monkeypatch):
     said: list[tuple[str, str, str]] = []
     monkeypatch.setattr(ehr_import.messages, "show_message",
-                        lambda parent, title, body, detail="", **kw: said.append((title, body, detail)))
+                        lambda parent, title, body, detail="", **_kw: said.append((title, body, detail)))
     return said
 
 
