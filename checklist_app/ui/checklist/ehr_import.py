@@ -15,24 +15,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QApplication,
-    QButtonGroup,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QGridLayout,
-    QInputDialog,
-    QLabel,
-    QLayout,
-    QMenu,
-    QPushButton,
-    QRadioButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QLabel, QLayout, QMenu, QPushButton, QWidget
 
 from checklist_app.domain.errors import ChecklistError
-from checklist_app.ui import controls, messages, theme
+from checklist_app.ui import controls, messages
 
 SHORTCUT = "Ctrl+Shift+E"
 
@@ -162,12 +148,16 @@ class ChartImport:
     @classmethod
     def ask_file(cls, parent: QWidget) -> Path | None:
         """The Bundle file to import, or None."""
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getOpenFileName(parent, "Import a FHIR Bundle", "", "FHIR JSON (*.json)")
         return Path(name) if name else None
 
     @classmethod
     def ask_mrn(cls, parent: QWidget, suggested: str) -> str | None:
         """The MRN to pull for (typed or scanned), or None."""
+        from PySide6.QtWidgets import QInputDialog
+
         text, ok = QInputDialog.getText(parent, "Pull from the EHR", "MRN (type it or scan the wristband):",
                                         text=suggested)
         return text.strip() if ok and text.strip() else None
@@ -175,46 +165,12 @@ class ChartImport:
     @classmethod
     def ask_choices(cls, parent: QWidget, differences: list[Any]) -> dict[str, bool] | None:
         """Per difference, True to take the chart's value; None when cancelled (then nothing is taken)."""
+        from PySide6.QtWidgets import QDialog
+
+        from checklist_app.ui.checklist.pull_again_dialog import PullAgainDialog
+
         dialog = PullAgainDialog(differences, parent)
         return dialog.choices() if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-
-class PullAgainDialog(QDialog):
-    """The answers the chart would change, side by side: keep mine or take the new value, one by one."""
-
-    def __init__(self, differences: list[Any], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("The EHR has different values")
-        self.setObjectName("pull_again_dialog")
-        layout = controls.vbox(self, spacing=theme.SPACING, margins=theme.MARGIN)
-        layout.addWidget(controls.label("Nothing changes unless you choose \"Take the new value\". Your choice "
-                                        "is kept until the EHR changes again.", role="help"))
-        grid = QGridLayout()
-        for column, title in enumerate(("Question", "In this checklist", "In the EHR now", "")):
-            grid.addWidget(controls.label(title, wrap=False), 0, column)
-        self.groups: dict[str, QButtonGroup] = {}
-        for row, difference in enumerate(differences, start=1):
-            source = difference.proposal.source
-            when = f" ({source['observed'][:10]})" if source.get("observed") else ""
-            grid.addWidget(controls.label(difference.label), row, 0)
-            grid.addWidget(controls.label(_value_text(difference.mine)), row, 1)
-            grid.addWidget(controls.label(f"{source.get('text', '')}{when}"), row, 2)
-            keep, take = QRadioButton("Keep mine"), QRadioButton("Take the new value")
-            keep.setChecked(True)
-            group = QButtonGroup(self)
-            group.addButton(keep, 0)
-            group.addButton(take, 1)
-            self.groups[difference.key] = group
-            grid.addLayout(controls.hbox(keep, take), row, 3)
-        layout.addLayout(grid)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def choices(self) -> dict[str, bool]:
-        """Per difference: True for 'take the new value'."""
-        return {key: group.checkedId() == 1 for key, group in self.groups.items()}
 
 
 def _layout_holding(layout: QLayout | None, widget: QWidget) -> Any:
@@ -234,12 +190,6 @@ def _joined(lines: list[str]) -> str:
     if len(lines) == 1:
         return lines[0]
     return "From the EHR: " + "; ".join(line.removeprefix("From the EHR: ") for line in lines)
-
-
-def _value_text(value: Any) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value.values())
-    return str(value)
 
 
 def _summary(result: Any, applied: Any, chosen: dict[str, bool]) -> str:

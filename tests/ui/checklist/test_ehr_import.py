@@ -141,3 +141,27 @@ def test_another_patients_bundle_fills_nothing_and_says_why(qtbot, morning_ctx, 
     title, body, _ = shown[-1]
     assert title == "Nothing was filled" and body.startswith("This is another patient")
     assert window.state.to_data()["answers"] == before and not window.state.sources
+
+
+def test_the_side_by_side_shows_both_values_keeps_mine_by_default_and_takes_what_is_chosen(qtbot):
+    from PySide6.QtWidgets import QLabel, QRadioButton
+
+    from checklist_app.ehr.apply import Difference
+    from checklist_app.ehr.import_model import Proposal
+    from checklist_app.ui.checklist.pull_again_dialog import PullAgainDialog
+
+    source = {"resource": "Observation/inr-2", "version": "2", "observed": "2026-12-01", "text": "INR 1.2"}
+    differences = [
+        Difference("inr", "INR", {"value": 1.3, "unit": "ratio", "date": "2026-11-30"},
+                   {"value": 1.2, "unit": "ratio", "date": "2026-12-01"}, Proposal("inr", "inr", {}, source)),
+        Difference("weight_kg", "Weight", 70.0, 68.0, Proposal("weight_kg", "weight_kg", 68.0, {
+            **source, "resource": "Observation/wt", "text": "Weight 68 kg", "observed": "2026-11-28"})),
+    ]
+    dialog = PullAgainDialog(differences)
+    qtbot.addWidget(dialog)
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert {"INR", "1.3, ratio, 2026-11-30", "INR 1.2 (2026-12-01)", "Weight 68 kg (2026-11-28)"} <= set(texts)
+    assert dialog.choices() == {"inr": False, "weight_kg": False}
+    [take] = [b for b in dialog.groups["weight_kg"].buttons() if isinstance(b, QRadioButton) and "new" in b.text()]
+    take.click()
+    assert dialog.choices() == {"inr": False, "weight_kg": True}
