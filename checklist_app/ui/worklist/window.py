@@ -199,6 +199,8 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
             messages.show_error(self, exc)
             return
         self.model.set_rows(rows, ctx.now())
+        # A site that sends nothing to the chart has no use for an always empty column.
+        self.table.setColumnHidden(COLUMNS.index("Chart"), not any(row.chart for row in rows))
         self._update_empty()
         for proxy_row in range(self.proxy.rowCount()):
             row = self.proxy.index(proxy_row, 0).data(Qt.ItemDataRole.UserRole)

@@ -131,3 +131,14 @@ def test_keyboard_from_search_to_the_list_and_open(qtbot, ctx):
     assert window.table.hasFocus() and window.selected_record() == "r-one"
     qtbot.keyClick(window.table, Qt.Key.Key_Return)
     assert list(window.open_windows) == ["r-one"]
+
+
+def test_the_chart_column_is_hidden_where_nothing_is_sent_to_the_chart(qtbot, ctx):
+    from checklist_app.ui.worklist.model import COLUMNS
+
+    data = example_data(ctx, "clean")
+    ctx.store.save_draft(data["record_id"], data, NURSE)
+    window = make_worklist(qtbot, ctx)
+    assert window.model.rows and not any(row.chart for row in window.model.rows)
+    assert window.table.isColumnHidden(COLUMNS.index("Chart"))
+    assert not window.table.isColumnHidden(COLUMNS.index("Open at"))
