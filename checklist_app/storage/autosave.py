@@ -41,6 +41,8 @@ from checklist_app.storage.drafts import check_record_id, save_draft
 
 log = logging.getLogger(__name__)
 
+REFUSED = -1  # the revision of a record whose save was refused: no draft has it, so every later save is refused
+
 
 @dataclass
 class _Pending:
@@ -240,7 +242,7 @@ class Autosaver:
             log.warning("autosave failed, will retry in %.1f s: %s", self.retry_interval, error)
             if self.on_error:
                 self.on_error(error)
-        elif batch and self.on_saved:
+        elif batch and self.on_saved and not conflicts:
             self.on_saved()
         return error or (conflicts[0] if conflicts else None)
 
@@ -272,6 +274,8 @@ class Autosaver:
         set_aside(self.db, record_id, data, based_on=based_on, staff_id=staff_id)
         with self._cond:
             self._pending.pop(record_id, None)
-            self._revisions.pop(record_id, None)
+            # Not forgotten: every later save of this record must be refused (and set aside) too, never
+            # written unchecked over what changed elsewhere, until the screen reads the record again (track).
+            self._revisions[record_id] = REFUSED
             self._cond.notify_all()
         log.info("answers set aside for %s after a conflict", record_id)

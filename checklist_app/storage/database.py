@@ -191,6 +191,8 @@ def _refuse_unwritable_sidecars(path: Path) -> None:
             continue
         try:
             os.close(os.open(sidecar, os.O_RDWR))
+        except FileNotFoundError:
+            continue  # removed as another app closed the database: nothing to check
         except OSError as exc:
             raise StorageError(
                 f"The file {sidecar} next to the database cannot be written ({exc.strerror}). Nothing was "

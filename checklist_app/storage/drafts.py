@@ -122,6 +122,17 @@ def save_draft(db: Database, record_id: str, data: Mapping[str, Any], *, staff_i
         return _draft(_row(conn, record_id))
 
 
+def refuse_stale(conn: Connection, record_id: str, *, based_on: int | None, session_id: str | None) -> None:
+    """Inside a write (signing): refuse, as a save would, when another app holds the checklist or its draft
+    is no longer revision ``based_on`` (None for either: not checked)."""
+    if session_id is not None:
+        refuse_if_held_elsewhere(conn, record_id, session_id)
+    if based_on is not None:
+        existing = _row(conn, record_id, lock=True)
+        if (existing.revision if existing is not None else 0) != based_on:
+            raise _changed_meanwhile(conn, record_id, existing)
+
+
 def _baseline(row: Any) -> str:
     """The canonical JSON last audited for a draft row: nothing for a new draft, its data if never split."""
     if row is None:

@@ -24,7 +24,7 @@ from checklist_app.storage.attestations import unproven
 from checklist_app.storage.audit import append_event
 from checklist_app.storage.clock import to_text, utc_now_text
 from checklist_app.storage.database import Database
-from checklist_app.storage.drafts import check_record_id, latest_version_id
+from checklist_app.storage.drafts import check_record_id, latest_version_id, refuse_stale
 from checklist_app.storage.staff import require_role, verify_pin
 from checklist_app.version import describe
 
@@ -33,26 +33,31 @@ SIGNER_ROLES = ("nurse", "physician")
 
 def sign(db: Database, record_id: str, *, signer_id: str, pin: str, meaning: str, content: SignedContent,
          form_id: str, form_version: str, policy_id: str | None = None, policy_version: str | None = None,
-         pdf: bytes | None = None) -> SignedVersion:
-    """Sign a record for the first time. ``content``: the record and evaluation being signed."""
+         pdf: bytes | None = None, based_on: int | None = None, session_id: str | None = None) -> SignedVersion:
+    """Sign a record for the first time. ``content``: the record and evaluation being signed.
+
+    ``based_on`` (the draft revision the signer's screen holds) and ``session_id`` (the app signing) make
+    signing refuse, like a save (drafts.py), a checklist that changed or was taken over elsewhere meanwhile:
+    signing removes the draft, so it must be the draft the signer saw."""
     return _freeze(db, record_id, None, None, signer_id, pin, meaning, content,
-                   (form_id, form_version, policy_id, policy_version), pdf)
+                   (form_id, form_version, policy_id, policy_version), pdf, (based_on, session_id))
 
 
 def amend(db: Database, record_id: str, *, replaces_version_id: int, reason: str, signer_id: str, pin: str,
           meaning: str, content: SignedContent, form_id: str, form_version: str,
           policy_id: str | None = None, policy_version: str | None = None,
-          pdf: bytes | None = None) -> SignedVersion:
-    """Sign an amendment: a new version replacing the record's latest one, with the reason for it."""
+          pdf: bytes | None = None, based_on: int | None = None, session_id: str | None = None) -> SignedVersion:
+    """Sign an amendment: a new version replacing the record's latest one, with the reason for it
+    (``based_on``, ``session_id``: as for ``sign``)."""
     if len(reason.strip()) < 3:
         raise StorageError("An amendment needs a reason (at least 3 characters).")
     return _freeze(db, record_id, replaces_version_id, reason.strip(), signer_id, pin, meaning, content,
-                   (form_id, form_version, policy_id, policy_version), pdf)
+                   (form_id, form_version, policy_id, policy_version), pdf, (based_on, session_id))
 
 
 def _freeze(db: Database, record_id: str, replaces: int | None, reason: str | None, signer_id: str, pin: str,
             meaning: str, content: SignedContent, versions: tuple[Any, ...],
-            pdf: bytes | None) -> SignedVersion:
+            pdf: bytes | None, seen: tuple[int | None, str | None] = (None, None)) -> SignedVersion:
     check_record_id(record_id)
     if len(meaning.strip()) < 3:
         raise StorageError("Say what the signature means (for example 'Checklist completed and verified').")
@@ -70,6 +75,7 @@ def _freeze(db: Database, record_id: str, replaces: int | None, reason: str | No
         if replaces is not None and replaces != latest:
             raise StorageError("Only the latest signed version of a checklist can be amended; open the "
                                "checklist again to see its latest version.")
+        refuse_stale(conn, record_id, based_on=seen[0], session_id=seen[1])
         _refuse_unproven(conn, record_id, plain)
         number = conn.execute(select(func.coalesce(func.max(tables.signed_versions.c.version_no), 0))
                               .where(tables.signed_versions.c.record_id == record_id)).scalar_one() + 1

@@ -62,6 +62,9 @@ class BoardWatcher:
             except StorageError as exc:  # the server is gone for now: say so once, keep polling
                 self._report(exc)
                 changed = False
+            except Exception:  # a bug must not stop the heartbeat, or this app's holds would go stale
+                log.exception("watching for changes elsewhere failed unexpectedly")
+                changed = False
             if changed:
                 self.on_change()
             self._stop.wait(self.interval)

@@ -82,8 +82,10 @@ def sign(checklist: OpenChecklist, staff_id: str, pin: str, meaning: str,
     record = parse_record(state.to_data(evaluation.visible_items), session.form, now)
     session.autosaver.flush()  # the draft on disk must be the one signed; signing then removes it
     content = SignedContent.of(record, evaluation, drawn_png)
+    # The revision this screen saved last: signing is refused if it changed or was taken over elsewhere since.
     versions = {"form_id": session.form.id, "form_version": session.form.version,
-                "policy_id": checklist.policy.id, "policy_version": checklist.policy.version}
+                "policy_id": checklist.policy.id, "policy_version": checklist.policy.version,
+                "based_on": session.autosaver.revision(state.record_id), "session_id": session.session_id}
     if state.is_amendment:
         return session.store.amend(state.record_id, replaces_version_id=state.base_version_id,
                                    reason=state.amendment_reason or "", signer_id=staff_id, pin=pin,

@@ -140,7 +140,31 @@ def test_autosave_sets_refused_answers_aside_and_reports_the_conflict(staffed: D
     assert events(staffed, "set_aside_resolved")[0].details == {"set_aside_id": kept.set_aside_id, "taken": ["d"]}
     with pytest.raises(StorageError, match="already gone through"):
         co.resolve_set_aside(staffed, kept.set_aside_id, staff_id="md1", taken=[])
+    # Typed on after the refusal: still never written over the newer answers, still kept.
+    bay1.update("r1", {"answers": {"a": 1, "b": "mine", "d": "typed here", "e": "more"}}, staff_id="rn1")
+    with pytest.raises(DraftConflictError):
+        bay1.flush()
+    assert load_draft(staffed, "r1").data["answers"] == {"a": 1, "b": "mine", "c": "theirs"}
+    assert co.open_set_asides(staffed, "r1")[-1].data["answers"]["e"] == "more"
     bay1.close()
+
+
+def test_signing_is_refused_when_the_draft_changed_or_was_taken_over_since_the_signer_saw_it(staffed: Database) -> None:
+    record = {"record_id": "r1", "answers": {"inr": 1.1}}
+    seen = save_draft(staffed, "r1", record, staff_id="rn1", based_on=0, session_id="bay1")
+    co.claim(staffed, "r1", session_id="bay1", staff_id="rn1")
+    args = dict(signer_id="rn1", pin=PINS["rn1"], meaning="Checklist completed and verified",
+                content=signed_content(record), form_id="f", form_version="1")
+    co.take_over(staffed, "r1", session_id="bay2", staff_id="md1")
+    save_draft(staffed, "r1", {"record_id": "r1", "answers": {"inr": 1.1, "note": "bay 2"}}, staff_id="md1",
+               based_on=seen.revision, session_id="bay2")
+    with pytest.raises(DraftConflictError, match="taken over at ws-test by Mark Doctor, MD"):
+        sign(staffed, "r1", based_on=seen.revision, session_id="bay1", **args)
+    with pytest.raises(DraftConflictError, match="changed at ws-test by Mark Doctor, MD"):
+        sign(staffed, "r1", based_on=seen.revision, session_id="bay2", **args)  # bay 2 saw an older revision
+    assert load_draft(staffed, "r1").data["answers"]["note"] == "bay 2"  # nothing signed, nothing lost
+    version = sign(staffed, "r1", based_on=seen.revision + 1, session_id="bay2", **args)
+    assert version.version_no == 1
 
 
 def test_autosave_after_signing_elsewhere_sets_the_typing_aside_and_makes_no_new_draft(staffed: Database) -> None:

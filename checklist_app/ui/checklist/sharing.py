@@ -32,11 +32,12 @@ class ChecklistSharing:
     take_over_button: Any
     set_aside_button: Any
     view_only: Holder | None  # set while another app holds this draft: shown, not edited
+    refused: bool = False  # a save was refused (changed elsewhere): shown, not edited, until taken back
 
     @property
     def holds_draft(self) -> bool:
         """Whether this window edits a draft this app holds (not a signed version, not a view)."""
-        return self.checklist.signed is None and self.view_only is None
+        return self.checklist.signed is None and self.view_only is None and not self.refused
 
     def show_view_only(self, holder: Holder, text: str | None = None) -> None:
         """Show the draft without letting it be edited, saying who has it."""
@@ -52,14 +53,16 @@ class ChecklistSharing:
         self.show_evaluation()  # type: ignore[attr-defined]
 
     def take_over(self) -> None:
-        """Take the checklist over from the app holding it (asked first; audited)."""
+        """Take the checklist over from the app holding it (asked first; audited), or, after a refused save,
+        read it again as it is now and edit it here."""
         holder = self.view_only
-        if holder is None:
+        if holder is None and not self.refused:
             return
+        said = f"{holder.describe()}." if holder is not None else "This checklist changed elsewhere."
         if not messages.ask_choice(
-                self, "Take over this checklist?", f"{holder.describe()}.",  # type: ignore[arg-type]
-                "Taking it over lets you edit it here; that workstation is told at once and can no longer "
-                "save into it. Answers it had not saved yet are set aside and offered to you.",
+                self, "Take over this checklist?", said,  # type: ignore[arg-type]
+                "Taking it over lets you edit it here as it is now; any workstation that has it open is told at "
+                "once and can no longer save into it. Answers not saved yet are set aside and offered to you.",
                 act="Take over", stay="Cancel", name="take_over_question"):
             return
         try:
@@ -72,7 +75,7 @@ class ChecklistSharing:
                                   "It was signed or discarded meanwhile.", "Open it again from the worklist.")
             self.close()  # type: ignore[attr-defined]
             return
-        self.view_only = None
+        self.view_only, self.refused = None, False
         self.take_over_button.hide()
         self._show_state(loaded.state, editable=True)
         self.save_label.setText("You took this checklist over; changes are saved as you type.")
@@ -82,8 +85,8 @@ class ChecklistSharing:
 
     def look_elsewhere(self) -> None:
         """After a change somewhere: taken over? new set-aside answers? (a view: show the newest answers)."""
-        if self.checklist.signed is not None:
-            return
+        if self.checklist.signed is not None or self.refused:
+            return  # a refused window waits to be taken back; nothing else here changes
         try:
             if self.view_only is not None:
                 self._follow_holder()
@@ -111,17 +114,31 @@ class ChecklistSharing:
         """Autosave was refused because the checklist changed elsewhere; its answers were set aside."""
         if record_id != self.checklist.record_id or not self.holds_draft:
             return
-        holder = sharing.still_held(self.ctx, record_id)
+        try:
+            holder = sharing.still_held(self.ctx, record_id)
+        except StorageError:
+            holder = None
         if holder is not None:
             self.taken_over(holder)
             return
-        # Signed, discarded or saved elsewhere while no one held it: read what is there now.
-        self.save_label.setText(f"{message} Your unsaved answers were set aside.")
-        self.save_label.setToolTip(message)
-        theme.set_role(self.save_label, "problem")
+        # Signed, discarded or saved elsewhere while no one held it: nothing more is saved from this window
+        # (autosave refuses and sets aside every later save too) until the checklist is read again.
+        self.refused = True
         for page in self.pages:
             page.set_read_only(True)
+        self.findings.read_only = True
         self.review_button.hide()
+        self.set_aside_button.hide()
+        self.take_over_button.show()
+        self.save_label.setText(f"{message} Your unsaved answers were set aside. Read only now: take it over "
+                                f"to edit it as it is now.")
+        self.save_label.setToolTip(message)
+        theme.set_role(self.save_label, "problem")
+        self.show_evaluation()  # type: ignore[attr-defined]
+        try:
+            sharing.let_go(self.ctx, record_id)
+        except StorageError:
+            pass  # out of reach: the hold expires by itself
 
     def _follow_holder(self) -> None:
         holder = self.ctx.store.holder(self.checklist.record_id)

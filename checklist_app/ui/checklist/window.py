@@ -307,6 +307,8 @@ class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
     # --- signing and closing ------------------------------------------------------------------------
     def review_and_sign(self) -> SignedVersion | None:
         """Review every answer and finding, then sign; the signed version, or None."""
+        if not self.holds_draft:
+            return None  # read only (taken over, or changed elsewhere): signing is for the app holding it
         self.audit_draft()
         if not self.set_asides_gone_through():
             return None
@@ -401,8 +403,9 @@ class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
         if self._gc_paused:  # closing from here on, whatever happens below
             self._gc_paused = False
             gc_pause.window_closed()
+        if self.checklist.signed is None:
+            self.ctx.store.mark_closed(self.state.record_id)  # closed on purpose, whatever its state: no crash
         if self.holds_draft:
-            self.ctx.store.mark_closed(self.state.record_id)
             self._let_go()
         try:
             QApplication.instance().focusChanged.disconnect(self._on_focus_changed)

@@ -101,3 +101,28 @@ def test_taking_over_tells_the_other_workstation_and_offers_its_unsaved_answers(
     window1.close()
     window2.close()
     qtbot.waitUntil(lambda: open_at(worklist2, record_id) == "", timeout=10000)
+
+
+def test_a_save_refused_because_the_draft_changed_elsewhere_freezes_the_window_and_writes_nothing_over(
+        qtbot, ctx, monkeypatch):
+    data = example_data(ctx, "clean")
+    record_id = data["record_id"]
+    ctx.store.save_draft(record_id, data, NURSE)
+    worklist = show(qtbot, WorklistWindow(ctx))
+    window = worklist.open_record(record_id)
+    assert window.holds_draft
+    # Saved behind the window's back while nobody else held it (a command, or a hold gone stale).
+    newer = storage.load_draft(ctx.store.db, record_id).data
+    newer["answers"]["proceduralist"] = "Dr Newer"
+    storage.save_draft(ctx.store.db, record_id, newer, staff_id=PHYSICIAN)
+    window._on_answer_changed("proceduralist", "Dr Older")
+    qtbot.waitUntil(lambda: window.refused, timeout=10000)
+    assert not window.holds_draft and window.take_over_button.isVisible() and not window.review_button.isVisible()
+    assert "Your unsaved answers were set aside" in window.save_label.text()
+    assert window.review_and_sign() is None
+    window.close()  # closing saves nothing over the newer answers
+    assert not ctx.autosaver.has_unsaved
+    assert storage.load_draft(ctx.store.db, record_id).data["answers"]["proceduralist"] == "Dr Newer"
+    kept = storage.checkouts.open_set_asides(ctx.store.db, record_id)
+    assert kept and kept[0].data["answers"]["proceduralist"] == "Dr Older"
+    assert ctx.store.crashed_records() == []  # closed on purpose: not offered back as a crash
