@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import TypeVar
 
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from checklist_app.domain.errors import StorageError
 from checklist_app.domain.record import Acknowledgement, Override
+from checklist_app.storage import tables
 from checklist_app.storage.audit import log_event
 from checklist_app.storage.clock import to_text, utc_now
 from checklist_app.storage.database import Database
@@ -44,12 +46,25 @@ def record_override(db: Database, record_id: str, finding_key: str, physician_id
 
 def acknowledge_finding(db: Database, record_id: str, finding_key: str, staff_id: str,
                         note: str) -> Acknowledgement:
-    """A nurse acknowledges a warning, noting who was told; recorded in the trail."""
+    """A nurse acknowledges a warning, noting who was told; recorded in the trail.
+
+    Once staff accounts exist, ``staff_id`` must be one of them, active (the app asks whoever acts to sign in
+    first); the workstation's own account (``os:<login>``) is accepted only while there are none."""
     check_record_id(record_id)
+    _require_an_account(db, staff_id)
     ack = _model(Acknowledgement, finding_key=finding_key, by=staff_id, at=utc_now(), note=note)
     log_event(db, "finding_acknowledged", staff_id=staff_id, record_id=record_id,
               details={"finding_key": finding_key, "note": ack.note, "at": to_text(ack.at)})
     return ack
+
+
+def _require_an_account(db: Database, staff_id: str) -> None:
+    with db.read() as conn:
+        c = tables.staff.c
+        active = set(conn.execute(select(c.staff_id).where(c.active.is_(True))).scalars())
+    if active and staff_id not in active:
+        raise StorageError(f"'{staff_id}' is not an active staff account, so nothing was recorded. Sign in with "
+                           f"your own staff ID and PIN first.")
 
 
 def record_printed(db: Database, record_id: str, version_id: int, *, staff_id: str,

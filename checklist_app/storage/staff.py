@@ -9,6 +9,7 @@ signed versions refer to them.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -152,7 +153,10 @@ def verify_pin(db: Database, staff_id: str, pin: str, *, purpose: str = "sign",
             if current.locked_at is not None:  # locked from another workstation meanwhile
                 raise _locked_error(staff_id)
             values: dict[str, Any] = {"failed_attempts": 0} if current.failed_attempts else {}
-            if pins.needs_rehash(current.pin_hash):
+            # Renewed only when the stored hash is the one the trail recorded: a hash swapped in the table
+            # behind the app's back must stay there for verify-audit to find, not be laundered into a new one.
+            if pins.needs_rehash(current.pin_hash) and _recorded_pin_digest(conn, staff_id) in (
+                    None, pin_digest(current.pin_hash)):
                 values["pin_hash"] = pins.hash_pin(pin)
                 append_event(db, conn, "pin_rehashed", staff_id=staff_id,
                              details={"account": staff_id, "pin_sha256": pin_digest(values["pin_hash"])})
@@ -196,6 +200,18 @@ def _locked_error(staff_id: str) -> AuthenticationError:
     return AuthenticationError(
         f"The account {staff_id} is locked after {MAX_FAILED_ATTEMPTS} wrong PINs. Ask a site admin to "
         f"unlock it (python -m checklist_app staff unlock {staff_id}).", staff_id=staff_id, locked=True)
+
+
+def _recorded_pin_digest(conn: Any, staff_id: str) -> str | None:
+    """The PIN-hash digest of the account's latest PIN event (None when no event recorded one)."""
+    e = tables.audit_events.c
+    query = (select(e.details).where(e.event_type.in_(("staff_added", "pin_changed", "pin_rehashed")))
+             .order_by(e.seq.desc()))
+    for row in conn.execute(query):
+        details = json.loads(row.details)
+        if details.get("account") == staff_id:
+            return details.get("pin_sha256")
+    return None
 
 
 def pin_digest(pin_hash: str) -> str:

@@ -190,3 +190,24 @@ def test_a_signed_version_column_changed_to_agree_with_nothing_is_reported(sessi
                      "WHERE version_id = ?", (version.version_id,)))
     found = problems(session)
     assert any("its workstation, policy version disagree(s) with the signed content" in p for p in found), found
+
+
+def test_a_swapped_weak_pin_hash_is_not_renewed_into_a_clean_one_by_signing_in(session, monkeypatch):
+    from checklist_app.storage import pins
+
+    db = session.store.db
+    monkeypatch.setattr(pins, "SCRYPT_N", 2**4)
+    weak = pins.hash_pin("0000")  # a forger's own PIN, cheap to make
+    monkeypatch.undo()
+    tamper(session, ("UPDATE staff SET pin_hash = ? WHERE staff_id = ?", (weak, PHYSICIAN)))
+    storage.verify_pin(db, PHYSICIAN, "0000")  # would renew a merely old hash with today's cost
+    assert tamper_value(session, "SELECT pin_hash FROM staff WHERE staff_id = ?", (PHYSICIAN,)) == weak
+    assert any(p.startswith(f"staff account {PHYSICIAN}: its PIN was replaced outside the app") for p in problems(session))
+
+
+def test_an_acknowledgement_in_the_name_of_no_account_is_refused_once_accounts_exist(session):
+    with pytest.raises(StorageError, match="'dr.nobody' is not an active staff account"):
+        storage.acknowledge_finding(session.store.db, "r1", "AIR-01@00000000", "dr.nobody", "told")
+    with pytest.raises(StorageError, match="'os:root' is not an active staff account"):
+        storage.acknowledge_finding(session.store.db, "r1", "AIR-01@00000000", "os:root", "told")
+    assert storage.acknowledge_finding(session.store.db, "r1", "AIR-01@00000000", NURSE, "told").by == NURSE
