@@ -477,6 +477,7 @@ def memory_app(medications: int) -> None:
         db = _staffed_db(folder)
         db.close()
         ctx = _context(folder)
+        ctx.set_user(ctx.store.staff(NURSE))  # as after the sign-in screen: actions are the nurse's
         window = _open_window(ctx, common.record_data(ctx.form, count=medications))
         _settle()
         for warning in window.checklist.evaluation.unacknowledged_warnings:  # as a nurse does before signing
