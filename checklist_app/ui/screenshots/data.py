@@ -65,6 +65,7 @@ def populate(ctx: AppContext) -> None:
                                               (PHYSICIAN, "A. Mensah", "MD", "physician"),
                                               (ADMIN, "Site Admin", "IT", "admin")):
         storage.add_staff(db, staff_id, name, credentials, role, PIN, actor="screenshots")
+    ctx.set_user(ctx.store.staff(NURSE))  # signed in, as the acknowledgements below must be in her name
     seed_demo(ctx.store, ctx.form, today)
     for record_id, example, name, mrn, later, keep in PATIENTS:
         data = _patient(ctx, example, name, mrn, later, keep)
