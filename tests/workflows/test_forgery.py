@@ -202,7 +202,8 @@ def test_a_swapped_weak_pin_hash_is_not_renewed_into_a_clean_one_by_signing_in(s
     tamper(session, ("UPDATE staff SET pin_hash = ? WHERE staff_id = ?", (weak, PHYSICIAN)))
     storage.verify_pin(db, PHYSICIAN, "0000")  # would renew a merely old hash with today's cost
     assert tamper_value(session, "SELECT pin_hash FROM staff WHERE staff_id = ?", (PHYSICIAN,)) == weak
-    assert any(p.startswith(f"staff account {PHYSICIAN}: its PIN was replaced outside the app") for p in problems(session))
+    replaced = f"staff account {PHYSICIAN}: its PIN was replaced outside the app"
+    assert any(p.startswith(replaced) for p in problems(session))
 
 
 def test_an_acknowledgement_in_the_name_of_no_account_is_refused_once_accounts_exist(session):
