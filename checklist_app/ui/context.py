@@ -1,18 +1,23 @@
 """What every window shares: a ``workflows.Session`` (the store, the form and policies, the site settings,
 the clock and who is signed in) plus the Qt signals that tell windows when any of these change.
 
-Autosave runs on storage's worker thread; its callbacks only emit ``saved``/``save_failed`` here, and Qt
-delivers those to the windows on the GUI thread (queued), so no widget is touched from the worker.
+Autosave, the board watcher and the chart sender run on worker threads. Their callbacks never emit a Qt
+signal from there: they put a note in a thread-safe queue, which a timer on the GUI thread empties every
+50 ms, emitting the signal there. So no widget is touched from a worker, and delivery does not depend on
+Qt's cross-thread queued connections for signals emitted from Python threads, which, in a long test session,
+were seen to stop arriving.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from checklist_app import storage
 from checklist_app.domain.errors import DatabaseUnavailableError, DraftConflictError
@@ -41,6 +46,21 @@ class AppContext(QObject, Session):
         super().__init__(store=store, clock=clock, form=form)  # QObject passes these on to Session
         self.idle_lock: Any = None  # set by ui.lock.idle_lock.IdleLock
         self._chart_sender: Any = None  # ehr.sender.ChartSender, when this workstation exports to the chart
+        self._from_workers: deque[tuple[str, tuple[Any, ...]]] = deque()  # (signal name, arguments)
+        self._worker_timer = QTimer(self, interval=50, timeout=self._emit_from_workers)
+        self._worker_timer.start()
+
+    def _post(self, signal: str, *args: Any) -> None:
+        """Emit ``signal`` on the GUI thread: now when called there, else at the timer's next turn."""
+        if threading.current_thread() is threading.main_thread():
+            getattr(self, signal).emit(*args)
+        else:
+            self._from_workers.append((signal, args))
+
+    def _emit_from_workers(self) -> None:
+        while self._from_workers:
+            signal, args = self._from_workers.popleft()
+            getattr(self, signal).emit(*args)
 
     def set_user(self, member: storage.StaffMember | None) -> None:
         """Change who is signed in, and tell the windows."""
@@ -53,21 +73,21 @@ class AppContext(QObject, Session):
         self.site_changed.emit()
 
     def on_saved(self) -> None:
-        self.saved.emit()
+        self._post("saved")
 
     def on_save_failed(self, exc: BaseException) -> None:
         if isinstance(exc, DraftConflictError):
-            self.save_conflict.emit(exc.record_id, str(exc))
+            self._post("save_conflict", exc.record_id, str(exc))
             return
-        self.save_failed.emit(str(exc))
+        self._post("save_failed", str(exc))
         if isinstance(exc, DatabaseUnavailableError):
-            self.server_trouble.emit(str(exc))
+            self._post("server_trouble", str(exc))
 
     def on_board_changed(self) -> None:
-        self.board_changed.emit()
+        self._post("board_changed")
 
     def on_board_error(self, exc: BaseException | None) -> None:
-        self.server_trouble.emit("" if exc is None else str(exc))
+        self._post("server_trouble", "" if exc is None else str(exc))
 
     def send_to_chart(self) -> None:
         """Deliver the outbox to the chart in the background, when this workstation has a destination (README,
@@ -79,7 +99,7 @@ class AppContext(QObject, Session):
         from checklist_app.ehr.sender import ChartSender
 
         try:
-            sender = ChartSender.configured(self.store.db, on_result=lambda _outcome: self.chart_export.emit())
+            sender = ChartSender.configured(self.store.db, on_result=lambda _outcome: self._post("chart_export"))
         except ExportConfigError as exc:  # exports stay queued; the worklist shows them waiting
             log.warning("not sending to the chart: %s", exc)
             return
