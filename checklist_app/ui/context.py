@@ -3,9 +3,8 @@ the clock and who is signed in) plus the Qt signals that tell windows when any o
 
 Autosave, the board watcher and the chart sender run on worker threads. Their callbacks never emit a Qt
 signal from there: they put a note in a thread-safe queue, which a timer on the GUI thread empties every
-50 ms, emitting the signal there. So no widget is touched from a worker, and delivery does not depend on
-Qt's cross-thread queued connections for signals emitted from Python threads, which, in a long test session,
-were seen to stop arriving.
+50 ms, emitting the signal there. So no widget is touched from a worker, and no Qt signal is
+emitted from a Python thread.
 """
 
 from __future__ import annotations
