@@ -42,13 +42,17 @@ class ChecklistSharing:
     def show_view_only(self, holder: Holder, text: str | None = None) -> None:
         """Show the draft without letting it be edited, saying who has it."""
         self.view_only = holder
+        self._read_only(text or f"Read only: {holder.describe()}.")
+
+    def _read_only(self, text: str) -> None:
+        """Nothing on the draft can be edited or signed here; ``text`` says why; Take over is offered."""
         for page in self.pages:
             page.set_read_only(True)
         self.findings.read_only = True
         self.review_button.hide()
         self.set_aside_button.hide()
         self.take_over_button.show()
-        self.save_label.setText(text or f"Read only: {holder.describe()}.")
+        self.save_label.setText(text)
         theme.set_role(self.save_label, "problem")
         self.show_evaluation()  # type: ignore[attr-defined]
 
@@ -124,17 +128,9 @@ class ChecklistSharing:
         # Signed, discarded or saved elsewhere while no one held it: nothing more is saved from this window
         # (autosave refuses and sets aside every later save too) until the checklist is read again.
         self.refused = True
-        for page in self.pages:
-            page.set_read_only(True)
-        self.findings.read_only = True
-        self.review_button.hide()
-        self.set_aside_button.hide()
-        self.take_over_button.show()
-        self.save_label.setText(f"{message} Your unsaved answers were set aside. Read only now: take it over "
-                                f"to edit it as it is now.")
+        self._read_only(f"{message} Your unsaved answers were set aside. Read only now: take it over to edit it "
+                        f"as it is now.")
         self.save_label.setToolTip(message)
-        theme.set_role(self.save_label, "problem")
-        self.show_evaluation()  # type: ignore[attr-defined]
         try:
             sharing.let_go(self.ctx, record_id)
         except StorageError:
