@@ -34,6 +34,16 @@ class DischargeDefaults(BaseModel):
     procedure_minutes: int = Field(default=60, ge=0, le=480)
 
 
+class ReadinessDeadline(BaseModel):
+    """When a scheduled case must have everything settled that can be settled ahead (labs, holds, escort)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Business days (Monday to Friday) before the procedure day; 0 means the procedure day itself.
+    business_days_before: int = Field(default=1, ge=0, le=10)
+    # Local clock time on that day, "HH:MM" in 24-hour form.
+    time: str = Field(default="12:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
 class SiteSettings(BaseModel):
     """One installation's settings."""
 
@@ -48,6 +58,15 @@ class SiteSettings(BaseModel):
     printer: str = ""
     logo: str = ""
     discharge_defaults: DischargeDefaults
+    # Spelling, date and time conventions for every screen and paper: en-US (MM/DD/YYYY, 12-hour clock, °F
+    # first) or en-GB (DD/MM/YYYY shown, 24-hour clock, British spelling).
+    locale: Literal["en-US", "en-GB"] = "en-US"
+    # The paper the printer holds; the PDFs are laid out for Letter and print unscaled on either.
+    paper: Literal["Letter", "A4"] = "Letter"
+    readiness_deadline: ReadinessDeadline = ReadinessDeadline()
+    # Clear liquids stopped longer ago than this before the scheduled time: an advisory (never a stop) that
+    # the patient was fasted longer than needed.
+    clear_liquid_overfast_hours: float = Field(default=6, ge=2, le=24)
 
 
 def load_site(path: Path) -> SiteSettings:
