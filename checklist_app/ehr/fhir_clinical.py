@@ -1,5 +1,5 @@
-"""Reading the chart's medicines, allergies and the procedure's order (MedicationStatement, MedicationRequest,
-AllergyIntolerance, ServiceRequest) into proposed answers; ``fhir_import`` reads the Bundle and the rest.
+"""Reading the chart's medicines and allergies (MedicationStatement, MedicationRequest, AllergyIntolerance)
+into proposed answers; ``fhir_order`` reads the procedure's order, ``fhir_import`` the Bundle and the rest.
 
 A medicine is matched by RxNorm ingredient code (of the medication, or of a referenced Medication's
 ingredients) to the form's medicine choices; one code standing for two choices adds the entry without the
@@ -15,7 +15,6 @@ from checklist_app.domain import limits
 from checklist_app.domain.codes import SYSTEM_NAMES
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.items import RepeatItem
-from checklist_app.domain.timeutil import parse_datetime
 from checklist_app.ehr.codes import CodeIndex
 from checklist_app.ehr.import_model import ImportResult, Proposal
 
@@ -146,24 +145,6 @@ def allergy(resource: dict[str, Any], ref: str, form: FormDefinition, index: Cod
         return
     provenance = source(result, resource, ref, str(when)[:40], text, entry)
     result.proposals.append(Proposal(key, "allergies", entry, provenance))
-
-
-def service_request(resource: dict[str, Any], ref: str, form: FormDefinition, result: ImportResult) -> None:
-    """Propose the scheduled start from the one active ServiceRequest."""
-    if resource.get("status") != "active":
-        result.problem(ref, "status", f"is '{resource.get('status')}': not a planned procedure; not used")
-        return
-    start = resource.get("occurrenceDateTime")
-    if not isinstance(start, str) or "T" not in start or not form.has_item("scheduled_start"):
-        result.problem(ref, "occurrence[x]", "has no date and time for the procedure; the scheduled start is not "
-                                             "filled")
-        return
-    if any(p.key == "scheduled_start" for p in result.proposals):
-        result.problem(ref, "", "another planned procedure was read first; the scheduled start comes from that one")
-        return
-    value = parse_datetime(start).isoformat(timespec="minutes")
-    result.proposals.append(Proposal("scheduled_start", "scheduled_start", value, source(
-        result, resource, ref, value, f"scheduled {value.replace('T', ' ')[:16]}", value)))
 
 
 def _code_of(concept: Any) -> str | None:

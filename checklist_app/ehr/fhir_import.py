@@ -15,7 +15,8 @@ Each entry is validated on its own with fhir.resources' R4B models, so one malfo
   The time of the last dose is the patient's to say and is never filled.
 - *AllergyIntolerance* (not inactive, resolved or refuted): the substance class by code, else "Other" with
   the chart's words; reaction and severity.
-- *ServiceRequest* (active, one): the scheduled start.
+- *ServiceRequest* (active) or *Procedure* (in preparation), one: the procedure, its levels and the scheduled
+  start (``fhir_order``).
 
 Nothing here touches a checklist: ``apply`` does, after ``import_model.refuse_other_patient``.
 """
@@ -32,11 +33,12 @@ from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.items import MeasurementItem, NumberItem
 from checklist_app.domain.timeutil import local_date, parse_datetime
 from checklist_app.ehr.codes import PATIENT_ONLY, CodeIndex, form_unit
-from checklist_app.ehr.fhir_clinical import TAKEN_STATUSES, allergy, codes_text, medication, service_request, source
+from checklist_app.ehr.fhir_clinical import TAKEN_STATUSES, allergy, codes_text, medication, source
+from checklist_app.ehr.fhir_order import ORDER_STATUSES, planned_procedure
 from checklist_app.ehr.import_model import ImportRefused, ImportResult, PatientFacts, Proposal
 
 USED_TYPES = ("Patient", "Observation", "MedicationStatement", "MedicationRequest", "AllergyIntolerance",
-              "ServiceRequest", "Medication")
+              "ServiceRequest", "Procedure", "Medication")
 RESULT_STATUSES = ("final", "amended", "corrected")
 MR_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203"
 
@@ -131,8 +133,8 @@ def read_resources(resources: list[dict[str, Any]], form: FormDefinition, index:
             medication(resource, ref, form, index, result, medication_index)
         elif kind == "AllergyIntolerance":
             allergy(resource, ref, form, index, result)
-        elif kind == "ServiceRequest":
-            service_request(resource, ref, form, result)
+        elif kind in ORDER_STATUSES:
+            planned_procedure(resource, ref, form, result)
     _newest_results(labs, result)
     result.proposals = [p for p in result.proposals if p.item_id not in PATIENT_ONLY]
     return result

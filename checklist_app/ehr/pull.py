@@ -13,7 +13,7 @@ Settings, from the workstation's environment like the export's (``export_config`
 
 No secret is logged, stored, or put in an error message. The searches: ``Patient?identifier=<mrn system>|<mrn>``
 (exactly one patient, else nothing is read), then per patient ``Observation`` (by the form's LOINC codes),
-``AllergyIntolerance``, ``MedicationStatement``, ``MedicationRequest`` and ``ServiceRequest``, following
+``AllergyIntolerance``, ``MedicationStatement``, ``MedicationRequest``, ``ServiceRequest`` and ``Procedure``, following
 ``next`` links up to ``MAX_PAGES`` pages each.
 """
 
@@ -43,7 +43,7 @@ SMART_KEY_ENV = "CHECKLIST_APP_FHIR_SMART_KEY_FILE"
 SMART_TOKEN_URL_ENV = "CHECKLIST_APP_FHIR_SMART_TOKEN_URL"
 SMART_KID_ENV = "CHECKLIST_APP_FHIR_SMART_KEY_ID"
 SMART_SCOPE_ENV = "CHECKLIST_APP_FHIR_SMART_SCOPE"
-SEARCHES = ("AllergyIntolerance", "MedicationStatement", "MedicationRequest", "ServiceRequest")
+SEARCHES = ("AllergyIntolerance", "MedicationStatement", "MedicationRequest", "ServiceRequest", "Procedure")
 MAX_PAGES = 10
 TIMEOUT = 20.0
 

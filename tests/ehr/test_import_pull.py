@@ -71,7 +71,8 @@ def test_fhir_pull_by_mrn_with_a_bearer_token_then_pull_again_and_take_the_new_v
     assert set(server.authorizations) == {f"Bearer {TOKEN}"}
     searched = {path.split("?")[0] for method, path in server.requests if method == "GET"}
     assert searched == {f"/fhir/{kind}" for kind in ("Patient", "Observation", "AllergyIntolerance",
-                                                      "MedicationStatement", "MedicationRequest", "ServiceRequest")}
+                                                      "MedicationStatement", "MedicationRequest", "ServiceRequest",
+                                                      "Procedure")}
     # The morning of the procedure the lab has a newer INR: the pull shows it beside the checklist's, fills nothing.
     inr = server.resources["Observation"]["inr-20261128"]
     inr.update(effectiveDateTime="2026-12-01T06:10:00Z", meta={"versionId": "2"})
