@@ -1,5 +1,5 @@
 """Answers set aside at another workstation, side by side with the checklist's: keep mine or use theirs, one
-answer at a time. Nothing changes until "Use the ticked answers"; "Decide later" keeps them set aside."""
+answer at a time. Nothing changes until "Use the checked answers"; "Decide later" keeps them set aside."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ from checklist_app.workflows.sharing import Difference
 class SetAsideDialog(FormDialog):
     """``chosen()``: the differences whose set-aside answer is to be used."""
 
-    primary_text = "&Use the ticked answers"
+    primary_text = "&Use the checked answers"
 
     def __init__(self, parent: QWidget | None, kept: SetAside, differences: list[Difference]) -> None:
         at = local_time(kept.set_aside_at.isoformat())
         super().__init__(parent, "Answers set aside", f"{kept.staff_name} typed these at {kept.workstation} "
                                                       f"(set aside {at}) but they could not be saved into the "
-                                                      f"checklist, which had changed. Tick an answer to use it "
+                                                      f"checklist, which had changed. Check an answer to use it "
                                                       f"instead of the one in the checklist now.")
         self.setMinimumWidth(720)
         self.cancel_button.setText("Decide &later")
