@@ -12,8 +12,9 @@ import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# The session's throwaway PostgreSQL server (fixture ``pg_cluster``), for any test folder that needs one.
-pytest_plugins = ["pg_cluster"]
+# The session's throwaway PostgreSQL server (fixture ``pg_cluster``), for any test folder that needs one; a
+# throwaway CUPS scheduler with a cups-pdf queue (fixture ``cups_queue``) for the printing tests.
+pytest_plugins = ["pg_cluster", "cups_queue"]
 
 # Set unconditionally: a developer's own CHECKLIST_APP_DATA_DIR must never receive test data.
 _SESSION_DATA_DIR = tempfile.mkdtemp(prefix="checklist-app-tests-")

@@ -61,7 +61,7 @@ def test_the_bundle_has_both_programs_and_no_test_tools_or_qt_quick(bundle):
     assert (internal / "checklist_app" / "_data" / "forms" / "vertebral_augmentation.yaml").is_file()
     assert (internal / "checklist_app" / "_data" / "resources" / "fonts").is_dir()
     names = {p.name for p in internal.rglob("*")}
-    assert not names & {"pytest", "_pytest", "hypothesis", "ruff", "vulture", "importlinter", "pypdf"}
+    assert not names & {"pytest", "_pytest", "hypothesis", "ruff", "vulture", "importlinter"}
     assert not [n for n in names if n.startswith(("libQt6Quick", "libQt6Qml", "libQt6Designer"))]
 
 

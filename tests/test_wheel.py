@@ -28,8 +28,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = "2026-11-21T10:00"
-TEST_TOOLS = ("pytest", "pytest-qt", "pytest-timeout", "hypothesis", "ruff", "vulture", "import-linter", "textstat",
-              "pypdf")
+TEST_TOOLS = ("pytest", "pytest-qt", "pytest-timeout", "hypothesis", "ruff", "vulture", "import-linter", "textstat")
 
 
 def pyproject_version() -> str:

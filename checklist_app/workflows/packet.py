@@ -116,5 +116,6 @@ def record_printed(session: Session, version: SignedVersion) -> None:
 def record_saved(session: Session, version: SignedVersion, paths: Iterable[Path]) -> None:
     """Record in the audit trail each PDF saved to a file."""
     for path in paths:
+        kind = path.stem.rsplit("-", 1)[-1].split(" (")[0]  # "...-checklist (2).pdf": a second copy saved
         storage.record_exported(session.store.db, version.record_id, version.version_id,
-                                staff_id=session.user_id(), kind=path.stem.rsplit("-", 1)[-1], file_name=path.name)
+                                staff_id=session.user_id(), kind=kind, file_name=path.name)

@@ -8,6 +8,7 @@ What the PDFs are and where they come from is ``workflows.packet``'s; rendering 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QWidget
 
@@ -16,7 +17,7 @@ from checklist_app.domain.signed import SignedVersion
 from checklist_app.ui import controls, messages, theme
 from checklist_app.ui.signing import printing
 from checklist_app.ui.signing.preview import PacketPreviewWidget
-from checklist_app.workflows import packet
+from checklist_app.workflows import packet, print_jobs
 from checklist_app.workflows.open_checklist import OpenChecklist
 from checklist_app.workflows.packet import KINDS, PacketDocuments
 
@@ -103,27 +104,36 @@ def show_packet(parent: QWidget, checklist: OpenChecklist, on_printed: Callable[
 
 def print_packet(parent: QWidget, checklist: OpenChecklist, documents: Documents,
                  on_printed: Callable[[], None]) -> printing.PrintJob | None:
-    """Send both PDFs to the printer (the site's printer is preselected) and record it."""
+    """Send both PDFs to the printer (the site's printer and paper preselected), record it and say so."""
     session, version = checklist.session, checklist.signed
     if version is None:
         return None
     try:
-        job = printing.print_packet(parent, documents, printer_name=session.site.printer)
-        if job is not None:
+        job = printing.print_packet(parent, documents, printer_name=session.site.printer, paper=session.site.paper)
+        if job is not None and job.method == "file":  # "Print to file" makes a file, not paper
+            packet.record_saved(session, version, [Path(job.printer)])
+        elif job is not None:
             packet.record_printed(session, version)
             on_printed()  # the worklist says "Printed"
     except ChecklistError as exc:
         messages.show_error(parent, exc)
         return None
+    if job is not None:
+        messages.show_message(parent, "Printed" if job.method != "file" else "Saved", print_jobs.sent_message(job))
     return job
 
 
-def save_packet(parent: QWidget, checklist: OpenChecklist, documents: Documents) -> None:
-    """Save both PDFs into a folder and record the export."""
+def save_packet(parent: QWidget, checklist: OpenChecklist, documents: Documents) -> list[Path] | None:
+    """Save both PDFs into a folder (Documents offered), record the export and name the files written."""
     if checklist.signed is None:
-        return
+        return None
     try:
         paths = printing.save_packet(parent, documents)
-        packet.record_saved(checklist.session, checklist.signed, paths or [])
+        if paths is None:
+            return None
+        packet.record_saved(checklist.session, checklist.signed, paths)
     except ChecklistError as exc:
         messages.show_error(parent, exc)
+        return None
+    messages.show_message(parent, "Saved", *print_jobs.saved_message(paths))
+    return paths

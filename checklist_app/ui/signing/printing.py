@@ -1,47 +1,53 @@
-"""Printing and saving the packet (checklist plus discharge instructions).
+"""Printing and saving the packet (checklist plus discharge instructions) from the desktop.
 
-Where CUPS is present (Linux, macOS) the PDFs go to the chosen printer unchanged with ``lp``, so the
-printer gets vector pages; elsewhere, or when asked, each page is rendered with QtPdf onto white at
-300 dpi and painted through QPrinter. The system print dialog and the folder chooser are reached
-through classmethods (``PrintDialog.ask``, ``SaveDialog.ask_folder``) that tests replace; nothing here
-writes the audit trail: callers get a ``PrintJob`` / list of paths and record it (storage.clinical).
+The system print dialog opens on the site's paper (Letter unless the site settings say A4) and knows the
+packet's pages, so a page range counts across both documents. Then, in order of preference:
+
+- a print queue where CUPS' ``lp`` is on PATH (Linux, macOS): the PDFs go to the queue unchanged, as vector
+  pages, with the dialog's paper, sides, copies, collation and page range as lp options
+  (``workflows.print_jobs``);
+- "Print to file" (the dialog's PDF output): the packet's pages themselves are merged into that file, still
+  text, a few hundred kB, private to this user;
+- a printer reached only through Qt (Windows, a computer without the CUPS tools): each page is rendered onto
+  white at the printer's resolution, at most ``RASTER_DPI``, and painted on the chosen paper.
+
+The dialogs are reached through classmethods (``PrintDialog.ask``, ``SaveDialog.ask_folder``) that tests
+replace. Nothing here writes the audit trail: callers get a ``PrintJob`` / list of paths and record it.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
-import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPainter
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+from PySide6.QtCore import QRectF, QStandardPaths
+from PySide6.QtGui import QPageSize, QPainter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from checklist_app.domain.errors import ChecklistError
 from checklist_app.ui.signing.preview import load_document, page_image
+from checklist_app.workflows.print_jobs import (
+    PrintError,
+    PrintJob,
+    PrintOptions,
+    document_ranges,
+    page_count,
+    save_documents,
+    send_with_lp,
+    write_packet_file,
+)
 
-RASTER_DPI = 300
-_REQUEST_ID = re.compile(r"request id is (\S+)")
+__all__ = ["PrintDialog", "PrintError", "PrintJob", "SaveDialog", "documents_folder", "options_from_printer",
+           "print_method", "print_packet", "printer_names", "save_packet"]
 
+RASTER_DPI = 300  # enough for 8 pt text; a 600 dpi printer would only make each page's picture 4x larger
 
-class PrintError(ChecklistError):
-    """The packet could not be sent to the printer, or saved; the message says what to check."""
-
-
-@dataclass(frozen=True)
-class PrintJob:
-    """What was sent: the printer, CUPS job ids (empty for the QPrinter path), documents and pages."""
-
-    printer: str
-    job_ids: tuple[str, ...]
-    documents: int
-    pages: int
-    method: str
+_PAPER_IDS = {"Letter": QPageSize.PageSizeId.Letter, "A4": QPageSize.PageSizeId.A4,
+              "Legal": QPageSize.PageSizeId.Legal}
+_SIDES = {QPrinter.DuplexMode.DuplexNone: "one-sided", QPrinter.DuplexMode.DuplexAuto: "two-sided-long-edge",
+          QPrinter.DuplexMode.DuplexLongSide: "two-sided-long-edge",
+          QPrinter.DuplexMode.DuplexShortSide: "two-sided-short-edge"}
 
 
 def printer_names() -> list[str]:
@@ -51,107 +57,121 @@ def printer_names() -> list[str]:
     return sorted(names, key=lambda n: (n != default, n))
 
 
-def print_with_lp(documents: Sequence[tuple[str, bytes]], printer: str, *, copies: int = 1,
-                  lp: str | None = None) -> PrintJob:
-    """Send each (title, PDF) to ``printer`` with CUPS' ``lp``; PrintError with lp's own words on failure."""
-    command = lp or shutil.which("lp")
-    if not command:
-        raise PrintError("The 'lp' command (CUPS) is not installed on this computer.")
-    job_ids: list[str] = []
-    pages = 0
-    with tempfile.TemporaryDirectory(prefix="checklist-print-") as folder:
-        for n, (title, data) in enumerate(documents):
-            path = Path(folder) / f"{n}.pdf"
-            path.write_bytes(data)
-            pages += _page_count(data)
-            result = subprocess.run([command, "-d", printer, "-n", str(copies), "-t", title, "--", str(path)],
-                                    capture_output=True, text=True, timeout=60)
-            match = _REQUEST_ID.search(result.stdout)
-            if result.returncode != 0 or not match:
-                reason = (result.stderr or result.stdout).strip() or f"exit status {result.returncode}"
-                raise PrintError(f"Printer '{printer}' did not accept '{title}': {reason}")
-            job_ids.append(match.group(1))
-    return PrintJob(printer, tuple(job_ids), len(documents), pages, "lp")
-
-
-def _page_count(data: bytes) -> int:
-    document, buffer = load_document(data)
-    try:
-        return document.pageCount()
-    finally:
-        document.close()
-        buffer.close()
+def options_from_printer(printer: QPrinter) -> PrintOptions:
+    """The dialog's choices (paper, sides, copies, collation, page range) as CUPS names them."""
+    size = printer.pageLayout().pageSize()
+    paper = next((name for name, ident in _PAPER_IDS.items() if ident == size.id()), size.key())
+    pages = None
+    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        pages = printer.fromPage(), max(printer.fromPage(), printer.toPage())
+    return PrintOptions(paper=paper, sides=_SIDES.get(printer.duplex(), "one-sided"),  # type: ignore[arg-type]
+                        copies=max(1, printer.copyCount()), collate=printer.collateCopies(), pages=pages)
 
 
 def print_with_qprinter(documents: Sequence[tuple[str, bytes]], printer: QPrinter) -> PrintJob:
-    """Render every page onto white and paint it, scaled to the printable page, through ``printer``."""
+    """Render the chosen pages onto white and paint each, scaled to the printable page, through ``printer``."""
+    pages = document_ranges(options_from_printer(printer).pages, [page_count(data) for _, data in documents])
+    dpi = min(printer.resolution(), RASTER_DPI)
     painter = QPainter()
     if not painter.begin(printer):
-        raise PrintError(f"Printer '{printer.printerName()}' cannot be opened.")
-    pages = 0
+        raise PrintError(f"The printer '{printer.printerName()}' cannot be opened. Check that it is switched on "
+                         "and connected, or choose another printer.")
+    printed = 0
     try:
-        for _title, data in documents:
+        for (_title, data), own in zip(documents, pages, strict=True):
+            if own is None:
+                continue
             document, buffer = load_document(data)
-            for page in range(document.pageCount()):
-                if pages:
+            for page in range(own[0] - 1, own[1]):
+                if printed:
                     printer.newPage()
-                size = document.pagePointSize(page)
-                image = page_image(document, page, round(size.width() / 72 * RASTER_DPI))
+                image = page_image(document, page, round(document.pagePointSize(page).width() / 72 * dpi))
                 target = printer.pageLayout().paintRectPixels(printer.resolution())
                 scale = min(target.width() / image.width(), target.height() / image.height())
                 painter.drawImage(QRectF(0, 0, image.width() * scale, image.height() * scale), image)
-                pages += 1
+                printed += 1
             document.close()
             buffer.close()
     finally:
         painter.end()
-    return PrintJob(printer.printerName(), (), len(documents), pages, "qprinter")
+    return PrintJob(printer.printerName(), (), sum(own is not None for own in pages), printed, "qprinter")
 
 
 class PrintDialog:
     """The system print dialog, behind a classmethod so tests never exec a modal."""
 
     @classmethod
-    def ask(cls, parent: QWidget | None, printer_name: str = "") -> QPrinter | None:
-        """Let the user choose a printer and copies; None when cancelled."""
+    def ask(cls, parent: QWidget | None, printer_name: str = "", *, paper: str = "Letter",
+            pages: int = 0) -> QPrinter | None:
+        """Let the user choose a printer, paper, sides, copies and pages; None when cancelled."""
+        dialog, printer = cls.make(parent, printer_name, paper=paper, pages=pages)
+        try:
+            return printer if dialog.exec() == QPrintDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
+
+    @staticmethod
+    def make(parent: QWidget | None, printer_name: str = "", *, paper: str = "Letter",
+             pages: int = 0) -> tuple[QPrintDialog, QPrinter]:
+        """The dialog, not yet shown, and its printer (kept by the caller: the dialog does not own it):
+        ``printer_name`` chosen, the site's ``paper``, pages 1 to ``pages``."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if printer_name:
             printer.setPrinterName(printer_name)
+        printer.setPageSize(QPageSize(_PAPER_IDS.get(paper, QPageSize.PageSizeId.Letter)))
+        printer.setDocName("Checklist packet")
         dialog = QPrintDialog(printer, parent)
         dialog.setWindowTitle("Print packet")
-        return printer if dialog.exec() == QPrintDialog.DialogCode.Accepted else None
+        option = QAbstractPrintDialog.PrintDialogOption
+        dialog.setOptions(option.PrintToFile | option.PrintPageRange | option.PrintCollateCopies
+                          | option.PrintShowPageSize)
+        if pages:
+            dialog.setMinMax(1, pages)
+            dialog.setFromTo(1, pages)
+        return dialog, printer
+
+
+def documents_folder() -> Path:
+    """Where files are offered to go: the user's Documents folder, or home where there is none."""
+    for found in QStandardPaths.standardLocations(QStandardPaths.StandardLocation.DocumentsLocation):
+        if Path(found).is_dir():
+            return Path(found)
+    return Path.home()
 
 
 class SaveDialog:
     """The folder chooser for "Save PDFs", behind a classmethod so tests never exec a modal."""
 
     @classmethod
-    def ask_folder(cls, parent: QWidget | None) -> Path | None:
-        """The folder the user picked, or None when cancelled."""
-        chosen = QFileDialog.getExistingDirectory(parent, "Save the packet's PDFs in")
+    def ask_folder(cls, parent: QWidget | None, start: Path | None = None) -> Path | None:
+        """The folder the user picked (starting in ``start``), or None when cancelled."""
+        chosen = QFileDialog.getExistingDirectory(parent, "Save the packet's PDFs in", str(start or ""))
         return Path(chosen) if chosen else None
 
 
-def print_packet(parent: QWidget | None, documents: Sequence[tuple[str, bytes]], *,
-                 printer_name: str = "", use_lp: bool | None = None) -> PrintJob | None:
-    """Ask for a printer (system dialog) and print the packet; None when the user cancels.
-
-    With CUPS' ``lp`` available the PDFs go to the chosen queue as they are; otherwise, or with
-    ``use_lp=False``, pages are rendered through QPrinter.
-    """
-    printer = PrintDialog.ask(parent, printer_name)
+def print_packet(parent: QWidget | None, documents: Sequence[tuple[str, bytes]], *, printer_name: str = "",
+                 paper: str = "Letter", use_lp: bool | None = None) -> PrintJob | None:
+    """Ask for a printer (system dialog, on ``paper``) and print the packet; None when the user cancels."""
+    total = sum(page_count(data) for _, data in documents)
+    printer = PrintDialog.ask(parent, printer_name, paper=paper, pages=total)
     if printer is None:
         return None
-    if print_method(printer.printerName(), bool(printer.outputFileName()), use_lp) == "lp":
-        return print_with_lp(documents, printer.printerName(), copies=max(1, printer.copyCount()))
+    to_file = printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and bool(printer.outputFileName())
+    method = print_method(printer.printerName(), to_file, use_lp)
+    if method == "file":
+        return write_packet_file(Path(printer.outputFileName()), documents, options_from_printer(printer).pages)
+    if method == "lp":
+        return send_with_lp(documents, printer.printerName(), options_from_printer(printer))
     return print_with_qprinter(documents, printer)
 
 
 def print_method(printer_name: str, to_file: bool, use_lp: bool | None = None) -> str:
-    """How to print: "lp" to a print queue where CUPS' ``lp`` is on PATH (Linux, macOS with CUPS; ``use_lp``
-    forces the choice), so the printer gets vector pages; "qprinter" otherwise: Windows, a computer without
-    the CUPS tools, or printing to a file."""
-    if to_file or not printer_name:
+    """How to print: "file" for the dialog's "Print to file" (the PDFs' own pages, merged); "lp" to a print
+    queue where CUPS' ``lp`` is on PATH (``use_lp`` forces the choice), so the printer gets vector pages;
+    "qprinter" otherwise: Windows, or a computer without the CUPS tools."""
+    if to_file:
+        return "file"
+    if not printer_name:
         return "qprinter"
     lp_ok = shutil.which("lp") is not None if use_lp is None else use_lp
     return "lp" if lp_ok else "qprinter"
@@ -159,16 +179,9 @@ def print_method(printer_name: str, to_file: bool, use_lp: bool | None = None) -
 
 def save_packet(parent: QWidget | None, documents: Sequence[tuple[str, bytes]],
                 folder: Path | None = None) -> list[Path] | None:
-    """Write each (file name, PDF) into a folder the user picks; None when cancelled."""
-    folder = folder or SaveDialog.ask_folder(parent)
+    """Write each (file name, PDF) into a folder the user picks (offered: Documents), private to this user and
+    never replacing a file; None when cancelled."""
+    folder = folder or SaveDialog.ask_folder(parent, documents_folder())
     if folder is None:
         return None
-    written = []
-    for name, data in documents:
-        path = folder / name
-        try:
-            path.write_bytes(data)
-        except OSError as exc:
-            raise PrintError(f"{path} cannot be written ({exc.strerror}). Choose another folder.") from None
-        written.append(path)
-    return written
+    return save_documents(folder, documents)

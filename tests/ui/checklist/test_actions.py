@@ -199,7 +199,7 @@ def test_the_signed_packet_prints_and_the_worklist_says_printed(qtbot, ctx, open
     assert [name for name, _ in documents] == ["demo-clean-checklist.pdf", "demo-clean-discharge.pdf"]
     assert all(pdf.startswith(b"%PDF") for _, pdf in documents)
     sent = []
-    monkeypatch.setattr(printing, "print_packet", lambda parent, docs, printer_name="": sent.append(docs)
+    monkeypatch.setattr(printing, "print_packet", lambda parent, docs, printer_name="", paper="": sent.append(docs)
                         or printing.PrintJob(printer_name or "ward-printer", ("7",), len(docs), 4, "lp"))
     packet_flow.print_packet(window, window.checklist, documents, window._on_printed)
     assert sent == [documents]

@@ -43,7 +43,7 @@ def test_signing_keeps_both_pdfs_and_a_reprint_uses_them(qtbot, ctx, open_exampl
                                   ("demo-clean-discharge.pdf", kept["discharge"])]
     assert shown["note"] == ""
     sent = []
-    monkeypatch.setattr(printing, "print_packet", lambda parent, docs, printer_name="": sent.append(docs)
+    monkeypatch.setattr(printing, "print_packet", lambda parent, docs, printer_name="", paper="": sent.append(docs)
                         or printing.PrintJob(printer_name or "ward-printer", ("7",), len(docs), 4, "lp"))
     shown["on_print"](window)
     assert sent == [shown["documents"]]
