@@ -210,4 +210,17 @@ have_pg_server() {
 if [[ "$extras" != runtime ]] && command -v dpkg-query >/dev/null 2>&1 && ! have_pg_server; then
     apt_install "the PostgreSQL server the storage tests start (they are skipped without it)" postgresql || true
 fi
+
+# ---------------------------------------------------------------------------------------------------
+# 6. CUPS with cups-pdf (and ipptool, poppler's pdftotext): the printing tests start a scheduler of their own
+#    with a cups-pdf queue and read back what it printed; not for run-app (a workstation prints to the queues
+#    it has). Without them those tests are skipped, and fail in CI.
+# ---------------------------------------------------------------------------------------------------
+if [[ "$extras" != runtime ]] && command -v dpkg-query >/dev/null 2>&1; then
+    read -r -a missing <<<"$(missing_debs cups printer-driver-cups-pdf cups-ipp-utils poppler-utils)"
+    if ((${#missing[@]})); then
+        apt_install "the CUPS print system the printing tests print to (they are skipped without it)" \
+            "${missing[@]}" || true
+    fi
+fi
 exit 0
