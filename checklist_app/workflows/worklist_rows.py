@@ -18,12 +18,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from checklist_app.domain import conventions
+from checklist_app.domain.readiness import Readiness
 from checklist_app.domain.timeutil import aware, parse_datetime
 from checklist_app.workflows import messages
 
 if TYPE_CHECKING:  # pydantic models: loaded with the storage layer, after the first paint
     from checklist_app.domain.form import FormDefinition
     from checklist_app.rules.policy import PolicyDefinition
+    from checklist_app.workflows.readiness import ReadinessRules
     from checklist_app.workflows.store import ChecklistStore
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class WorklistRow:
     amendment: bool = False  # a draft amending a signed version, or a signed version that is an amendment
     open_at: str = ""  # who has it open where: "BAY-2, Jane Doe, RN since 08:12"; "" when nobody does
     chart: str = ""  # a signed one's export: "Sent to the chart", "Waiting: server unreachable since 08:12"
+    readiness: Readiness | None = None  # by the site's deadline; None until worked out (the first view)
 
     @property
     def status_text(self) -> str:
@@ -122,12 +126,13 @@ def form_procedure_label(form: FormDefinition) -> Callable[[str], str]:
 def build_rows(store: ChecklistStore, form: FormDefinition, policy_for: Callable[[str], PolicyDefinition],
                completeness: Callable[[PolicyDefinition], frozenset[str]], now: datetime, *,
                all_dates: bool = False, default_policy: str = "sir-2019",
-               session_id: str | None = None) -> list[WorklistRow]:
+               session_id: str | None = None, readiness_rules: ReadinessRules | None = None) -> list[WorklistRow]:
     """Rows for the worklist, soonest scheduled first (unscheduled drafts last); ``session_id``: this app,
-    whose open checklists say "here"."""
+    whose open checklists say "here"; ``readiness_rules``: each row's readiness by the site's deadline."""
     from checklist_app import storage
     from checklist_app.domain.errors import ChecklistError
     from checklist_app.workflows.checklist_state import ChecklistState
+    from checklist_app.workflows.readiness import case_readiness, signed_readiness
     from checklist_app.workflows.section_state import overview
 
     label = form_procedure_label(form)
@@ -136,23 +141,31 @@ def build_rows(store: ChecklistStore, form: FormDefinition, policy_for: Callable
         state, _ = ChecklistState.from_data(form, draft.data, fallback_staff=draft.saved_by, now=now,
                                             policy_id=default_policy, base_version_id=draft.base_version_id)
         problem = ""
+        ready = None
         try:
             policy = policy_for(state.policy_id)
             evaluation = state.evaluate(policy, now)
             status = overview(form, evaluation, state.answers, completeness(policy)).status
+            if readiness_rules is not None:
+                ready = case_readiness(form, policy, state.answers, readiness_rules, now,
+                                       acknowledged=frozenset(a.finding_key for a in state.acknowledgements),
+                                       overridden=frozenset(o.finding_key for o in state.overrides))
         except ChecklistError as exc:
             # One draft's missing or broken policy file must not take the whole worklist down: that row
             # says so (opening it shows the file and the fix), every other row is listed as usual.
             status, problem = "policy_unavailable", str(exc)
         rows.append(WorklistRow(draft.record_id, scheduled=scheduled_at(state.answers.get("scheduled_start")),
                                 status=status, is_draft=True, problem=problem, amendment=state.is_amendment,
-                                **answer_texts(label, state.answers)))
+                                readiness=ready, **answer_texts(label, state.answers)))
     since = signed_since(now, all_dates)
     versions = store.latest_versions(since)
     printed = store.printed(versions)
     signed = ((v.record_id, v.version_id, v.is_amendment, v.content.record.get("answers", {}), v.cleared)
               for v in versions)
     rows += signed_rows(signed, printed, {row.record_id for row in rows}, label, now, all_dates)
+    if readiness_rules is not None:
+        rows = [row if row.is_draft else replace(row, readiness=signed_readiness(
+            row.scheduled, row.status != "signed_not_cleared", readiness_rules, now)) for row in rows]
     # One query for every signed row's export to the chart (storage.outbox); nothing when none is queued.
     chart = storage.outbox.chart_texts(store.db, {v.record_id: v.version_id for v in versions})
     rows = [replace(row, chart=chart[row.record_id]) if not row.is_draft and row.record_id in chart else row
@@ -168,4 +181,4 @@ def _open_at(holder: Any, session_id: str | None) -> str:
     if holder.session_id == session_id:
         return "Here"
     since = holder.opened_at.astimezone()
-    return f"{holder.workstation}: {holder.staff_name} since {since:%H:%M}"
+    return f"{holder.workstation}: {holder.staff_name} since {conventions.format_time(since)}"

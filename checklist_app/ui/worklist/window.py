@@ -20,16 +20,18 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QMainWindow, QTableView, QWidget
 
+from checklist_app.domain import conventions
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.ui import controls, messages, theme
-from checklist_app.ui.worklist.model import COLUMNS, STATUS_COLUMN, WorklistFilter, WorklistModel
+from checklist_app.ui.worklist.model import COLUMNS, READY_COLUMN, STATUS_COLUMN, WorklistFilter, WorklistModel
 from checklist_app.ui.worklist.opening import ChecklistOpening
 from checklist_app.workflows.first_view import FirstView
-from checklist_app.workflows.worklist_rows import build_rows
+from checklist_app.workflows.worklist_rows import WorklistRow, build_rows
 
 if TYPE_CHECKING:  # imported when a checklist is opened: it pulls in the PDF stack, which start-up need not
     from checklist_app.ui.checklist.window import ChecklistWindow
     from checklist_app.ui.context import AppContext
+    from checklist_app.workflows.readiness import ReadinessRules
 
 WINDOW_TITLE = "Checklist worklist"
 OPENING = "Opening the checklist database..."
@@ -54,6 +56,10 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         self.setObjectName("worklist_window")
         self.setAccessibleName("Worklist")
         self._refresh_timer = QTimer(self, singleShot=True, interval=300, timeout=self.refresh)
+        # Readiness says "in 3 h" and turns to "deadline passed" as the clock moves, between refreshes too.
+        self._clock_timer = QTimer(self, interval=60_000, timeout=self._tick)
+        self.readiness_rules: ReadinessRules | None = None
+        self.readiness_problem = ""  # why readiness cannot be worked out (a broken planning file), or ""
         self._build()
         if ctx is not None:
             self.attach(ctx)
@@ -66,6 +72,8 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         self.staff_notice.setText(messages.text("startup.no_staff"))  # painted first from the cache's copy
         ctx.user_changed.connect(self._show_user)
         ctx.site_changed.connect(self._show_user)
+        ctx.site_changed.connect(self._on_site_changed)
+        self._load_readiness_rules()
         # A draft's status follows what autosave wrote, and changes made at other workstations show: at most one
         # refresh per timer period, however busy the unit. Starting the timer only when it is not running
         # matters: restarting it on each autosave would hold other bays' changes back while someone types here.
@@ -99,7 +107,8 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         self._update_empty()
         if self.proxy.rowCount():
             self.table.selectRow(0)
-        self.needs_app = [self.new_button, self.open_button, self.lock_button, self.settings_button, self.scope_combo]
+        self.needs_app = [self.new_button, self.open_button, self.lock_button, self.settings_button, self.scope_combo,
+                          self.risk_button]
         for control in self.needs_app:
             control.setEnabled(False)
         self.statusBar().showMessage(OPENING)
@@ -118,6 +127,8 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
                                            shortcut="Ctrl+L")
         self.settings_button = controls.button("Se&ttings...", self._open_settings)
         self.reports_button = controls.button("Re&ports...", self._open_reports, tooltip="The unit's reports (admins)")
+        self.risk_button = controls.button("Cases at &risk...", self._open_readiness,
+                                           tooltip="A day's scheduled cases: which are not ready by the deadline")
         self.notice = controls.card("notice")
         self.notice.setObjectName("recovery_notice")
         notice_layout = controls.vbox(self.notice, margins=10)
@@ -155,7 +166,8 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for column in (STATUS_COLUMN, len(COLUMNS) - 1):
+        # Short columns take their contents' width; the patient, procedure and time share what is left.
+        for column in (COLUMNS.index("MRN"), COLUMNS.index("Level(s)"), STATUS_COLUMN, READY_COLUMN, len(COLUMNS) - 1):
             self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.activated.connect(lambda _i: self.open_selected())
@@ -166,8 +178,8 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
                                        self.reports_button, self.settings_button))
         layout.addWidget(self.notice)
         layout.addWidget(self.staff_notice)
-        layout.addLayout(controls.hbox(search_label, self.search_edit, self.scope_combo, self.open_button,
-                                       self.new_button))
+        layout.addLayout(controls.hbox(search_label, self.search_edit, self.scope_combo, self.risk_button,
+                                       self.open_button, self.new_button))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
         self.setCentralWidget(central)
@@ -192,13 +204,12 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         selected = self.selected_record()
         self._show_user()  # staff accounts added meanwhile (here or elsewhere) end the "no accounts" notice
         try:
-            rows = build_rows(ctx.store, ctx.form, ctx.policy, ctx.completeness_rules, ctx.now(),
-                              all_dates=self.scope_combo.currentIndex() == 1, default_policy=ctx.site.default_policy,
-                              session_id=ctx.session_id)
+            rows = self.read_rows(all_dates=self.scope_combo.currentIndex() == 1)
         except ChecklistError as exc:
             messages.show_error(self, exc)
             return
         self.model.set_rows(rows, ctx.now())
+        self._clock_timer.start()
         # A site that sends nothing to the chart has no use for an always empty column.
         self.table.setColumnHidden(COLUMNS.index("Chart"), not any(row.chart for row in rows))
         self._update_empty()
@@ -207,6 +218,40 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
             if row.record_id == selected or (selected is None and proxy_row == 0):
                 self.table.selectRow(proxy_row)
                 break
+
+    def read_rows(self, *, all_dates: bool) -> list[WorklistRow]:
+        """The checklists' rows from the database (today's and every unfinished draft, or all dates)."""
+        ctx = self.ctx
+        if ctx is None:
+            return []
+        return build_rows(ctx.store, ctx.form, ctx.policy, ctx.completeness_rules, ctx.now(), all_dates=all_dates,
+                          default_policy=ctx.site.default_policy, session_id=ctx.session_id,
+                          readiness_rules=self.readiness_rules)
+
+    def _load_readiness_rules(self) -> None:
+        from checklist_app.workflows.readiness import rules_for
+
+        self.readiness_rules, self.readiness_problem = None, ""
+        try:
+            self.readiness_rules = rules_for(self.ctx.site, self.ctx.form)
+        except ChecklistError as exc:  # the worklist still lists every checklist; the column stays empty
+            self.readiness_problem = str(exc)
+        self.table.setColumnHidden(READY_COLUMN, self.readiness_rules is None)
+
+    def _on_site_changed(self) -> None:
+        self._load_readiness_rules()  # the deadline may have changed
+        self.refresh()
+
+    def _tick(self) -> None:
+        if self.ctx is not None:
+            self.model.set_now(self.ctx.now())
+
+    def _open_readiness(self) -> None:
+        from checklist_app.ui.worklist.readiness_view import ReadinessDialog
+
+        if self.ctx is not None:
+            self.readiness_dialog = ReadinessDialog(self)
+            self.readiness_dialog.show()
 
     def _refresh_soon(self) -> None:
         if not self._refresh_timer.isActive():
@@ -276,7 +321,7 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
             draft = self.ctx.store.load_draft(record_ids[0])
             answers = (draft.data.get("answers") or {}) if draft is not None else {}
             patient = answers.get("patient_name") or "a patient (name not entered)"
-            saved = f"{draft.saved_at.astimezone():%H:%M}" if draft is not None else "the last change"
+            saved = conventions.format_time(draft.saved_at.astimezone()) if draft is not None else "the last change"
             text = messages.text("worklist.recovered_one", patient=patient, saved_at=saved)
         else:
             text = messages.text("worklist.recovered_many", count=len(record_ids))

@@ -1,0 +1,143 @@
+"""What a scheduled case still lacks by the site's readiness deadline, worked out by the rules engine. No Qt.
+
+The items that make a case ready are ``forms/planning.yaml``'s ``ready_requires``. One is lacking when the
+form shows it and it is unanswered (or a required field of one of its entries is), when it is a dated result
+that the policy finds too old for the scheduled start (the engine's ``result_age`` rule, evaluated at the
+scheduled start: this module knows no threshold), or when the policy raises a hard stop on it that no
+physician has overridden. A result the policy wants from the procedure day itself (``result_same_day``) is
+not lacking the day before: it can only be drawn on the day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from checklist_app.domain.readiness import STATE_ORDER, Readiness, readiness
+from checklist_app.domain.timeutil import aware
+
+if TYPE_CHECKING:  # pydantic models: loaded with the storage layer, after the first paint
+    from checklist_app.domain.findings import Evaluation
+    from checklist_app.domain.form import FormDefinition
+    from checklist_app.domain.planning import PlanningScope
+    from checklist_app.domain.site import SiteSettings
+    from checklist_app.rules.policy import PolicyDefinition
+
+# Rules that judge a dated result's age against the scheduled start: a result they flag is out of date.
+AGE_CHECKS = frozenset({"result_age"})
+# Short names for the worklist's column, where the form's label is a whole sentence.
+SHORT_NAMES = {"escort_present": "Escort", "imaging_modality": "Imaging", "imaging_date": "Imaging date",
+               "creatinine": "Creatinine"}
+
+
+@dataclass(frozen=True)
+class ReadinessRules:
+    """What makes a case ready and by when: the planning scope's items and the site's deadline."""
+
+    requires: tuple[str, ...]
+    business_days_before: int
+    clock: str
+
+
+def rules_for(site: SiteSettings, form: FormDefinition, path: Path | None = None) -> ReadinessRules:
+    """The readiness rules of this site for ``form`` (``path``: the planning scope, default the shipped one).
+    PlanningScopeError when the file is malformed or names items the form lacks."""
+    from checklist_app import resources
+    from checklist_app.domain.planning import load_planning_scope
+
+    scope_path = path or resources.form_path("planning.yaml")
+    scope: PlanningScope = load_planning_scope(scope_path)
+    scope.check_against({item.id for item in form.iter_items()}, scope_path)
+    setting = site.readiness_deadline
+    requires = scope.ready_requires if scope.form == form.id else ()
+    return ReadinessRules(requires, setting.business_days_before, setting.time)
+
+
+def short_name(form: FormDefinition, item_id: str) -> str:
+    """The item's name in a column: its short name, else the form's label."""
+    return SHORT_NAMES.get(item_id) or form.item(item_id).label
+
+
+def lacking(form: FormDefinition, policy: PolicyDefinition, answers: dict[str, Any], evaluation: Evaluation,
+            requires: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(short names, one line of detail each) of the required items this evaluation finds lacking."""
+    checks = {rule.id: rule.check for rule in policy.rules}
+    incomplete = {path.split("[", 1)[0] for path in evaluation.missing_required}
+    names: list[str] = []
+    details: list[str] = []
+    for item_id in requires:
+        if item_id not in evaluation.visible_items:
+            continue
+        name = short_name(form, item_id)
+        if answers.get(item_id) is None:
+            names.append(name)
+            details.append(f"{form.item(item_id).label}: not recorded.")
+            continue
+        if item_id in incomplete:
+            names.append(f"{name} (incomplete)")
+            details.append(f"{form.item(item_id).label}: an entry is not complete.")
+            continue
+        findings = [f for f in evaluation.findings if f.item_id == item_id]
+        stops = [f for f in findings if f.is_hard_stop and f.key not in evaluation.overridden]
+        old = [f for f in findings if checks.get(f.rule_id) in AGE_CHECKS]
+        if stops:
+            names.append(f"{name} (hard stop)")
+            details += [f"{f.message} {f.action}" for f in stops]
+        elif old:
+            names.append(f"{name} (out of date)")
+            details += [f"{f.message} {f.action}" for f in old]
+    return tuple(names), tuple(details)
+
+
+def case_readiness(form: FormDefinition, policy: PolicyDefinition, answers: dict[str, Any], rules: ReadinessRules,
+                   now: datetime, *, acknowledged: frozenset[str] = frozenset(),
+                   overridden: frozenset[str] = frozenset()) -> Readiness:
+    """A case's readiness at ``now``: its answers evaluated at the scheduled start, against the deadline."""
+    from checklist_app.rules import evaluate_answers
+
+    start = scheduled_start(answers)
+    if start is None:
+        return readiness(None, rules.business_days_before, rules.clock, now)
+    evaluation = evaluate_answers(form, answers, policy, start, acknowledged=acknowledged, overridden=overridden)
+    names, details = lacking(form, policy, answers, evaluation, rules.requires)
+    return readiness(start, rules.business_days_before, rules.clock, now, missing=names, details=details)
+
+
+def signed_readiness(scheduled: datetime | None, cleared: bool, rules: ReadinessRules, now: datetime) -> Readiness:
+    """A signed checklist's: ready when it was signed cleared, otherwise not (it was signed NOT CLEARED)."""
+    lacks = () if cleared else ("signed NOT CLEARED",)
+    why = () if cleared else ("The checklist was signed NOT CLEARED: a hard stop stands.",)
+    return readiness(scheduled, rules.business_days_before, rules.clock, now, missing=lacks, details=why)
+
+
+class Case(Protocol):
+    """A worklist row as far as the day view needs it."""
+
+    @property
+    def scheduled(self) -> datetime | None: ...  # noqa: D102
+
+    @property
+    def readiness(self) -> Readiness | None: ...  # noqa: D102
+
+    @property
+    def patient(self) -> str: ...  # noqa: D102
+
+
+C = TypeVar("C", bound=Case)
+
+
+def cases_on(rows: Iterable[C], day: date, tz: tzinfo | None = None) -> list[C]:
+    """The rows scheduled on ``day`` (in ``tz``, default the workstation's zone) that have a readiness, those
+    at risk first (deadline passed, then not ready), each group by scheduled time."""
+    found = [row for row in rows if row.scheduled is not None and row.readiness is not None
+             and row.scheduled.astimezone(tz).date() == day]
+    return sorted(found, key=lambda r: (STATE_ORDER[r.readiness.state], r.scheduled, r.patient))  # type: ignore[union-attr]
+
+
+def scheduled_start(answers: dict[str, Any]) -> datetime | None:
+    """The decoded answers' scheduled start, made time-zone aware; None when not answered."""
+    value = answers.get("scheduled_start")
+    return aware(value) if isinstance(value, datetime) else None

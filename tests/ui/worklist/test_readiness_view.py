@@ -1,0 +1,134 @@
+"""The worklist's Ready column (icon, words and colour) and the "Cases at risk" day view, on a real SQLite
+database: a Friday case missing its INR reads "not ready" at 11:59 on Thursday and "deadline passed" from
+12:00, is listed first in Friday's day view, and opens from there."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from ui_helpers import NURSE
+
+from checklist_app.domain.timeutil import aware
+from checklist_app.ui import theme
+from checklist_app.ui.worklist.model import READY_COLUMN
+from checklist_app.ui.worklist.window import WorklistWindow
+from checklist_app.workflows.demo import demo_data
+
+START = aware(datetime(2026, 12, 4, 8, 30))  # Friday
+DUE = aware(datetime(2026, 12, 3, 12, 0))  # Thursday noon: one business day before
+SHOTS = os.environ.get("CHECKLIST_READINESS_SHOTS")  # a folder: save the screens seen here as PNGs
+
+
+@pytest.fixture
+def clock():
+    return {"now": DUE - timedelta(minutes=1)}
+
+
+@pytest.fixture
+def rctx(qapp, staffed_dir, clock):
+    from checklist_app.ui.context import AppContext
+    from checklist_app.workflows.store import ChecklistStore
+
+    theme.apply_theme(qapp)
+    context = AppContext(ChecklistStore.open(staffed_dir), clock=lambda: clock["now"])
+    context.set_user(context.store.staff(NURSE))
+    yield context
+    context.close()
+
+
+def save_case(ctx, record_id: str, name: str, start: datetime = START, **changes) -> None:
+    data = demo_data(ctx.form, start.date())
+    data["record_id"] = record_id
+    answers = data["answers"]
+    answers.update(patient_name=name, mrn=f"MRN-{record_id}", wristband_scan=f"MRN-{record_id}",
+                   scheduled_start=start.isoformat())
+    for lab in ("inr", "platelets", "creatinine"):
+        answers[lab] = {**answers[lab], "date": (start.date() - timedelta(days=7)).isoformat()}
+    for key, value in changes.items():
+        if value is None:
+            answers.pop(key, None)
+        else:
+            answers[key] = value
+    ctx.store.save_draft(record_id, data, NURSE)
+
+
+def worklist(qtbot, ctx) -> WorklistWindow:
+    window = WorklistWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    return window
+
+
+def ready_cell(window, record_id: str, role=Qt.ItemDataRole.DisplayRole):
+    row = next(n for n, r in enumerate(window.model.rows) if r.record_id == record_id)
+    return window.model.index(row, READY_COLUMN).data(role)
+
+
+def grab(widget, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        assert widget.grab().save(str(Path(SHOTS) / name))
+
+
+def test_the_ready_column_says_and_colours_what_is_missing_and_the_deadline(qtbot, rctx, clock):
+    save_case(rctx, "no-inr", "Brandt, Otto", inr=None)
+    save_case(rctx, "ok", "Okafor, Grace Adaeze")
+    save_case(rctx, "monday", "Lindqvist, Eva", start=aware(datetime(2026, 12, 7, 9, 0)), escort_present=None)
+    window = worklist(qtbot, rctx)
+    assert not window.table.isColumnHidden(READY_COLUMN)
+    text = ready_cell(window, "no-inr")
+    assert text.startswith("Not ready, due Thu ") and text.endswith(": INR")
+    assert ready_cell(window, "no-inr", Qt.ItemDataRole.ForegroundRole) == QColor(theme.WARN)
+    assert ready_cell(window, "ok") == "Ready"
+    assert ready_cell(window, "ok", Qt.ItemDataRole.ForegroundRole) == QColor(theme.OK)
+    assert not ready_cell(window, "ok", Qt.ItemDataRole.DecorationRole).isNull()
+    # A Monday case is due on the Friday: still days ahead.
+    assert ready_cell(window, "monday").startswith("Not ready, due Fri ")
+    assert ready_cell(window, "monday").endswith(": Escort")
+    tip = ready_cell(window, "no-inr", Qt.ItemDataRole.ToolTipRole)
+    assert "(in 1 min): INR" in tip and "INR: not recorded." in tip
+    grab(window, "worklist-1159.png")
+    # The clock moves on to 12:01 with no change to any checklist: the column follows it by itself.
+    clock["now"] = DUE + timedelta(minutes=1)
+    window._clock_timer.timeout.emit()
+    assert ready_cell(window, "no-inr") == "Not ready, deadline passed: INR"
+    assert ready_cell(window, "no-inr", Qt.ItemDataRole.ForegroundRole) == QColor(theme.STOP)
+    assert ready_cell(window, "ok") == "Ready"
+    grab(window, "worklist-1201.png")
+
+
+def test_the_day_view_lists_cases_at_risk_first_and_opens_one(qtbot, rctx, clock):
+    clock["now"] = DUE + timedelta(minutes=1)
+    save_case(rctx, "ok", "Okafor, Grace Adaeze", start=START - timedelta(minutes=30))
+    save_case(rctx, "no-inr", "Brandt, Otto", inr=None)
+    save_case(rctx, "monday", "Lindqvist, Eva", start=aware(datetime(2026, 12, 7, 9, 0)), escort_present=None)
+    window = worklist(qtbot, rctx)
+    qtbot.mouseClick(window.risk_button, Qt.MouseButton.LeftButton)
+    dialog = window.readiness_dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.day == START.date()  # Thursday: Friday's cases are the ones due today
+    table = dialog.table
+    assert [table.item(r, 1).text() for r in range(table.rowCount())] == ["Brandt, Otto", "Okafor, Grace Adaeze"]
+    assert table.item(0, 3).text() == "Deadline passed" and table.item(0, 4).text() == "INR: not recorded."
+    assert table.item(0, 3).foreground().color() == QColor(theme.STOP)
+    assert table.item(1, 3).text() == "Ready" and table.item(1, 4).text() == "-"
+    assert "2 case(s) scheduled - 1 deadline passed, 1 ready" in dialog.summary.text()
+    dialog.resize(1280, 800)
+    grab(dialog, "day-view-friday.png")
+    dialog.show_day(aware(datetime(2026, 12, 7)).date())  # Monday: due Friday noon, still ahead
+    assert [table.item(r, 1).text() for r in range(table.rowCount())] == ["Lindqvist, Eva"]
+    assert table.item(0, 3).text() == "Not ready"
+    qtbot.mouseClick(dialog.previous_button, Qt.MouseButton.LeftButton)  # Sunday
+    assert table.rowCount() == 0 and "no checklist is scheduled" in dialog.summary.text()
+    dialog.show_day(START.date())
+    table.selectRow(0)
+    dialog.open_selected()
+    assert list(window.open_windows) == ["no-inr"]

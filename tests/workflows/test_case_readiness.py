@@ -1,0 +1,151 @@
+"""Readiness by the site's deadline, from drafts in a real SQLite database: what a case lacks is what the
+planning scope requires and the rules engine, evaluated at the scheduled start, finds unanswered, out of date
+or stopped; the worklist's rows carry it, and the day view lists a day's cases, those at risk first."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from checklist_app.domain.timeutil import aware
+from checklist_app.rules import evaluate_answers
+from checklist_app.workflows.checklist_state import ChecklistState
+from checklist_app.workflows.demo import demo_data
+from checklist_app.workflows.readiness import ReadinessRules, case_readiness, cases_on, rules_for
+from checklist_app.workflows.session import Session
+from checklist_app.workflows.store import ChecklistStore
+from checklist_app.workflows.worklist_rows import build_rows
+
+START = aware(datetime(2026, 12, 4, 8, 30))  # a Friday: due Thursday 12:00
+DUE = aware(datetime(2026, 12, 3, 12, 0))
+
+
+@pytest.fixture
+def session(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHECKLIST_APP_DATA_DIR", str(tmp_path))
+    clock = {"now": DUE}
+    opened = Session(store=ChecklistStore.open(tmp_path), clock=lambda: clock["now"])
+    opened.clock = clock
+    yield opened
+    opened.close()
+
+
+def case_answers(session, start: datetime = START, **changes) -> dict:
+    """The demo patient scheduled at ``start``, labs from a week before, as the answers' JSON."""
+    data = demo_data(session.form, start.date())
+    answers = data["answers"]
+    answers["scheduled_start"] = start.isoformat()
+    lab_day = (start.date() - timedelta(days=7)).isoformat()
+    for lab in ("inr", "platelets", "creatinine"):
+        answers[lab] = {**answers[lab], "date": lab_day}
+    for key, value in changes.items():
+        if value is None:
+            answers.pop(key, None)
+        else:
+            answers[key] = value
+    return data
+
+
+def save(session, record_id: str, data: dict) -> None:
+    data = {**data, "record_id": record_id}
+    session.store.save_draft(record_id, data, "rn.x")
+
+
+def rows_at(session, now: datetime, **kwargs):
+    rules = rules_for(session.site, session.form)
+    return build_rows(session.store, session.form, session.policy, session.completeness_rules, now,
+                      readiness_rules=rules, **kwargs)
+
+
+def decoded(session, data: dict) -> ChecklistState:
+    state, dropped = ChecklistState.from_data(session.form, data, fallback_staff="rn.x", now=DUE,
+                                              policy_id="sir-2019")
+    assert not dropped
+    return state
+
+
+@pytest.mark.parametrize(("minutes", "state"), [(-1, "not_ready"), (0, "deadline_passed"), (1, "deadline_passed")])
+def test_a_case_missing_its_inr_at_12_01_the_day_before_is_not_ready(session, minutes, state):
+    save(session, "r-no-inr", case_answers(session, inr=None))
+    save(session, "r-ok", case_answers(session))
+    rows = {row.record_id: row for row in rows_at(session, DUE + timedelta(minutes=minutes))}
+    assert rows["r-no-inr"].readiness.state == state
+    assert rows["r-no-inr"].readiness.missing == ("INR",)
+    assert rows["r-no-inr"].readiness.details == ("INR: not recorded.",)
+    assert rows["r-ok"].readiness.state == "ready"
+    # The day view of Friday lists the case without an INR first.
+    listed = cases_on(rows.values(), START.astimezone().date())
+    assert [row.record_id for row in listed] == ["r-no-inr", "r-ok"]
+
+
+def test_a_lab_too_old_for_the_scheduled_start_is_out_of_date(session):
+    old = (START.date() - timedelta(days=31)).isoformat()
+    data = case_answers(session)
+    data["answers"]["platelets"] = {**data["answers"]["platelets"], "date": old}
+    save(session, "r-old", data)
+    (row,) = rows_at(session, DUE - timedelta(hours=3))
+    assert row.readiness.missing == ("Platelets (out of date)",)
+    assert "31 days before the procedure" in row.readiness.details[0]
+    assert "(in 3 h): Platelets (out of date)" in row.readiness.text()
+
+
+def test_a_lab_a_month_old_at_the_start_is_still_in_date(session):
+    data = case_answers(session)
+    data["answers"]["inr"] = {**data["answers"]["inr"], "date": (START.date() - timedelta(days=30)).isoformat()}
+    save(session, "r-30", data)
+    (row,) = rows_at(session, DUE)
+    assert row.readiness.state == "ready"
+
+
+def test_an_item_the_form_hides_is_not_lacking(session):
+    # No imaging: the imaging date is not asked, so it is not missing (the policy's stop on no imaging is).
+    save(session, "r-img", case_answers(session, imaging_modality="none", imaging_date=None))
+    (row,) = rows_at(session, DUE)
+    assert not any(name.startswith("Imaging date") for name in row.readiness.missing)
+    save(session, "r-img", case_answers(session, imaging_date=None))
+    (row,) = rows_at(session, DUE)
+    assert "Imaging date" in row.readiness.missing
+
+
+def test_an_open_hard_stop_on_a_required_item_is_lacking_until_overridden(session):
+    data = case_answers(session)
+    data["answers"]["platelets"] = {**data["answers"]["platelets"], "value": 30.0}
+    state = decoded(session, data)
+    rules = ReadinessRules(("platelets",), 1, "12:00")
+    policy = session.policy("sir-2019")
+    case = case_readiness(session.form, policy, state.answers, rules, DUE)
+    assert case.missing == ("Platelets (hard stop)",) and "requires at least 50" in case.details[0]
+    stop = next(f for f in evaluate_answers(session.form, state.answers, policy, START).open_hard_stops
+                if f.item_id == "platelets")
+    overridden = case_readiness(session.form, policy, state.answers, rules, DUE, overridden=frozenset({stop.key}))
+    assert overridden.state == "ready"
+
+
+def test_an_incomplete_medicine_entry_is_lacking(session):
+    data = case_answers(session)
+    medicines = [dict(entry) for entry in data["answers"]["medications"]]
+    medicines[0].pop("last_dose")
+    data["answers"]["medications"] = medicines
+    save(session, "r-med", data)
+    (row,) = rows_at(session, DUE)
+    assert "Medications (incomplete)" in row.readiness.missing
+
+
+def test_no_scheduled_start_and_a_signed_case(session):
+    save(session, "r-nostart", case_answers(session, scheduled_start=None))
+    (row,) = rows_at(session, DUE)
+    assert row.readiness.state == "no_start"
+    assert cases_on([row], START.date()) == []
+
+
+def test_the_deadline_follows_the_site_setting(session):
+    site = session.site.model_copy(update={"readiness_deadline": session.site.readiness_deadline.model_copy(
+        update={"business_days_before": 2, "time": "15:30"})})
+    rules = rules_for(site, session.form)
+    assert (rules.business_days_before, rules.clock) == (2, "15:30")
+    state = decoded(session, case_answers(session, start=aware(datetime(2026, 12, 7, 8, 0)), inr=None))
+    case = case_readiness(session.form, session.policy("sir-2019"), state.answers, rules,
+                          aware(datetime(2026, 12, 3, 15, 29)))
+    assert case.deadline == aware(datetime(2026, 12, 3, 15, 30)) and case.state == "not_ready"
+    assert date(2026, 12, 3) == case.deadline.date()
