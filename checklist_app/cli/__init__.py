@@ -25,6 +25,7 @@ OPTIONAL_COMMAND_MODULES = [
     "checklist_app.cli.screenshots",
     "checklist_app.cli.reports",
     "checklist_app.cli.fhir",
+    "checklist_app.cli.plan",
 ]
 
 EXIT_OK, EXIT_NO, EXIT_INVALID = 0, 1, 2

@@ -16,6 +16,7 @@ from checklist_app.domain.signed import SignedVersion
 from checklist_app.rules.policy import PolicyDefinition
 from checklist_app.workflows.checklist_state import ChecklistState
 from checklist_app.workflows.findings import StatusKind, finding_statuses
+from checklist_app.workflows.plan_comparison import with_plan
 from checklist_app.workflows.section_state import Overview, overview
 from checklist_app.workflows.session import Session
 
@@ -45,7 +46,10 @@ class OpenChecklist:
 
     def refresh(self) -> None:
         """Ask the rules engine about the current answers now."""
-        self.evaluation = self.state.evaluate(self.policy, self.session.now())
+        now = self.session.now()
+        self.evaluation = with_plan(self.session, self.record_id, self.state.answers, self.policy,  # the day's plan
+                                    self.state.evaluate(self.policy, now),
+                                    {a.finding_key for a in self.state.acknowledgements}, now)
         self.view = overview(self.session.form, self.evaluation, self.state.answers, self.completeness)
         self.statuses = finding_statuses(self.state, self.evaluation, self.staff_name)
 

@@ -1,0 +1,138 @@
+"""On the day: the day's checklist against the signed pre-admission plan for the same patient and day. No Qt.
+
+Each difference is a warning naming the plan, beside the policy's own findings (which still decide whether
+a hold is long enough): a dose taken later than the plan's last dose, a medicine the plan does not list, a
+blood test the plan said to have drawn by a date that is still missing or too old. A warning is acknowledged
+like any other (who was told), and is signed with the evaluation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from checklist_app.domain import conventions
+from checklist_app.domain.findings import Evaluation, Finding, finding_key
+from checklist_app.domain.plan_calendar import Calendar
+from checklist_app.domain.signed import SignedVersion
+from checklist_app.domain.timeutil import aware
+from checklist_app.rules.policy import PolicyDefinition
+from checklist_app.workflows.plan_calendar import CalendarError, build_calendar
+from checklist_app.workflows.plan_records import (
+    find_signed_plan,
+    is_plan,
+    plan_answers,
+    plan_calendar,
+    signer_text,
+)
+from checklist_app.workflows.session import Session
+
+SOURCE_ID = "PLAN"
+LATER_DOSE, NEW_MEDICINE, LAB_MISSING = "PLAN-01-later-dose", "PLAN-02-new-medicine", "PLAN-03-lab-missing"
+
+
+def when(moment: datetime) -> str:
+    """'Tue 12/08/2026 8:00 PM' in the site's conventions."""
+    moment = aware(moment)
+    return f"{conventions.format_weekday_date(moment.date())} {conventions.format_time(moment)}"
+
+
+def plan_name(version: SignedVersion) -> str:
+    """'plan signed Thu 12/03/2026 by J. Smith, RN'."""
+    return f"plan signed {conventions.format_weekday_date(aware(version.signed_at).date())} by {signer_text(version)}"
+
+
+def compare(session: Session, policy: PolicyDefinition, plan: SignedVersion, answers: dict[str, Any],
+            now: datetime) -> list[Finding]:
+    """The differences between the day's answers and the signed plan, as warnings naming the plan."""
+    form, site = session.form, session.site
+    try:
+        planned = plan_calendar(plan, form, session.policy(plan.policy_id), site)
+    except CalendarError:
+        return []
+    citation = f"Pre-admission plan {plan.record_id}, version {plan.version_no}, {plan_name(plan)}"
+    out = _doses(planned, answers, plan, citation)
+    out += _new_medicines(plan_answers(plan, form), answers, plan, citation)
+    out += _labs(session, policy, planned, answers, now, plan, citation)
+    return out
+
+
+def _finding(rule_id: str, item_id: str, detail: str, message: str, action: str, citation: str) -> Finding:
+    return Finding(key=finding_key(rule_id, item_id, detail, message), rule_id=rule_id, item_id=item_id,
+                   severity="warning", message=message, action=action, source_id=SOURCE_ID, citation=citation)
+
+
+def _doses(planned: Calendar, answers: dict[str, Any], plan: SignedVersion, citation: str) -> list[Finding]:
+    out = []
+    entries = [e for e in answers.get("medications") or [] if isinstance(e, dict)]
+    for stop in planned.stops:
+        if stop.last_dose is None:
+            continue
+        for n, entry in enumerate(entries):
+            taken = entry.get("last_dose")
+            if entry.get("agent") != stop.agent or not isinstance(taken, datetime):
+                continue
+            if aware(taken) > aware(stop.last_dose):
+                message = (f"{stop.name}: last dose {when(taken)} is later than planned ({when(stop.last_dose)}, "
+                           f"{plan_name(plan)}).")
+                out.append(_finding(LATER_DOSE, "medications", f"{stop.agent}#{n + 1}", message,
+                                    "Tell the proceduralist; the policy's hold for this medicine is checked "
+                                    "above.", citation))
+    return out
+
+
+def _medicine_keys(answers: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(str(e.get("agent")), str(e.get("name") or "").strip().lower() if e.get("agent") == "other" else "")
+            for e in answers.get("medications") or [] if isinstance(e, dict)}
+
+
+def _new_medicines(planned: dict[str, Any], answers: dict[str, Any], plan: SignedVersion,
+                   citation: str) -> list[Finding]:
+    known = _medicine_keys(planned)
+    out = []
+    for n, entry in enumerate(e for e in answers.get("medications") or [] if isinstance(e, dict)):
+        key = next(iter(_medicine_keys({"medications": [entry]})))
+        if key in known:
+            continue
+        name = entry.get("name") or entry.get("agent")
+        message = f"{name}: not in the pre-admission plan ({plan_name(plan)})."
+        out.append(_finding(NEW_MEDICINE, "medications", f"{key[0]}#{n + 1}", message,
+                            "Ask when it was started and tell the proceduralist.", citation))
+    return out
+
+
+def _labs(session: Session, policy: PolicyDefinition, planned: Calendar, answers: dict[str, Any], now: datetime,
+          plan: SignedVersion, citation: str) -> list[Finding]:
+    if not planned.labs:
+        return []
+    try:
+        today = build_calendar(session.form, policy, session.site, answers, now)
+    except CalendarError:
+        return []
+    missing = {lab.item_id for lab in today.labs}
+    out = []
+    for lab in planned.labs:
+        if lab.item_id in missing:
+            message = (f"{lab.label}: the plan asked for it to be drawn by {when(lab.by)}; no result recent enough "
+                       f"is recorded ({plan_name(plan)}).")
+            out.append(_finding(LAB_MISSING, lab.item_id, "", message,
+                                "Draw it now or ask the proceduralist.", citation))
+    return out
+
+
+def with_plan(session: Session, record_id: str, answers: dict[str, Any], policy: PolicyDefinition,
+              evaluation: Evaluation, acknowledged: set[str], now: datetime) -> Evaluation:
+    """``evaluation`` with the plan's findings added (none for a plan itself, or with no signed plan found);
+    those the record acknowledges count as acknowledged."""
+    if is_plan(record_id):
+        return evaluation
+    plan = find_signed_plan(session, answers)
+    if plan is None:
+        return evaluation
+    known = {x.key for x in evaluation.findings}
+    found = [f for f in compare(session, policy, plan, answers, now) if f.key not in known]
+    if not found:
+        return evaluation
+    keys = {f.key for f in found}
+    return evaluation.model_copy(update={"findings": evaluation.findings + tuple(found),
+                                         "acknowledged": evaluation.acknowledged | (keys & acknowledged)})
