@@ -1,5 +1,6 @@
 """Answers in words, as a nurse reads them on screen and on paper: option labels instead of stored values,
-units, dates written the same way everywhere, and lists (medications, allergies) as rows of a sub-table.
+units, dates and times in the site's conventions everywhere (``domain.conventions``), and lists
+(medications, allergies) as rows of a sub-table.
 
 The review screen and the PDFs both word answers from here, so they say the same thing. ``TEXT_FORMS`` is
 the kind table: one function per item kind; a kind missing from it is an error, never ``str(value)``.
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from checklist_app.domain import conventions
 from checklist_app.domain.items import (
     ChoiceItem,
     DateTimeItem,
@@ -27,8 +29,8 @@ _UNIT_SHOWN = {"C": "°C", "F": "°F"}
 
 
 def format_moment(moment: datetime, *, zone: bool = False) -> str:
-    """'2026-12-01 08:30'; with ``zone``, '2026-12-01 08:30 EST (UTC-05:00)'."""
-    text = f"{moment:%Y-%m-%d %H:%M}"
+    """'12/01/2026 8:30 AM' (en-US); with ``zone``, '12/01/2026 8:30 AM EST (UTC-05:00)'."""
+    text = conventions.format_datetime(moment)
     if not zone:
         return text
     offset = moment.utcoffset() or timedelta(0)
@@ -70,11 +72,11 @@ def _number_text(item: NumberItem, value: Any) -> str:
 def _measurement_text(item: MeasurementItem, value: Any) -> str:
     text = f"{value['value']:g} {_unit(value['unit'])}"
     taken = value.get("date")
-    return f"{text} (taken {taken:%Y-%m-%d})" if isinstance(taken, date) else text
+    return f"{text} (taken {conventions.format_date(taken)})" if isinstance(taken, date) else text
 
 
 def _date_text(item: Any, value: Any) -> str:
-    return f"{value:%Y-%m-%d}" if isinstance(value, date) else str(value)
+    return conventions.format_date(value) if isinstance(value, date) else str(value)
 
 
 def _datetime_text(item: DateTimeItem, value: Any) -> str:

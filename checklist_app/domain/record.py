@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, create_model
 
-from checklist_app.domain import limits
+from checklist_app.domain import conventions, limits
 from checklist_app.domain.answers import answers_model
 from checklist_app.domain.errors import ChecklistError, FieldError, RecordValidationError
 from checklist_app.domain.form import FormDefinition
@@ -172,8 +172,8 @@ def _check_not_after(form: FormDefinition, item: DateTimeItem, value: Any, answe
     limit = answers.get(item.not_after) if item.not_after else None
     if isinstance(value, datetime) and isinstance(limit, datetime) and aware(value) > aware(limit):
         other = form.item(item.not_after).label.lower()  # type: ignore[arg-type]
-        errors.append(FieldError(path, label, f"{value:%Y-%m-%d %H:%M} is after the {other} "
-                                 f"({limit:%Y-%m-%d %H:%M})", f"a time no later than the {other}"))
+        errors.append(FieldError(path, label, f"{conventions.format_datetime(value)} is after the {other} "
+                                 f"({conventions.format_datetime(limit)})", f"a time no later than the {other}"))
 
 
 def _listed(errors: list[FieldError]) -> list[FieldError]:

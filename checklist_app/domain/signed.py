@@ -23,6 +23,7 @@ from pydantic import (
     field_validator,
 )
 
+from checklist_app.domain import conventions
 from checklist_app.domain.findings import Evaluation
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.record import RecordEnvelope, parse_record
@@ -118,4 +119,4 @@ class SignedVersion(BaseModel):
     def signed_text(self) -> str:
         """'Version 1, signed by Test Nurse at 2026-11-21 07:20.' (local time)."""
         return (f"Version {self.version_no}, signed by {self.signer.name or self.signer.staff_id} at "
-                f"{self.signed_at.astimezone():%Y-%m-%d %H:%M}.")
+                f"{conventions.format_datetime(self.signed_at.astimezone())}.")

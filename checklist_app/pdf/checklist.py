@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable
 
+from checklist_app.domain import conventions
 from checklist_app.domain.answer_text import format_answer
 from checklist_app.pdf import checklist_parts as parts
 from checklist_app.pdf import checklist_signature as closing
@@ -121,12 +122,12 @@ class ChecklistRenderer(DocumentRenderer):
         dob = a.get("date_of_birth")
         age = self.packet.evaluation.derived.get("age_years")
         sex = self._answer_text("sex")
-        ident = (f"DOB {dob:%Y-%m-%d}" if isinstance(dob, date) else "DOB -") + (
+        ident = (f"DOB {conventions.format_date(dob)}" if isinstance(dob, date) else "DOB -") + (
             f" (age {age})" if age is not None else "") + f"   ·   Sex {sex}   ·   MRN {a.get('mrn') or '-'}"
         fonts.draw_string(canv, left, top - 16.5 * mm, ident, 9, max_width=text_width)
         start = a.get("scheduled_start")
         procedure = (f"{self._answer_text('procedure_type')}, level(s) {self._answer_text('levels')}   ·   "
-                     f"Scheduled {start:%Y-%m-%d %H:%M}" if isinstance(start, datetime) else
+                     f"Scheduled {conventions.format_datetime(start)}" if isinstance(start, datetime) else
                      f"{self._answer_text('procedure_type')}, level(s) {self._answer_text('levels')}")
         fonts.draw_string(canv, left, top - 21.5 * mm, procedure, 9, bold=True, max_width=text_width)
         canv.setStrokeColor(RULE)

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checklist_app import resources
+from checklist_app.domain import conventions
 from checklist_app.domain.errors import PdfRenderError
 
 LANGUAGES = ("en", "es")
@@ -107,7 +108,12 @@ class ClockText(_Strict):
     time_format: str
     time_format_hour_one: str
     day_and_time: str
-    twelve_hour: bool
+    # True or False, or "site": the site locale's clock (en-US 12-hour, en-GB 24-hour; CLDR through Babel).
+    twelve_hour: bool | Literal["site"]
+
+    def uses_twelve_hour(self) -> bool:
+        """Whether times are written on the 12-hour clock with AM/PM."""
+        return conventions.twelve_hour() if self.twelve_hour == "site" else self.twelve_hour
     periods: tuple[str, str]
     noon: str
     midnight: str
@@ -126,8 +132,8 @@ class DischargeTemplate(_Strict):
 
     language: str
     language_name: str
-    months: tuple[str, ...] = Field(min_length=12, max_length=12)
-    weekdays: tuple[str, ...] = Field(min_length=7, max_length=7)
+    # A CLDR date pattern ("EEEE d 'de' MMMM 'de' y") or a CLDR length ("full"); Babel supplies the month and
+    # weekday names. English follows the site locale ("Tuesday, December 1, 2026" / "Tuesday, 1 December 2026").
     date_format: str
     clock: ClockText
     spine: SpineText
@@ -140,8 +146,8 @@ class DischargeTemplate(_Strict):
 
     def format_date(self, day: date) -> str:
         """'Tuesday, December 1, 2026' / 'martes 1 de diciembre de 2026'."""
-        return self.date_format.format(weekday=self.weekdays[day.weekday()], month=self.months[day.month - 1],
-                                       day=day.day, year=day.year)
+        locale = conventions.site_locale() if self.language == "en" else self.language
+        return conventions.format_long_date(day, locale, self.date_format)
 
 
 def placeholders_in(text: str) -> list[str]:
@@ -171,13 +177,26 @@ def fill(text: str, values: dict[str, Any], where: str = "") -> str:
     return text.format_map(values)
 
 
-@lru_cache(maxsize=8)
 def load_template(language: str) -> DischargeTemplate:
-    """The template for ``language`` ('en', 'es'), validated."""
+    """The template for ``language`` ('en', 'es'), validated; English in the site's spelling."""
+    return _load_template(language, conventions.site_locale())
+
+
+def _site_spelling(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: _site_spelling(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_site_spelling(value) for value in node]
+    return conventions.site_wording(node) if isinstance(node, str) else node
+
+
+@lru_cache(maxsize=8)
+def _load_template(language: str, site_locale: str) -> DischargeTemplate:
     if language not in LANGUAGES:
         raise PdfRenderError(f"no discharge template for language {language!r}; available: {', '.join(LANGUAGES)}")
     path = resources.resource_path(f"text/discharge/{language}.yaml")
     try:
-        return DischargeTemplate.model_validate(resources.load_yaml(path))
+        data = resources.load_yaml(path)
+        return DischargeTemplate.model_validate(_site_spelling(data) if language == "en" else data)
     except (ValidationError, resources.YamlError) as exc:
         raise PdfRenderError(f"{path}: the discharge template is malformed ({exc})") from None

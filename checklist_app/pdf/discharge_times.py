@@ -30,13 +30,14 @@ def round_up_half_hour(moment: datetime) -> datetime:
 def format_time(clock: ClockText, moment: datetime) -> str:
     """'9:30 AM', '12:00 noon', 'las 9:30 a. m.', 'la 1:00 p. m.'; 24-hour clocks give '13:30'. The spaces
     are no-break spaces: a line never ends between '9:30' and 'AM'."""
-    if moment.minute == 0 and moment.hour in (0, 12) and clock.twelve_hour:
+    twelve_hour = clock.uses_twelve_hour()
+    if moment.minute == 0 and moment.hour in (0, 12) and twelve_hour:
         text = clock.noon if moment.hour == 12 else clock.midnight
     else:
-        hour, period = moment.hour, ""
-        if clock.twelve_hour:
-            hour, period = (hour % 12) or 12, clock.periods[0 if moment.hour < 12 else 1]
-        pattern = clock.time_format_hour_one if hour == 1 else clock.time_format
+        hour, period = f"{moment.hour:02d}", ""  # 24-hour clocks write '08:30'
+        if twelve_hour:
+            hour, period = str((moment.hour % 12) or 12), clock.periods[0 if moment.hour < 12 else 1]
+        pattern = clock.time_format_hour_one if hour in ("1", "01") else clock.time_format
         text = fill(pattern, {"hour": hour, "minute": f"{moment.minute:02d}", "period": period}, "clock.time_format")
     return text.strip().replace(" ", NO_BREAK)
 

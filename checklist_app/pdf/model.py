@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any, Protocol
 
 from checklist_app import resources
+from checklist_app.domain import conventions
 from checklist_app.domain.anchor import AuditAnchor
 from checklist_app.domain.canonical import sha256_hex
 from checklist_app.domain.errors import PdfRenderError
@@ -51,7 +52,7 @@ class Signature:
     def __post_init__(self) -> None:
         if self.signed_at.tzinfo is None or self.signed_at.utcoffset() is None:
             raise PdfRenderError(
-                f"The signing time {self.signed_at:%Y-%m-%d %H:%M} has no time zone; a signed checklist "
+                f"The signing time {conventions.format_datetime(self.signed_at)} has no time zone; a signed checklist "
                 "must say exactly when it was signed."
             )
 

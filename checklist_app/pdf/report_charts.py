@@ -18,6 +18,7 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 
+from checklist_app.domain import conventions
 from checklist_app.domain.unit_report import Granularity, PeriodRow, RuleRow
 from checklist_app.pdf import fonts
 from checklist_app.pdf.layout import INK, MUTED, OK_GREEN, STOP_RED
@@ -69,11 +70,11 @@ def category_labels(rows: Sequence[PeriodRow], granularity: Granularity) -> list
     """Short axis labels ('21' for a day, '16 Nov' for a week, 'Nov 26' for a month), every n-th kept when
     there are more than fit."""
     if granularity == "day":
-        labels = [f"{r.first_day.day}" if len(rows) <= 31 else f"{r.first_day:%d %b}" for r in rows]
+        labels = [f"{r.first_day.day}" if len(rows) <= 31 else conventions.format_day_month(r.first_day) for r in rows]
     elif granularity == "week":
         labels = [f"{r.first_day.day} {r.first_day:%b}" for r in rows]
     else:
-        labels = [f"{r.first_day:%b %y}" for r in rows]
+        labels = [conventions.format_month(r.first_day) for r in rows]
     step = max(1, -(-len(labels) // MAX_LABELS))
     return [label if i % step == 0 else "" for i, label in enumerate(labels)]
 

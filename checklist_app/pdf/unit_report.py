@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, Paragraph, Spacer
 
+from checklist_app.domain import conventions
 from checklist_app.domain.unit_report import Granularity, Timing, UnitReport
 from checklist_app.pdf import fonts, report_charts
 from checklist_app.pdf.layout import MUTED, RULE, STOP_RED, DocumentRenderer
@@ -77,13 +78,13 @@ class UnitReportRenderer(DocumentRenderer):
     def draw_footer(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         """When it was made, and the software line."""
         canv.setFillColor(MUTED)
-        made = f"Made {self.report.made_at:%Y-%m-%d %H:%M} from the audit trail and the signed checklists"
+        made = f"Made {conventions.format_datetime(self.report.made_at)} from the audit trail and the signed checklists"
         fonts.draw_string(canv, self.left_margin, 8 * mm, made, 7.5)
         self.draw_software(canv, 4 * mm)
 
     def _range_text(self) -> str:
         first, last = self.report.first_day, self.report.last_day
-        return f"{first:%d %b %Y} to {last:%d %b %Y}"
+        return f"{conventions.format_date(first)} to {conventions.format_date(last)}"
 
     # --- story ---------------------------------------------------------------------------------------------
     def story(self) -> list[Flowable]:
@@ -186,7 +187,8 @@ class UnitReportRenderer(DocumentRenderer):
 
     def _periods_table(self) -> list[Flowable]:
         day = self.granularity == "day"
-        rows = [(f"{r.first_day:%a %d %b}" if day else r.label, r.started, r.signed_cleared, r.signed_not_cleared,
+        rows = [(conventions.format_weekday_date(r.first_day) if day else r.label, r.started, r.signed_cleared,
+                 r.signed_not_cleared,
                  r.amended, ", ".join(f"{rule} {count}" for rule, count in r.reasons),
                  minutes_text(r.timing.median_minutes))
                 for r in self.report.periods[self.granularity]]
@@ -196,7 +198,7 @@ class UnitReportRenderer(DocumentRenderer):
 
     def _patients(self) -> list[Flowable]:
         cases = self.report.deferred_cases or ()
-        rows = [(f"{c.signed_at:%Y-%m-%d %H:%M}", c.patient_name, c.mrn, c.proceduralist, ", ".join(c.reasons))
+        rows = [(conventions.format_datetime(c.signed_at), c.patient_name, c.mrn, c.proceduralist, ", ".join(c.reasons))
                 for c in cases]
         return [Paragraph("Checklists signed NOT CLEARED, with the patients", self.style["h2"]),
                 *self._table(("Signed", "Patient", "MRN", "Proceduralist", "Coded reasons"), rows,

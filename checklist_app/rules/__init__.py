@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from checklist_app import resources
+from checklist_app.domain.conventions import local_definition
 from checklist_app.domain.errors import FormDefinitionError
 from checklist_app.domain.form import FormDefinition
-from checklist_app.domain.loading import load_definition
+from checklist_app.domain.loading import read_data, validate_data
 from checklist_app.rules.engine import evaluate, evaluate_answers
 from checklist_app.rules.installed import PolicyChoiceError, installed_choices, installed_path
 from checklist_app.rules.policy import PolicyDefinition, check_fits_form, load_policy
@@ -17,8 +18,10 @@ __all__ = ["evaluate", "evaluate_answers", "load_form", "load_policy_file", "loa
 
 
 def load_form(path: Path | None = None) -> FormDefinition:
-    """Load a form file (default: the shipped vertebral augmentation form)."""
-    return load_definition(path or resources.form_path(resources.DEFAULT_FORM), FormDefinition, FormDefinitionError)
+    """Load a form file (default: the shipped vertebral augmentation form), its wording in the site's spelling."""
+    path = path or resources.form_path(resources.DEFAULT_FORM)
+    data = local_definition(read_data(path, FormDefinitionError))
+    return validate_data(data, FormDefinition, path, FormDefinitionError)
 
 
 def load_policy_for(form: FormDefinition, policy_id: str | None = None, *, version: str | None = None,

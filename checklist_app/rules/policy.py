@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from checklist_app.domain.canonical import sha256_hex
 from checklist_app.domain.codes import RXNORM, Codes, only_systems
 from checklist_app.domain.conditions import Condition
+from checklist_app.domain.conventions import local_definition
 from checklist_app.domain.errors import PolicyDefinitionError
 from checklist_app.domain.findings import Severity
 from checklist_app.domain.form import FormDefinition
@@ -179,7 +180,7 @@ def load_policy(path: Path) -> PolicyDefinition:
     """Read and validate a policy file (after ``extends``); PolicyDefinitionError names the rule and the fix."""
     from checklist_app.rules.inheritance import resolve_extends
 
-    data = resolve_extends(read_data(path, PolicyDefinitionError), path)
+    data = local_definition(resolve_extends(read_data(path, PolicyDefinitionError), path))  # the site's spelling
     return validate_data(data, PolicyDefinition, path, PolicyDefinitionError)
 
 

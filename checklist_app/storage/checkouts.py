@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from checklist_app.domain import conventions
 from checklist_app.domain.canonical import canonical_json
 from checklist_app.domain.errors import DraftConflictError, StorageError
 from checklist_app.storage import tables
@@ -83,8 +84,8 @@ def local_time(text: str | None) -> str:
         return "an unknown time"
     moment = from_text(text).astimezone()
     if moment.date() == datetime.now().astimezone().date():
-        return f"{moment:%H:%M}"
-    return f"{moment.day} {moment:%b %H:%M}"
+        return conventions.format_time(moment)
+    return f"{conventions.format_day_month(moment.date())} {conventions.format_time(moment)}"
 
 
 def _fresh(row: Any, now: datetime) -> bool:

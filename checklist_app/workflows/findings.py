@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
 
+from checklist_app.domain import conventions
 from checklist_app.domain.findings import Evaluation
 from checklist_app.domain.timeutil import aware
 from checklist_app.workflows import messages
@@ -21,7 +22,7 @@ StatusKind = Literal["acknowledged", "overridden", "notified"]
 
 
 def _at(moment: datetime) -> str:
-    return f"{aware(moment).astimezone():%H:%M}"
+    return conventions.format_time(aware(moment).astimezone())
 
 
 def finding_statuses(state: ChecklistState, evaluation: Evaluation, name_of: Callable[[str], str]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from checklist_app import cached_yaml, resources
+from checklist_app.domain.conventions import site_wording
 from checklist_app.domain.errors import ChecklistError
 
 LOG_FILE = {"path": "the app's log file"}  # the GUI's start-up fills in the real path once logging is set up
@@ -66,7 +67,8 @@ def text(message_id: str, **values: Any) -> str:
         if not isinstance(node, dict) or part not in node:
             raise KeyError(f"no message '{message_id}' in resources/{MESSAGES_FILE}")
         node = node[part]
-    return str(node).format(**values) if values else str(node)
+    wording = site_wording(str(node))
+    return wording.format(**values) if values else wording
 
 
 def error_texts(exc: BaseException) -> tuple[str, str, str]:

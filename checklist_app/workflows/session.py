@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from checklist_app import storage
+from checklist_app.domain import conventions
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.site import SiteSettings
 from checklist_app.domain.timeutil import aware
@@ -27,9 +28,14 @@ from checklist_app.workflows.site_settings import load_effective_site
 from checklist_app.workflows.store import ChecklistStore
 
 
-@lru_cache(maxsize=1)
 def shipped_form() -> FormDefinition:
-    """The shipped form, loaded once per process (it is immutable)."""
+    """The shipped form, loaded once per process and site locale (it is immutable; its wording follows the
+    site's spelling)."""
+    return _shipped_form(conventions.site_locale())
+
+
+@lru_cache(maxsize=2)
+def _shipped_form(locale: str) -> FormDefinition:
     return load_form()
 
 
@@ -65,9 +71,10 @@ class Session:
                  form: FormDefinition | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.store = store
+        self.site: SiteSettings = load_effective_site(store.data_dir, store.db)
+        conventions.set_site_locale(self.site.locale)  # before the form: its wording follows the site's spelling
         self.form = form or shipped_form()
         self._clock = clock or (lambda: datetime.now().astimezone())
-        self.site: SiteSettings = load_effective_site(store.data_dir, store.db)
         # Workstations sharing a database seal with the site's one certificate (read when first needed).
         use_for_sealing(store.db, store.data_dir, site_name=self.site.facility_name, created_by=_os_user())
         self._user: storage.StaffMember | None = None

@@ -32,10 +32,10 @@ def test_identifiers_and_footer_on_every_page(clean_pdf):
     for n, text in enumerate(pages, start=1):
         text = flat(text)
         assert "Okafor, Grace Adaeze" in text
-        assert "DOB 1954-03-12" in text and "MRN MRN-204811" in text
+        assert "DOB 03/12/1954" in text and "MRN MRN-204811" in text
         assert "Kyphoplasty (balloon), level(s) L1" in text
         assert f"Page {n} of {len(pages)}" in text
-        assert "Form vertebral_augmentation v1.0.0" in text and "Policy sir-2019 v2026.11-1" in text
+        assert "Form vertebral_augmentation v1.0.0" in text and "Policy sir-2019 v2026.12-1" in text
         assert "Record demo-clean, version 3" in text
         assert f"SHA-256 of the signed record: {packet.fingerprint}" in text
         assert "NOT CLEARED" not in text and "CLEARED" in text
@@ -114,7 +114,7 @@ def test_override_prints_who_when_why_and_clears(make_packet):
     pages = [flat(p) for p in page_texts(render_checklist(packet))]
     assert not any("NOT CLEARED" in p for p in pages)
     text = " ".join(pages)
-    assert "Overridden by A. Mensah, MD (md.mensah) at 2026-12-01 07:50" in text
+    assert "Overridden by A. Mensah, MD (md.mensah) at 12/01/2026 7:50 AM" in text
     assert "Post-op atelectasis, cultures negative; benefit outweighs risk." in text
 
 
@@ -125,7 +125,7 @@ def test_acknowledged_warning_prints_who_when_note(make_packet):
     packet = make_packet("warnings-only", acknowledgements=[ack])
     text = flat(" ".join(page_texts(render_checklist(packet))))
     assert "WARNING" in text
-    assert "Acknowledged by rn.okoro at 2026-11-21 09:40. Note: Told Dr Mensah <ok>" in text
+    assert "Acknowledged by rn.okoro at 11/21/2026 9:40 AM. Note: Told Dr Mensah <ok>" in text
     assert "Not acknowledged" in text or len(base.evaluation.warnings) == 1
 
 
@@ -133,7 +133,7 @@ def test_signature_block(clean_pdf):
     _, pdf = clean_pdf
     text = flat(page_texts(pdf)[-1])
     assert "Dana Whitfield, RN (staff ID rn.whitfield)" in text
-    assert "2026-12-01 07:55 (UTC-05:00)" in text
+    assert "12/01/2026 7:55 AM (UTC-05:00)" in text
     assert "I have checked this patient's pre-procedure checklist" in text
     images = [name for page in PdfReader(io.BytesIO(pdf)).pages for name in page.images]
     assert images, "the drawn signature is embedded as an image"
@@ -199,7 +199,7 @@ def test_other_medicine_prints_its_typed_name(make_packet):
     meds = [{"agent": "other", "name": "Fish oil <1 g>", "dose": "1 g", "frequency": "daily",
              "last_dose": "2026-11-20T08:00"}]
     text = flat(" ".join(page_texts(render_checklist(make_packet("clean", answers={"medications": meds})))))
-    assert "Fish oil <1 g> 1 g Once a day 2026-11-20 08:00" in text
+    assert "Fish oil <1 g> 1 g Once a day 11/20/2026 8:00 AM" in text
 
 
 def test_not_cleared_with_physician_notified_prints_the_note(make_packet):

@@ -36,7 +36,7 @@ def test_every_medication_prints_once_with_its_row_on_one_page(long_pdf):
     seen = []
     for number, text in enumerate(pages, start=1):
         for match in re.finditer(r"Remedy (\d{3}) extended-release tablet with a long name (\d+) mg Once a day "
-                                 r"2026-11-20 08:00", text):
+                                 r"11/20/2026 8:00 AM", text):
             assert int(match.group(1)) == int(match.group(2)), "a row's cells are on the same page, in order"
             seen.append((int(match.group(1)), number))
     assert [n for n, _ in seen] == list(range(1, COUNT + 1))
@@ -51,7 +51,7 @@ def test_identifiers_and_table_header_on_every_page_of_the_list(long_pdf):
     for text in with_rows:
         assert "Medicine Dose How often Last dose taken" in text
     for n, text in enumerate(pages, start=1):
-        assert "Okafor, Grace Adaeze" in text and "MRN MRN-204811" in text and "DOB 1954-03-12" in text
+        assert "Okafor, Grace Adaeze" in text and "MRN MRN-204811" in text and "DOB 03/12/1954" in text
         assert f"Page {n} of {len(pages)}" in text
         assert packet.fingerprint in text
 

@@ -40,7 +40,7 @@ def test_clear_liquid_2h00_passes_1h59_fails_with_the_times_in_the_message(check
     (finding,) = late.of("NPO-01-clear")
     assert finding.severity == "hard_stop"
     assert "1 h 59 min" in finding.message and "2 h" in finding.message
-    assert "08:31" in finding.action  # the earliest start that would meet the minimum
+    assert "8:31 AM" in finding.action  # the earliest start that would meet the minimum
 
 
 @pytest.mark.parametrize("item", [f[0] for f in FASTING])

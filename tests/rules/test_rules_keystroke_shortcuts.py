@@ -14,6 +14,7 @@ import copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from checklist_app.domain.conventions import format_datetime
 from checklist_app.domain.timeutil import parse_datetime
 from checklist_app.rules import context
 from checklist_app.rules.checks.completeness import missing_required
@@ -31,7 +32,8 @@ def _others(checklist, count: int) -> list[dict]:
 
 def _named(checklist, entries: list[dict]) -> str:
     """What the message lists, written out by hand from the entries."""
-    parts = [f"#{n + 1} {e['name']}, last dose {e['last_dose'].replace('T', ' ')}" for n, e in enumerate(entries)]
+    parts = [f"#{n + 1} {e['name']}, last dose {format_datetime(parse_datetime(e['last_dose']))}"
+             for n, e in enumerate(entries)]
     return "; ".join(parts[:5]) + (f"; and {len(parts) - 5} more" if len(parts) > 5 else "")
 
 
@@ -53,7 +55,8 @@ def test_an_entry_without_a_last_dose_is_named_without_one(checklist):
     entries = _others(checklist, 2)
     del entries[0]["last_dose"]
     (finding,) = checklist({"medications": entries}).of(RULE)
-    assert f": #1 Remedy 0; #2 Remedy 1, last dose {entries[1]['last_dose'].replace('T', ' ')}. " in finding.message
+    last_dose = format_datetime(parse_datetime(entries[1]["last_dose"]))
+    assert f": #1 Remedy 0; #2 Remedy 1, last dose {last_dose}. " in finding.message
 
 
 def test_missing_required_is_worked_out_once_per_context_from_its_own_answers(checklist):

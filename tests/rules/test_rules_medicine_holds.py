@@ -97,7 +97,7 @@ def test_hard_stop_message_names_the_hold_and_the_earliest_start(checklist):
     (finding,) = outcome.of(RULE)
     assert "4 doses" in finding.message and "twice a day" in finding.message
     assert "CrCl 60" in finding.message
-    assert "2026-12-01 08:31" in finding.action
+    assert "12/01/2026 8:31 AM" in finding.action
 
 
 @pytest.mark.parametrize("weight, label, hard_h", [(50, "CrCl>=50", 48), (49.9, "CrCl<50", 72)])

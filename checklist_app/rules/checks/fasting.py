@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from pydantic import Field
 
+from checklist_app.domain import conventions
 from checklist_app.domain.findings import Finding
 from checklist_app.domain.timeutil import aware, format_hours
 from checklist_app.rules.context import Context
@@ -29,7 +30,7 @@ class FastingParams(Params):
 
 def _when(moment: datetime, start: datetime) -> str:
     moment, start = aware(moment), aware(start)
-    return f"{moment:%H:%M}" if moment.date() == start.date() else f"{moment:%Y-%m-%d %H:%M}"
+    return conventions.format_time(moment) if moment.date() == start.date() else conventions.format_datetime(moment)
 
 
 @check("fasting_interval", FastingParams)

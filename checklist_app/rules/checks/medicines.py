@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from checklist_app.domain import conventions
 from checklist_app.domain.findings import Finding
 from checklist_app.domain.timeutil import aware, format_hours, same_day
 from checklist_app.rules.context import Context
@@ -64,7 +65,7 @@ def _choose_row(med: Medicine, crcl: float | None) -> tuple[HoldRow, str]:
 
 
 def _fmt(moment: datetime) -> str:
-    return f"{aware(moment):%Y-%m-%d %H:%M}"
+    return conventions.format_datetime(aware(moment))
 
 
 @check("medicine_holds", HoldParams)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from pydantic import Field
 
+from checklist_app.domain import conventions
 from checklist_app.domain.findings import Finding
 from checklist_app.domain.timeutil import aware, format_hours
 from checklist_app.rules.context import Context
@@ -47,5 +48,5 @@ def pregnancy_test(ctx: Context, rule: Rule, params: PregnancyTestParams) -> Ite
     start = ctx.start
     if start is not None and aware(start) - aware(tested) > timedelta(hours=params.max_hours_before_start):
         yield ctx.finding(rule, params.test_time_item,
-                          f"The negative pregnancy test ({tested:%Y-%m-%d %H:%M}) is more than {window} "
+                          f"The negative pregnancy test ({conventions.format_datetime(tested)}) is more than {window} "
                           "before the scheduled start.", params.action)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
+from checklist_app.domain import conventions
 from checklist_app.domain.findings import Finding
 from checklist_app.domain.timeutil import aware
 from checklist_app.ui import controls, messages
@@ -44,6 +45,6 @@ class NotClearedDialog(FormDialog):
             self.physician_edit.setFocus()
             return
         note = self.note_edit.text().strip()
-        text = f"{NOTIFIED_PREFIX}{who}, {self.how_combo.currentText()} at {self.now:%H:%M}."
+        text = f"{NOTIFIED_PREFIX}{who}, {self.how_combo.currentText()} at {conventions.format_time(self.now)}."
         self.result_value = f"{text} {note}".strip()
         self.accept()

@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
+from checklist_app.domain import conventions
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.timeutil import aware
 from checklist_app.domain.typed_time import describe_moment
@@ -85,7 +86,7 @@ class PatientBanner(QFrame):
         today = aware(now).astimezone().date()
         if isinstance(born, date):
             years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-            dob = f"DOB\u00a0{born:%Y-%m-%d}\u00a0({years}\u00a0y)"
+            dob = f"DOB\u00a0{conventions.format_date(born)}\u00a0({years}\u00a0y)"
         else:
             dob = "DOB\u00a0-"
         # No-break spaces: a narrow banner wraps between the two identifiers, never inside one.

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMainWindow, QScrollArea, QSplitter, QStackedWidget, QWidget
 
+from checklist_app.domain import conventions
 from checklist_app.domain.errors import StorageError
 from checklist_app.domain.findings import Evaluation, Finding
 from checklist_app.domain.signed import SignedVersion
@@ -285,7 +286,8 @@ class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
     def _on_saved(self) -> None:
         if self.holds_draft and not self.ctx.autosaver.has_unsaved:
             amending = "Amendment, not signed yet. " if self.state.is_amendment else ""
-            self.save_label.setText(f"{amending}All changes saved at {self.ctx.now().astimezone():%H:%M:%S}")
+            saved_at = conventions.format_time(self.ctx.now().astimezone(), seconds=True)
+            self.save_label.setText(f"{amending}All changes saved at {saved_at}")
             theme.set_role(self.save_label, "help")
 
     def _on_save_failed(self, message: str) -> None:
@@ -380,7 +382,7 @@ class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
         self.packet_button.setFocus()
         signer = version.signer.name or version.signer.staff_id
         at = version.signed_at.astimezone()
-        text = messages.text("sign.signed", name=signer, at=f"{at:%Y-%m-%d %H:%M}")
+        text = messages.text("sign.signed", name=signer, at=conventions.format_datetime(at))
         if version.replaces_version_id is not None:
             text += f" Amendment (version {version.version_no}): {version.amendment_reason}"
         self.save_label.setText(text)

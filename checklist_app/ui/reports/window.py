@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checklist_app.domain import conventions
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.domain.unit_report import UnitReport
 from checklist_app.pdf import report_charts
@@ -187,7 +188,8 @@ class ReportsWindow(QMainWindow):
     def _show(self, report: UnitReport) -> None:
         total = report.total
         signed = total.signed_cleared + total.signed_not_cleared
-        self.title_label.setText(f"{report.site or 'Unit'}: {report.first_day:%d %b %Y} to {report.last_day:%d %b %Y}")
+        first, last = conventions.format_date(report.first_day), conventions.format_date(report.last_day)
+        self.title_label.setText(f"{report.site or 'Unit'}: {first} to {last}")
         overrides = sum(p.overrides for p in report.physicians)
         timing = report.timing
         for key, value, caption in (

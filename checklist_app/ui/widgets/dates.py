@@ -1,7 +1,7 @@
 """Date and date-time fields typed the way nurses write them (``0630``, ``yesterday 22:00``).
 
 The text is read by ``domain.typed_time`` when Enter is pressed or the field is left; beside it the
-field says which day and time it understood ("today 06:30 (Sat 21 Nov 2026)"), or, inline, what it did
+field says which day and time it understood ("today 6:30 AM (Sat, Nov 21, 2026)"), or, inline, what it did
 not understand and what to type instead. A date-time item with a ``none_label`` also offers that answer
 ("None since before midnight") as a tick box; typing ``none`` ticks it.
 """
@@ -14,9 +14,12 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
+from checklist_app.domain import conventions
 from checklist_app.domain.timeutil import aware
 from checklist_app.domain.typed_time import (
     TypedTimeError,
+    date_placeholder,
+    datetime_placeholder,
     describe_date,
     describe_moment,
     parse_typed_date,
@@ -29,13 +32,16 @@ from checklist_app.ui.widgets.base import ItemWidget
 class _TypedWidget(ItemWidget):
     """A line edit whose text is parsed on commit, with the understood value shown beside it."""
 
-    placeholder = ""
+    def placeholder(self) -> str:
+        """The empty field's hint, in the site's conventions."""
+        return ""
 
     def build(self) -> None:
         self.edit = QLineEdit()
         self.accessible(self.edit)
-        self.edit.setPlaceholderText(self.placeholder)
-        self.edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("yesterday 22:00") + 40)
+        self.edit.setPlaceholderText(self.placeholder())
+        widest = max(("yesterday 22:00", self.placeholder()), key=self.fontMetrics().horizontalAdvance)
+        self.edit.setMinimumWidth(self.fontMetrics().horizontalAdvance(widest) + 40)  # the hint shown whole
         self.edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 26 + 30)
         self.edit.editingFinished.connect(self.commit)
         self.preview = controls.label("", role="preview", name=f"{self.item.label}: understood as")
@@ -94,26 +100,30 @@ class _TypedWidget(ItemWidget):
 class DateWidget(_TypedWidget):
     """A calendar date; refuses a future date when the item says ``not_future``."""
 
-    placeholder = "YYYY-MM-DD"
+    def placeholder(self) -> str:
+        """'MM/DD/YYYY' (en-US)."""
+        return date_placeholder()
 
     def parse(self, text: str) -> date:
         today = aware(self.clock()).astimezone().date()
         day = parse_typed_date(text, today)
         if self.item.not_future and day > today:
-            raise TypedTimeError(f"{day:%Y-%m-%d} is in the future; this date cannot be after today.")
+            raise TypedTimeError(f"{conventions.format_date(day)} is in the future; this date cannot be after today.")
         return day
 
     def describe(self, value: Any) -> str:
         return describe_date(value, aware(self.clock()).astimezone().date())
 
     def as_text(self, value: Any) -> str:
-        return f"{value:%Y-%m-%d}"
+        return conventions.format_date(value)
 
 
 class DateTimeWidget(_TypedWidget):
     """A date and time; optionally 'none' (the item's ``none_label``)."""
 
-    placeholder = "e.g. 0630 or yesterday 22:00"
+    def placeholder(self) -> str:
+        """'e.g. 0630 or 6:30 pm' (en-US)."""
+        return datetime_placeholder()
 
     def build(self) -> None:
         super().build()
@@ -165,7 +175,7 @@ class DateTimeWidget(_TypedWidget):
         return describe_moment(value, self.clock()) if isinstance(value, datetime) else ""
 
     def as_text(self, value: Any) -> str:
-        return f"{aware(value).astimezone():%Y-%m-%d %H:%M}" if isinstance(value, datetime) else ""
+        return conventions.format_datetime(aware(value).astimezone()) if isinstance(value, datetime) else ""
 
     def set_value(self, value: Any) -> None:
         self._set_loading(True)

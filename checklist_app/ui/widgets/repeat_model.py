@@ -22,6 +22,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from checklist_app.domain import conventions
 from checklist_app.domain.timeutil import aware
 from checklist_app.ui import theme
 from checklist_app.ui.widgets.base import Clock
@@ -36,9 +37,8 @@ def _moment_text(moment: datetime, now: datetime) -> str:
     local, today = aware(moment).astimezone(), aware(now).astimezone().date()
     relative = {0: "today", -1: "yesterday", 1: "tomorrow"}.get((local.date() - today).days)
     if relative:
-        return f"{relative} {local:%H:%M}"
-    year = f" {local.year}" if local.year != today.year else ""
-    return f"{local:%a} {local.day} {local:%b}{year} {local:%H:%M}"
+        return f"{relative} {conventions.format_time(local)}"
+    return f"{conventions.format_weekday_date(local.date())} {conventions.format_time(local)}"
 
 
 def display_text(sub: Any, value: Any, now: datetime) -> str:
@@ -57,7 +57,7 @@ def display_text(sub: Any, value: Any, now: datetime) -> str:
             return getattr(sub, "none_label", None) or "None"
         return _moment_text(value, now) if isinstance(value, datetime) else str(value)
     if kind == "date":
-        return f"{value:%Y-%m-%d}" if isinstance(value, date) else str(value)
+        return conventions.format_date(value) if isinstance(value, date) else str(value)
     if kind == "measurement" and isinstance(value, dict):
         return f"{value.get('value', ''):g} {value.get('unit', '')}".strip()
     if isinstance(value, float):
