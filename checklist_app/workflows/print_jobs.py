@@ -26,6 +26,7 @@ from checklist_app.file_modes import write_private
 Documents = Sequence[tuple[str, bytes]]  # (title or file name, PDF)
 Sides = Literal["one-sided", "two-sided-long-edge", "two-sided-short-edge"]
 PageRange = tuple[int, int]  # first and last page, 1-based, both included
+PageRanges = tuple[PageRange, ...]  # "1, 3-4" is ((1, 1), (3, 4)); empty for every page
 
 _REQUEST_ID = re.compile(r"request id is (\S+)")
 LP_TIMEOUT_S = 60
@@ -43,7 +44,8 @@ class PrintOptions:
     sides: Sides = "one-sided"
     copies: int = 1
     collate: bool = True
-    pages: PageRange | None = None  # of the whole packet; None for every page
+    pages: PageRanges = ()  # of the whole packet
+    reverse: bool = False  # last page first
 
 
 @dataclass(frozen=True)
@@ -64,27 +66,35 @@ def page_count(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
-def document_ranges(pages: PageRange | None, counts: Sequence[int]) -> list[PageRange | None]:
-    """Each document's own pages within the packet's range ``pages`` (None: that document has none)."""
-    ranges: list[PageRange | None] = []
+def document_ranges(pages: PageRanges, counts: Sequence[int]) -> list[PageRanges]:
+    """Each document's own pages within the packet's ``pages`` (empty: that document has none of them)."""
+    ranges: list[PageRanges] = []
     start = 0  # pages of the packet before this document
     for count in counts:
-        first, last = pages if pages is not None else (1, start + count)
-        own = max(first - start, 1), min(last - start, count)
-        ranges.append(own if own[0] <= own[1] else None)
+        wanted = pages or ((start + 1, start + count),)
+        own = ((max(first - start, 1), min(last - start, count)) for first, last in wanted)
+        ranges.append(tuple((first, last) for first, last in own if first <= last))
         start += count
     return ranges
 
 
+def page_total(ranges: PageRanges) -> int:
+    """How many pages ``ranges`` hold."""
+    return sum(last - first + 1 for first, last in ranges)
+
+
 def lp_command(lp: str, printer: str, title: str, path: Path, options: PrintOptions,
-               pages: PageRange | None = None) -> list[str]:
-    """The ``lp`` command line printing ``path`` with ``options``; ``pages`` are the document's own."""
+               pages: PageRanges = ()) -> list[str]:
+    """The ``lp`` command line printing ``path`` with ``options``; ``pages`` are the document's own (empty:
+    all of it)."""
     command = [lp, "-d", printer, "-t", title, "-n", str(max(1, options.copies)),
                "-o", f"media={options.paper}", "-o", f"sides={options.sides}"]
     if options.copies > 1:
         command += ["-o", f"collate={'true' if options.collate else 'false'}"]
-    if pages is not None:
-        command += ["-P", f"{pages[0]}-{pages[1]}"]
+    if options.reverse:
+        command += ["-o", "outputorder=reverse"]
+    if pages:
+        command += ["-P", ",".join(f"{first}-{last}" for first, last in pages)]
     return [*command, "--", str(path)]
 
 
@@ -103,26 +113,27 @@ def send_with_lp(documents: Documents, printer: str, options: PrintOptions, *, l
     sent: list[tuple[str, str]] = []  # (title, request id)
     with tempfile.TemporaryDirectory(prefix="checklist-print-") as folder:
         for n, ((title, data), count, pages) in enumerate(zip(documents, counts, ranges, strict=True)):
-            if pages is None:
+            if not pages:
                 continue  # none of its pages were asked for
             path = Path(folder) / f"{n}.pdf"
             path.write_bytes(data)
-            whole = pages == (1, count)
-            result = _run(lp_command(command, printer, title, path, options, None if whole else pages))
+            whole = pages == ((1, count),)
+            result = _run(lp_command(command, printer, title, path, options, () if whole else pages))
             match = _REQUEST_ID.search(result.stdout)
             if result.returncode != 0 or not match:
                 reason = (result.stderr or result.stdout).strip() or f"exit status {result.returncode}"
                 raise PrintError(_refused(printer, title, reason, sent))
             sent.append((title, match.group(1)))
     if not sent:
-        raise PrintError(f"{_pages_text(options.pages)} are not in the packet ({sum(counts)} pages); nothing "
+        raise PrintError(f"{pages_text(options.pages)} are not in the packet ({sum(counts)} pages); nothing "
                          "was printed. Choose pages within it.")
-    printed = sum(last - first + 1 for first, last in filter(None, ranges))
+    printed = sum(page_total(own) for own in ranges)
     return PrintJob(printer, tuple(request for _, request in sent), len(sent), printed, "lp")
 
 
-def _pages_text(pages: PageRange | None) -> str:
-    return f"Pages {pages[0]}-{pages[1]}" if pages else "The pages"
+def pages_text(pages: PageRanges) -> str:
+    """"Pages 1-1, 3-4" for a message."""
+    return "Pages " + ", ".join(f"{first}-{last}" for first, last in pages) if pages else "The pages"
 
 
 
@@ -138,24 +149,24 @@ def _refused(printer: str, title: str, reason: str, sent: list[tuple[str, str]])
     return f"The printer '{printer}' did not take '{title}'. The print system said: {reason.rstrip('.')}.{before}"
 
 
-def merged_pdf(documents: Documents, pages: PageRange | None = None) -> bytes:
+def merged_pdf(documents: Documents, pages: PageRanges = ()) -> bytes:
     """One PDF of the packet's pages (``pages`` of the whole packet), as they are: text stays text."""
     from pypdf import PdfReader, PdfWriter
 
     readers = [PdfReader(io.BytesIO(data)) for _, data in documents]
     writer = PdfWriter()
     for reader, own in zip(readers, document_ranges(pages, [len(r.pages) for r in readers]), strict=True):
-        if own is not None:
-            for number in range(own[0] - 1, own[1]):
+        for first, last in own:
+            for number in range(first - 1, last):
                 writer.add_page(reader.pages[number])
     if not writer.pages:
-        raise PrintError(f"{_pages_text(pages)} are not in the packet; nothing was written. Choose pages within it.")
+        raise PrintError(f"{pages_text(pages)} are not in the packet; nothing was written. Choose pages within it.")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def write_packet_file(path: Path, documents: Documents, pages: PageRange | None = None) -> PrintJob:
+def write_packet_file(path: Path, documents: Documents, pages: PageRanges = ()) -> PrintJob:
     """"Print to file": the merged packet at ``path`` (replacing it, as the print dialog allowed), private."""
     data = merged_pdf(documents, pages)
     try:

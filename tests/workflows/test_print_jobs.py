@@ -44,23 +44,26 @@ PACKET = [("checklist.pdf", _pdf("Checklist", 4)), ("discharge.pdf", _pdf("Disch
 
 def test_the_dialogs_choices_become_lps_options():
     options = PrintOptions(paper="A4", sides="two-sided-long-edge", copies=2, collate=True)
-    assert lp_command("lp", "Ward-3", "checklist.pdf", Path("/tmp/0.pdf"), options, (2, 3)) == [
+    assert lp_command("lp", "Ward-3", "checklist.pdf", Path("/tmp/0.pdf"), options, ((2, 3),)) == [
         "lp", "-d", "Ward-3", "-t", "checklist.pdf", "-n", "2", "-o", "media=A4", "-o", "sides=two-sided-long-edge",
         "-o", "collate=true", "-P", "2-3", "--", "/tmp/0.pdf"]
-    plain = lp_command("lp", "Ward-3", "x", Path("x.pdf"), PrintOptions(), None)
+    plain = lp_command("lp", "Ward-3", "x", Path("x.pdf"), PrintOptions())
     assert plain == ["lp", "-d", "Ward-3", "-t", "x", "-n", "1", "-o", "media=Letter", "-o", "sides=one-sided",
                      "--", "x.pdf"]
+    several = lp_command("lp", "W", "x", Path("x.pdf"), PrintOptions(reverse=True), ((1, 1), (3, 4)))
+    assert several[-6:] == ["-o", "outputorder=reverse", "-P", "1-1,3-4", "--", "x.pdf"]
     uncollated = lp_command("lp", "W", "x", Path("x.pdf"), PrintOptions(copies=3, collate=False))
     assert uncollated[uncollated.index("collate=false") - 1] == "-o"
 
 
 @pytest.mark.parametrize(("pages", "expected"), [
-    (None, [(1, 4), (1, 3)]),
-    ((1, 7), [(1, 4), (1, 3)]),
-    ((2, 3), [(2, 3), None]),
-    ((4, 5), [(4, 4), (1, 1)]),
-    ((5, 9), [None, (1, 3)]),
-    ((8, 9), [None, None]),
+    ((), [((1, 4),), ((1, 3),)]),
+    (((1, 7),), [((1, 4),), ((1, 3),)]),
+    (((2, 3),), [((2, 3),), ()]),
+    (((4, 5),), [((4, 4),), ((1, 1),)]),
+    (((5, 9),), [(), ((1, 3),)]),
+    (((8, 9),), [(), ()]),
+    (((1, 1), (3, 3), (6, 7)), [((1, 1), (3, 3)), ((2, 3),)]),  # "1, 3, 6-7" typed
 ])
 def test_a_packet_page_range_is_split_into_each_documents_own_pages(pages, expected):
     assert document_ranges(pages, [4, 3]) == expected
@@ -77,13 +80,13 @@ def test_each_document_is_its_own_job_with_only_its_pages(tmp_path):
     log = tmp_path / "calls"
     lp = _fake_lp(tmp_path, f'echo "$@" >> {log}\nn=$(wc -l < {log})\n'
                             'echo "request id is Ward-3-$((n + 11)) (1 file(s))"\n')
-    job = send_with_lp(PACKET, "Ward-3", PrintOptions(pages=(4, 5)), lp=lp)
+    job = send_with_lp(PACKET, "Ward-3", PrintOptions(pages=((4, 5),)), lp=lp)
     assert job == PrintJob("Ward-3", ("Ward-3-12", "Ward-3-13"), 2, 2, "lp")
     calls = log.read_text().splitlines()
     assert "-P 4-4" in calls[0] and "-t checklist.pdf" in calls[0]
     assert "-P 1-1" in calls[1] and "-t discharge.pdf" in calls[1]
     assert sent_message(job) == "Sent 2 documents to Ward-3 (jobs 12, 13)"
-    only_checklist = send_with_lp(PACKET, "Ward-3", PrintOptions(pages=(1, 4)), lp=lp)
+    only_checklist = send_with_lp(PACKET, "Ward-3", PrintOptions(pages=((1, 4),)), lp=lp)
     assert only_checklist.documents == 1 and only_checklist.pages == 4
     assert "-P" not in log.read_text().splitlines()[2]  # the whole document: no range sent
     assert sent_message(only_checklist) == "Sent 1 document to Ward-3 (job 14)"
@@ -98,13 +101,13 @@ def test_a_refusal_gives_lps_words_and_what_was_sent_before_it(tmp_path):
                                   "lp: Unable to print: out of paper. 'checklist.pdf' was sent (job 40) and is "
                                   "printing.")
     with pytest.raises(PrintError, match="Pages 8-9 are not in the packet"):
-        send_with_lp(PACKET, "Ward-3", PrintOptions(pages=(8, 9)), lp=lp)
+        send_with_lp(PACKET, "Ward-3", PrintOptions(pages=((8, 9),)), lp=lp)
 
 
 def test_print_to_file_writes_the_pages_themselves_small_searchable_and_private(tmp_path):
     out = tmp_path / "packet.pdf"
     out.write_bytes(b"an older print")
-    job = write_packet_file(out, PACKET, (3, 6))
+    job = write_packet_file(out, PACKET, ((3, 4), (5, 6)))
     assert job == PrintJob(str(out), (), 2, 4, "file")
     assert sent_message(job) == f"Saved 2 documents (4 pages) as {out}"
     assert stat.S_IMODE(out.stat().st_mode) == 0o600

@@ -33,6 +33,7 @@ from checklist_app.workflows.print_jobs import (
     PrintOptions,
     document_ranges,
     page_count,
+    pages_text,
     save_documents,
     send_with_lp,
     write_packet_file,
@@ -61,65 +62,72 @@ def options_from_printer(printer: QPrinter) -> PrintOptions:
     """The dialog's choices (paper, sides, copies, collation, page range) as CUPS names them."""
     size = printer.pageLayout().pageSize()
     paper = next((name for name, ident in _PAPER_IDS.items() if ident == size.id()), size.key())
-    pages = None
-    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
-        pages = printer.fromPage(), max(printer.fromPage(), printer.toPage())
+    pages: tuple[tuple[int, int], ...] = ()
+    if printer.printRange() == QPrinter.PrintRange.PageRange:  # "1, 3-4" typed, or pages from/to chosen
+        pages = tuple((r.from_, r.to) for r in printer.pageRanges().toRangeList())
     return PrintOptions(paper=paper, sides=_SIDES.get(printer.duplex(), "one-sided"),  # type: ignore[arg-type]
-                        copies=max(1, printer.copyCount()), collate=printer.collateCopies(), pages=pages)
+                        copies=max(1, printer.copyCount()), collate=printer.collateCopies(), pages=pages,
+                        reverse=printer.pageOrder() == QPrinter.PageOrder.LastPageFirst)
 
 
 def print_with_qprinter(documents: Sequence[tuple[str, bytes]], printer: QPrinter) -> PrintJob:
     """Render the chosen pages onto white and paint each, scaled to the printable page, through ``printer``."""
-    pages = document_ranges(options_from_printer(printer).pages, [page_count(data) for _, data in documents])
+    options = options_from_printer(printer)
+    ranges = document_ranges(options.pages, [page_count(data) for _, data in documents])
+    chosen = [(n, page) for n, own in enumerate(ranges) for first, last in own for page in range(first - 1, last)]
+    if not chosen:
+        raise PrintError(f"{pages_text(options.pages)} are not in the packet; nothing was printed. Choose pages "
+                         "within it.")
+    if options.reverse:
+        chosen.reverse()
     dpi = min(printer.resolution(), RASTER_DPI)
     painter = QPainter()
     if not painter.begin(printer):
         raise PrintError(f"The printer '{printer.printerName()}' cannot be opened. Check that it is switched on "
                          "and connected, or choose another printer.")
-    printed = 0
+    loaded = [load_document(data) for _, data in documents]
     try:
-        for (_title, data), own in zip(documents, pages, strict=True):
-            if own is None:
-                continue
-            document, buffer = load_document(data)
-            for page in range(own[0] - 1, own[1]):
-                if printed:
-                    printer.newPage()
-                image = page_image(document, page, round(document.pagePointSize(page).width() / 72 * dpi))
-                target = printer.pageLayout().paintRectPixels(printer.resolution())
-                scale = min(target.width() / image.width(), target.height() / image.height())
-                painter.drawImage(QRectF(0, 0, image.width() * scale, image.height() * scale), image)
-                printed += 1
-            document.close()
-            buffer.close()
+        for printed, (n, page) in enumerate(chosen):
+            if printed:
+                printer.newPage()
+            document = loaded[n][0]
+            image = page_image(document, page, round(document.pagePointSize(page).width() / 72 * dpi))
+            target = printer.pageLayout().paintRectPixels(printer.resolution())
+            scale = min(target.width() / image.width(), target.height() / image.height())
+            painter.drawImage(QRectF(0, 0, image.width() * scale, image.height() * scale), image)
     finally:
         painter.end()
-    return PrintJob(printer.printerName(), (), sum(own is not None for own in pages), printed, "qprinter")
+        for document, buffer in loaded:
+            document.close()
+            buffer.close()
+    return PrintJob(printer.printerName(), (), sum(bool(own) for own in ranges), len(chosen), "qprinter")
 
 
 class PrintDialog:
     """The system print dialog, behind a classmethod so tests never exec a modal."""
 
     @classmethod
-    def ask(cls, parent: QWidget | None, printer_name: str = "", *, paper: str = "Letter",
-            pages: int = 0) -> QPrinter | None:
+    def ask(cls, parent: QWidget | None, printer_name: str = "", *, paper: str = "Letter", pages: int = 0,
+            file_name: str = "packet.pdf") -> QPrinter | None:
         """Let the user choose a printer, paper, sides, copies and pages; None when cancelled."""
-        dialog, printer = cls.make(parent, printer_name, paper=paper, pages=pages)
+        dialog, printer = cls.make(parent, printer_name, paper=paper, pages=pages, file_name=file_name)
         try:
             return printer if dialog.exec() == QPrintDialog.DialogCode.Accepted else None
         finally:
             dialog.deleteLater()
 
     @staticmethod
-    def make(parent: QWidget | None, printer_name: str = "", *, paper: str = "Letter",
-             pages: int = 0) -> tuple[QPrintDialog, QPrinter]:
+    def make(parent: QWidget | None, printer_name: str = "", *, paper: str = "Letter", pages: int = 0,
+             file_name: str = "packet.pdf") -> tuple[QPrintDialog, QPrinter]:
         """The dialog, not yet shown, and its printer (kept by the caller: the dialog does not own it):
-        ``printer_name`` chosen, the site's ``paper``, pages 1 to ``pages``."""
+        ``printer_name`` chosen, the site's ``paper``, pages 1 to ``pages``, ``file_name`` for a file."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if printer_name:
             printer.setPrinterName(printer_name)
         printer.setPageSize(QPageSize(_PAPER_IDS.get(paper, QPageSize.PageSizeId.Letter)))
-        printer.setDocName("Checklist packet")
+        printer.setDocName(Path(file_name).stem)
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:  # no print queue: "Print to file" it is,
+            printer.setOutputFileName(str(documents_folder() / file_name))  # named, in Documents (not the cwd)
         dialog = QPrintDialog(printer, parent)
         dialog.setWindowTitle("Print packet")
         option = QAbstractPrintDialog.PrintDialogOption
@@ -153,7 +161,7 @@ def print_packet(parent: QWidget | None, documents: Sequence[tuple[str, bytes]],
                  paper: str = "Letter", use_lp: bool | None = None) -> PrintJob | None:
     """Ask for a printer (system dialog, on ``paper``) and print the packet; None when the user cancels."""
     total = sum(page_count(data) for _, data in documents)
-    printer = PrintDialog.ask(parent, printer_name, paper=paper, pages=total)
+    printer = PrintDialog.ask(parent, printer_name, paper=paper, pages=total, file_name=packet_file_name(documents))
     if printer is None:
         return None
     to_file = printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and bool(printer.outputFileName())
@@ -163,6 +171,12 @@ def print_packet(parent: QWidget | None, documents: Sequence[tuple[str, bytes]],
     if method == "lp":
         return send_with_lp(documents, printer.printerName(), options_from_printer(printer))
     return print_with_qprinter(documents, printer)
+
+
+def packet_file_name(documents: Sequence[tuple[str, bytes]]) -> str:
+    """The name offered for "Print to file": the checklist's, "...-checklist.pdf" becoming "...-packet.pdf"."""
+    first = Path(documents[0][0]).stem if documents else ""
+    return f"{first.removesuffix('-checklist') or 'checklist'}-packet.pdf"
 
 
 def print_method(printer_name: str, to_file: bool, use_lp: bool | None = None) -> str:

@@ -35,8 +35,9 @@ def _dialog_returning(monkeypatch, choose):
 
     made = {}
 
-    def ask(cls, parent, printer_name="", *, paper="Letter", pages=0):
-        dialog, printer = printing.PrintDialog.make(parent, printer_name, paper=paper, pages=pages)
+    def ask(cls, parent, printer_name="", *, paper="Letter", pages=0, file_name="packet.pdf"):
+        dialog, printer = printing.PrintDialog.make(parent, printer_name, paper=paper, pages=pages,
+                                                    file_name=file_name)
         made.update(paper=printer.pageLayout().pageSize().key(), max_page=dialog.maxPage())
         dialog.deleteLater()
         choose(printer)
@@ -160,3 +161,26 @@ def test_two_sided_choices_on_a_printer_that_has_them_are_read_back_in_cups_word
                         (QPrinter.DuplexMode.DuplexNone, "one-sided")):
         printer.setDuplex(mode)
         assert printing.options_from_printer(printer).sides == sides
+
+
+def test_pages_typed_as_a_list_print_only_those(qtbot, cups_queue, monkeypatch):
+    from PySide6.QtGui import QPageRanges
+    from PySide6.QtPrintSupport import QPrinter
+
+    from checklist_app.ui.signing import printing
+
+    def choose(printer):  # "1, 3" typed in the dialog's Pages field
+        typed = QPageRanges()
+        typed.addPage(1)
+        typed.addPage(3)
+        printer.setPrintRange(QPrinter.PrintRange.PageRange)
+        printer.setPageRanges(typed)
+
+    _dialog_returning(monkeypatch, choose)
+    marker = uuid.uuid4().hex[:8]
+    job = printing.print_packet(None, _titled(marker)[:1], printer_name=cups_queue.name)
+    assert job is not None and job.pages == 2
+    assert cups_queue.job_attributes(job.job_ids[0])["page-ranges"] == "1-1,3-3"
+    printed = cups_queue.wait_for_pdf(f"{marker}-clean-checklist", job.job_ids[0])
+    assert len(PdfReader(io.BytesIO(printed.read_bytes())).pages) == 2
+    printed.unlink()

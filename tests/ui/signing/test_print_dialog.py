@@ -27,11 +27,30 @@ def test_the_dialog_opens_on_the_sites_paper_with_the_packets_pages(qtbot, paper
     for wanted in (option.PrintPageRange, option.PrintCollateCopies, option.PrintToFile):
         assert dialog.testOption(wanted)
     options = printing.options_from_printer(printer)  # pressing Print without changing anything
-    assert (options.paper, options.sides, options.copies, options.pages) == (size, "one-sided", 1, None)
+    assert (options.paper, options.sides, options.copies, options.pages) == (size, "one-sided", 1, ())
+
+
+def test_without_a_print_queue_the_dialog_offers_a_file_named_for_the_patient_in_documents(qtbot, tmp_path,
+                                                                                           monkeypatch):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from checklist_app.ui.signing import printing
+
+    if printing.printer_names():
+        pytest.skip("this computer has print queues, so the dialog opens on one of them, not on a file")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    (tmp_path / "Documents").mkdir()
+    name = printing.packet_file_name(packet_documents())
+    assert name == "clean-packet.pdf"
+    dialog, printer = printing.PrintDialog.make(None, pages=9, file_name=name)
+    qtbot.addWidget(dialog)
+    assert printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
+    assert printer.outputFileName() == str(tmp_path / "Documents" / "clean-packet.pdf")
 
 
 def test_what_the_nurse_chose_is_read_back_in_cups_words(qtbot):
-    from PySide6.QtGui import QPageSize
+    from PySide6.QtGui import QPageRanges, QPageSize
     from PySide6.QtPrintSupport import QPrinter
 
     from checklist_app.ui.signing import printing
@@ -43,8 +62,15 @@ def test_what_the_nurse_chose_is_read_back_in_cups_words(qtbot):
     printer.setCollateCopies(False)
     printer.setPrintRange(QPrinter.PrintRange.PageRange)
     printer.setFromTo(2, 5)
+    printer.setPageOrder(QPrinter.PageOrder.LastPageFirst)
     options = printing.options_from_printer(printer)  # two-sided needs a printer that has it: test_print_cups
-    assert options == printing.PrintOptions(paper="Legal", sides="one-sided", copies=3, collate=False, pages=(2, 5))
+    assert options == printing.PrintOptions(paper="Legal", sides="one-sided", copies=3, collate=False,
+                                            pages=((2, 5),), reverse=True)
+    typed = QPageRanges()  # "1, 3-4" typed in "Pages"
+    typed.addPage(1)
+    typed.addRange(3, 4)
+    printer.setPageRanges(typed)
+    assert printing.options_from_printer(printer).pages == ((1, 1), (3, 4))
 
 
 def test_cancelling_the_dialog_prints_nothing(qtbot, monkeypatch):
