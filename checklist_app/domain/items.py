@@ -57,6 +57,8 @@ class Option(BaseModel):
     label: Label
     help: str = ""
     codes: Codes = ()  # RxNorm ingredients or SNOMED CT substances this choice stands for (domain/codes.py)
+    # Other words a nurse types to find this choice in a long list ("bid" for "Twice a day"); never stored.
+    aliases: tuple[Annotated[str, StringConstraints(min_length=1, max_length=40)], ...] = ()
 
     @model_validator(mode="after")
     def _option_code_systems(self) -> Option:
@@ -120,6 +122,18 @@ class _OptionsMixin(BaseModel):
     def option_values(self) -> tuple[str, ...]:
         """The stored values, in form order."""
         return tuple(o.value for o in self.options)
+
+    @field_validator("options")
+    @classmethod
+    def _aliases_unique(cls, options: tuple[Option, ...]) -> tuple[Option, ...]:
+        owner: dict[str, str] = {}
+        for option in options:
+            for alias in option.aliases:
+                key = alias.lower().replace(" ", "")
+                if owner.setdefault(key, option.value) != option.value:
+                    raise ValueError(f"alias '{alias}' is given to both '{owner[key]}' and '{option.value}'; "
+                                     f"an alias must find one option")
+        return options
 
     def option_label(self, value: str) -> str:
         """The label shown for a stored value (the value itself when unknown)."""

@@ -88,8 +88,21 @@ def not_after_nowhere(data):
     _items(data)[3]["not_after"] = "procedure_start"
 
 
+def alias_on_two_options(data):
+    """item 'sedation' in section 'basics'|alias 'Q D' is given to both|an alias must find one option"""
+    options = _items(data)[2]["options"]
+    options[0]["aliases"] = ["qd"]
+    options[1]["aliases"] = ["Q D"]
+
+
+def empty_alias(data):
+    """item 'sedation' in section 'basics'|at least 1 character"""
+    _items(data)[2]["options"][0]["aliases"] = [""]
+
+
 MUTATORS = [unknown_kind, duplicate_id, show_if_nowhere, show_if_forward, bad_range, empty_options,
-            duplicate_option, condition_two_ops, bad_id, unknown_key, missing_label, bad_pattern, not_after_nowhere]
+            duplicate_option, condition_two_ops, bad_id, unknown_key, missing_label, bad_pattern, not_after_nowhere,
+            alias_on_two_options, empty_alias]
 
 
 def test_minimal_form_is_valid():

@@ -189,6 +189,10 @@ class _OptionsWidget(ItemWidget):
     def options(self) -> list[tuple[Any, str]]:
         raise NotImplementedError
 
+    def aliases(self) -> list[tuple[str, ...]]:
+        """Other words that find each option when typed (the form's ``aliases``: "bid" for "Twice a day")."""
+        return [() for _ in self.options()]
+
     def build(self) -> None:
         options = self.options()
         self.radios: RadioGroup | None = None
@@ -234,20 +238,28 @@ class _OptionsWidget(ItemWidget):
         return True
 
     def _find(self, text: str) -> int:
-        """Type-to-search over whole labels, spaces included: prefix first, then any word, then anywhere."""
+        """Type-to-search: an exact alias first ("bid"), then whole labels, spaces included (prefix, then any
+        word, then anywhere), then the start of an alias ("q1" finds "q12h")."""
         wanted = text.lower()
         labels = [self.combo.itemText(i).lower() for i in range(self.combo.count())]
+        aliases = [()] + [tuple(a.lower().replace(" ", "") for a in names) for names in self.aliases()]
+        squeezed = wanted.replace(" ", "")
         tokens = wanted.split()
 
         def words_start(label: str) -> bool:
             words = [w.strip("()/,.-\"'") for w in label.split()]
             return bool(tokens) and all(any(w.startswith(t) for w in words) for t in tokens)
 
+        exact_alias = next((i for i in range(1, len(aliases)) if squeezed in aliases[i]), -1)
+        if exact_alias > 0:
+            return exact_alias
         for test in (lambda t: t.startswith(wanted), words_start, lambda t: wanted in t):
             found = next((i for i in range(1, len(labels)) if test(labels[i])), -1)
             if found > 0:
                 return found
-        return -1
+        if not squeezed:
+            return -1
+        return next((i for i in range(1, len(aliases)) if any(a.startswith(squeezed) for a in aliases[i])), -1)
 
     def value(self) -> Any:
         if self.radios is not None:
@@ -291,3 +303,6 @@ class ChoiceWidget(_OptionsWidget):
 
     def options(self) -> list[tuple[Any, str]]:
         return [(o.value, o.label) for o in self.item.options]
+
+    def aliases(self) -> list[tuple[str, ...]]:
+        return [o.aliases for o in self.item.options]

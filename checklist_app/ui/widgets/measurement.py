@@ -13,8 +13,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
+from checklist_app.domain import conventions
 from checklist_app.domain.timeutil import aware
-from checklist_app.domain.typed_time import TypedTimeError, describe_date, parse_typed_date
+from checklist_app.domain.typed_time import TypedTimeError, date_examples, describe_date, parse_typed_date
 from checklist_app.ui import controls
 from checklist_app.ui.widgets.base import ItemWidget
 from checklist_app.ui.widgets.text_number import parse_number
@@ -34,7 +35,9 @@ class MeasurementWidget(ItemWidget):
         self.value_edit.editingFinished.connect(self.commit)
         self.unit_combo = QComboBox()
         self.accessible(self.unit_combo, "unit")
-        for unit in self.item.units:
+        # The site's usual unit first (en-US: °F), so a bare "98.4" is read in it.
+        self.units = [self.item.unit_spec(u) for u in conventions.site_units_first([u.unit for u in self.item.units])]
+        for unit in self.units:
             self.unit_combo.addItem(SHOWN.get(unit.unit, unit.unit), unit.unit)
         self.unit_combo.currentIndexChanged.connect(lambda _i: self.commit())
         self.editor_layout.addWidget(self.value_edit)
@@ -64,7 +67,7 @@ class MeasurementWidget(ItemWidget):
             try:
                 taken = parse_typed_date(self.date_edit.text(), self._today())
                 if taken > self._today():
-                    date_problem = f"The date taken ({taken:%Y-%m-%d}) is in the future."
+                    date_problem = f"The date taken ({conventions.format_date(taken)}) is in the future."
                     taken = None
             except TypedTimeError as exc:
                 date_problem = f"Date taken not understood: {exc}"
@@ -80,7 +83,7 @@ class MeasurementWidget(ItemWidget):
             return None, f"'{text}' is not a number. Allowed: {self.item.allowed_text()}.", False
         if match and match.group(2):
             typed_unit = match.group(2).strip().lstrip("°")
-            index = next((i for i, u in enumerate(self.item.units) if u.unit.lower() == typed_unit.lower()), -1)
+            index = next((i for i, u in enumerate(self.units) if u.unit.lower() == typed_unit.lower()), -1)
             if index < 0:
                 units = ", ".join(u.unit for u in self.item.units)
                 return None, f"'{typed_unit}' is not a unit for this value; use {units}.", False
@@ -88,13 +91,13 @@ class MeasurementWidget(ItemWidget):
             self.unit_combo.setCurrentIndex(index)
             self.unit_combo.blockSignals(False)
             self.value_edit.setText(match.group(1))
-        spec = self.item.units[self.unit_combo.currentIndex()]
+        spec = self.units[self.unit_combo.currentIndex()]
         if not spec.min <= number <= spec.max:
             return None, f"{number:g} {spec.unit} is out of range. Allowed: {self.item.allowed_text()}.", False
         if date_problem:
             return None, date_problem, True
         if self.date_edit is not None and taken is None:
-            return None, "Add the date the sample was taken (e.g. 2026-11-18, or yesterday).", True
+            return None, f"Add the date the sample was taken ({date_examples()}).", True
         answer: dict[str, Any] = {"value": number, "unit": spec.unit}
         if taken is not None:
             answer["date"] = taken
@@ -138,7 +141,7 @@ class MeasurementWidget(ItemWidget):
         self.unit_combo.setCurrentIndex(max(index, 0))
         if self.date_edit is not None:
             taken = value.get("date") if self._value else None
-            self.date_edit.setText(f"{taken:%Y-%m-%d}" if isinstance(taken, date) else "")
+            self.date_edit.setText(conventions.format_date(taken) if isinstance(taken, date) else "")
             self.preview.setText(f"= {describe_date(taken, self._today())}" if isinstance(taken, date) else "")
         self._set_loading(False)
 

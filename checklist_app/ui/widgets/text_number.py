@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from checklist_app.domain import conventions
 from checklist_app.ui import theme
 from checklist_app.ui.widgets.base import ENTER_KEYS, ItemWidget
 
@@ -130,6 +131,9 @@ class TextWidget(ItemWidget):
         return [self.edit]
 
 
+_NUMBER_AND_UNIT = re.compile(r"^\s*([-+]?[\d.,]+)\s*([^\d\s.,][^\d]*)?$")
+
+
 def parse_number(text: str) -> float:
     """A number typed with a point or a comma as the decimal mark ('68,5'); ValueError otherwise."""
     cleaned = text.strip().replace(" ", "")
@@ -149,21 +153,41 @@ class NumberWidget(ItemWidget):
         self.edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 14 + 24)
         self.edit.editingFinished.connect(self.commit)
         self.unit_label = QLabel(self.item.unit)
+        # Other units the value may be typed in ("165 lb" for a weight in kg): converted, and the stored value
+        # shown beside the field so the nurse sees what was kept.
+        self.other_units = conventions.other_units(self.item.unit)
+        if self.other_units:
+            self.edit.setPlaceholderText(" or ".join((self.item.unit, *self.other_units)))
+        self.converted = QLabel("")
+        theme.set_role(self.converted, "preview")
         self.editor_layout.addWidget(self.edit)
         self.editor_layout.addWidget(self.unit_label)
+        self.editor_layout.addWidget(self.converted)
         self.editor_layout.addStretch(1)
         self._value: float | None = None
 
     def _parse(self) -> tuple[float | None, str]:
         text = self.edit.text().strip()
+        self.converted.setText("")
         if not text:
             return None, ""
+        match = _NUMBER_AND_UNIT.match(text) if self.other_units else None
+        typed_unit = match.group(2) if match else None
         try:
-            number = parse_number(text)
+            number = parse_number(match.group(1) if match else text)
         except ValueError:
             return None, f"'{text}' is not a number. Allowed: {self.item.allowed_text()}."
+        if typed_unit:
+            converted = conventions.convert_typed(number, typed_unit, self.item.unit)
+            if converted is None:
+                units = " or ".join((self.item.unit, *self.other_units))
+                return None, f"'{typed_unit}' is not a unit for this value; type it in {units}."
+            if converted != number:
+                number = round(converted, self.item.decimals)
+                self.converted.setText(f"= {number:.{self.item.decimals}f} {self.item.unit}")
         if not self.item.min <= number <= self.item.max:
-            return None, f"{text} is out of range. Allowed: {self.item.allowed_text()}."
+            shown = f"{text} ({number:g} {self.item.unit})" if self.converted.text() else text
+            return None, f"{shown} is out of range. Allowed: {self.item.allowed_text()}."
         if self.item.decimals == 0 and number != int(number):
             return None, "Type a whole number."
         return round(number, self.item.decimals), ""
@@ -188,6 +212,7 @@ class NumberWidget(ItemWidget):
         self._value = float(value) if isinstance(value, int | float) else None
         text = "" if self._value is None else f"{self._value:.{self.item.decimals}f}"
         self.edit.setText(text)
+        self.converted.setText("")
 
     def _put_text(self, text: str) -> None:
         self.edit.setText(text)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from ui_helpers import NOW
 
+from checklist_app.domain import conventions
 from checklist_app.domain.items import ITEM_KINDS
 from checklist_app.domain.timeutil import aware
 from checklist_app.rules import load_form
@@ -293,7 +294,7 @@ def test_notes_take_several_lines_and_ctrl_enter_moves_on(qtbot):
 
 def test_temperature_units_are_shown_with_the_degree_sign(qtbot):
     widget = make(qtbot, "temperature")
-    assert [widget.unit_combo.itemText(i) for i in range(widget.unit_combo.count())] == ["°C", "°F"]
+    assert [widget.unit_combo.itemText(i) for i in range(widget.unit_combo.count())] == ["°F", "°C"]
     type_into(qtbot, widget.value_edit, "38.2 °C")
     assert widget.value() == {"value": 38.2, "unit": "C"}
 
@@ -353,3 +354,56 @@ def test_long_choice_list_starts_a_new_search_after_a_value_is_shown(qtbot):
     agent.set_value(None)  # e.g. another entry loaded into the same field
     qtbot.keyClicks(agent.combo, "Metf")  # within the search pause: must not search "ApixMetf"
     assert agent.value() == "metformin"
+
+
+def test_us_site_reads_a_bare_temperature_in_fahrenheit(qtbot):
+    widget = make(qtbot, "temperature")
+    assert widget.unit_combo.currentText() == "°F"
+    type_into(qtbot, widget.value_edit, "98.4")
+    assert widget.value() == {"value": 98.4, "unit": "F"} and widget.problem.text == ""
+
+
+def test_british_site_offers_celsius_first(qtbot):
+    conventions.set_site_locale("en-GB")
+    try:
+        widget = make(qtbot, "temperature")
+        assert [widget.unit_combo.itemText(i) for i in range(widget.unit_combo.count())] == ["°C", "°F"]
+    finally:
+        conventions.set_site_locale("en-US")
+
+
+@pytest.mark.parametrize("typed", ["165 lb", "165 lbs", "165lbs", "165 pounds"])
+def test_weight_typed_in_pounds_is_kept_in_kg_and_shown(qtbot, typed):
+    widget = make(qtbot, "weight_kg")
+    type_into(qtbot, widget.edit, typed)
+    assert widget.value() == 74.8 and widget.converted.text() == "= 74.8 kg"
+    type_into(qtbot, widget.edit, "70 kg")
+    assert widget.value() == 70.0 and widget.converted.text() == ""
+
+
+def test_weight_in_an_unknown_unit_or_out_of_range_is_refused_in_words(qtbot):
+    widget = make(qtbot, "weight_kg")
+    type_into(qtbot, widget.edit, "165 st")
+    assert widget.value() is None and "'st' is not a unit for this value; type it in kg or lb" in widget.problem.text
+    type_into(qtbot, widget.edit, "900 lb")
+    assert widget.value() is None and "900 lb (408.2 kg) is out of range" in widget.problem.text
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("bid", "bid"), ("qd", "daily"), ("qhs", "daily"), ("tid", "tid"),
+                                                 ("q12h", "bid"), ("q8h", "tid"), ("prn", "as_needed"),
+                                                 ("qid", "other"), ("Twice", "bid")])
+def test_frequency_is_found_by_its_abbreviation(qtbot, typed, expected):
+    frequency = make(qtbot, "medications").add_entry().fields["frequency"]
+    assert frequency.combo is not None
+    qtbot.keyClicks(frequency.combo, typed)
+    assert frequency.value() == expected
+
+
+def test_date_field_shows_and_takes_the_us_order(qtbot):
+    widget = make(qtbot, "date_of_birth")
+    assert widget.edit.placeholderText() == "MM/DD/YYYY"
+    type_into(qtbot, widget.edit, "03/12/1954")
+    assert widget.value() == date(1954, 3, 12)
+    assert widget.preview.text() == "= Fri, Mar 12, 1954"
+    widget.set_value(date(1954, 3, 12))
+    assert widget.edit.text() == "03/12/1954"
