@@ -184,3 +184,29 @@ def test_pages_typed_as_a_list_print_only_those(qtbot, cups_queue, monkeypatch):
     printed = cups_queue.wait_for_pdf(f"{marker}-clean-checklist", job.job_ids[0])
     assert len(PdfReader(io.BytesIO(printed.read_bytes())).pages) == 2
     printed.unlink()
+
+
+def test_from_the_packet_window_the_nurse_reads_the_real_job_numbers(qtbot, ctx, open_example, cups_queue,
+                                                                      monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    from ui_helpers import NURSE, PINS
+
+    from checklist_app.ui.signing import packet as packet_flow
+    from checklist_app.workflows.signing import meaning_of, sign
+
+    window = open_example("clean")
+    window.mark_signed(sign(window.checklist, NURSE, PINS[NURSE], meaning_of(window.checklist)[0]))
+    ctx.site = ctx.site.model_copy(update={"printer": cups_queue.name, "paper": "A4"})
+    made = _dialog_returning(monkeypatch, lambda printer: None)
+    marker = uuid.uuid4().hex[:8]
+    documents = [(f"{marker}-{name}", data) for name, data in packet_flow.documents_for(window, window.checklist)]
+    printed = []
+    job = packet_flow.print_packet(window, window.checklist, documents, lambda: printed.append(True))
+    assert made["paper"] == "A4" and printed == [True]  # the site's paper; the worklist will say "Printed"
+    for request, (name, _) in zip(job.job_ids, documents, strict=True):
+        assert cups_queue.job_attributes(request)["media"] == "A4"
+        cups_queue.wait_for_pdf(name.removesuffix(".pdf"), request).unlink()
+    assert set(job.job_ids) <= cups_queue.completed()
+    numbers = ", ".join(request.rsplit("-", 1)[-1] for request in job.job_ids)
+    box = window.findChild(QMessageBox, "message_box")
+    assert box is not None and box.text() == f"Sent 2 documents to {cups_queue.name} (jobs {numbers})"

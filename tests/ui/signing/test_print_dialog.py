@@ -163,3 +163,14 @@ def test_print_to_file_is_recorded_as_a_saved_file_not_as_printed(qtbot, ctx, si
     assert ("exported", "packet.pdf") in events and "printed" not in {kind for kind, _ in events}
     box = _message_box(qtbot, signed_window)
     assert box.windowTitle() == "Saved" and box.text() == f"Saved 2 documents (9 pages) as {out}"
+
+
+def test_a_sealed_packet_prints_to_one_file_with_every_page(qtbot, signed_window, tmp_path):
+    from checklist_app.ui.signing import packet as packet_flow
+    from checklist_app.workflows.print_jobs import page_count, write_packet_file
+
+    documents = packet_flow.documents_for(signed_window, signed_window.checklist)
+    assert b"/ByteRange" in documents[0][1]  # the checklist as signed: sealed
+    job = write_packet_file(tmp_path / "packet.pdf", documents)
+    assert job.pages == sum(page_count(data) for _, data in documents) == page_count(
+        (tmp_path / "packet.pdf").read_bytes())
