@@ -6,6 +6,12 @@ that the policy finds too old for the scheduled start (the engine's ``result_age
 scheduled start: this module knows no threshold), or when the policy raises a hard stop on it that no
 physician has overridden. A result the policy wants from the procedure day itself (``result_same_day``) is
 not lacking the day before: it can only be drawn on the day.
+
+A signed day's checklist is ready when it was signed cleared. A pre-admission plan (a record of the same form,
+id ``plan-...``, signed days ahead) is rated on its answers like a draft: signing a plan does not clear the
+patient. A patient with both a plan and the day's checklist for the same day is one case in the day view,
+rated on the record that lacks less (what the plan settled is settled, though the day's checklist may not
+have been filled in yet).
 """
 
 from __future__ import annotations
@@ -106,6 +112,16 @@ def case_readiness(form: FormDefinition, policy: PolicyDefinition, answers: dict
     return readiness(start, rules.business_days_before, rules.clock, now, missing=names, details=details)
 
 
+def plan_readiness(form: FormDefinition, policy: PolicyDefinition, record: dict[str, Any], rules: ReadinessRules,
+                   now: datetime) -> Readiness:
+    """A signed plan's readiness, from its record's JSON (answers as saved, and the overrides it holds)."""
+    from checklist_app.workflows.answer_codec import answers_from_json
+
+    answers, _dropped = answers_from_json(form, record.get("answers") or {})  # a dropped answer is lacking
+    overridden = frozenset(str(o.get("finding_key")) for o in record.get("overrides") or () if isinstance(o, dict))
+    return case_readiness(form, policy, answers, rules, now, overridden=overridden)
+
+
 def signed_readiness(scheduled: datetime | None, cleared: bool, rules: ReadinessRules, now: datetime) -> Readiness:
     """A signed checklist's: ready when it was signed cleared, otherwise not (it was signed NOT CLEARED)."""
     lacks = () if cleared else ("signed NOT CLEARED",)
@@ -115,6 +131,12 @@ def signed_readiness(scheduled: datetime | None, cleared: bool, rules: Readiness
 
 class Case(Protocol):
     """A worklist row as far as the day view needs it."""
+
+    @property
+    def record_id(self) -> str: ...  # noqa: D102
+
+    @property
+    def mrn(self) -> str: ...  # noqa: D102
 
     @property
     def scheduled(self) -> datetime | None: ...  # noqa: D102
@@ -129,12 +151,43 @@ class Case(Protocol):
 C = TypeVar("C", bound=Case)
 
 
+def is_plan(record_id: str) -> bool:
+    """Whether a record is a pre-admission plan (``storage.plans``' prefix)."""
+    from checklist_app.storage.plans import PLAN_PREFIX
+
+    return record_id.startswith(PLAN_PREFIX)
+
+
 def cases_on(rows: Iterable[C], day: date, tz: tzinfo | None = None) -> list[C]:
-    """The rows scheduled on ``day`` (in ``tz``, default the workstation's zone) that have a readiness, those
-    at risk first (deadline passed, then not ready), each group by scheduled time."""
+    """The cases scheduled on ``day`` (in ``tz``, default the workstation's zone), those at risk first
+    (deadline passed, then not ready), each group by scheduled time. Rows without a readiness (not rated) are
+    left out. A plan and a day's checklist of the same MRN are one case, shown by the one lacking less (the
+    day's checklist when they lack as much); of several plans of one MRN, the one lacking least."""
     found = [row for row in rows if row.scheduled is not None and row.readiness is not None
              and row.scheduled.astimezone(tz).date() == day]
-    return sorted(found, key=lambda r: (STATE_ORDER[r.readiness.state], r.scheduled, r.patient))  # type: ignore[union-attr]
+    cases = [row for row in found if not is_plan(row.record_id)]
+    plans: dict[str, C] = {}
+    for row in found:
+        key = _mrn_key(row)
+        if is_plan(row.record_id) and (key not in plans or _lacking(row) < _lacking(plans[key])):
+            plans[key] = row
+    for key, plan in plans.items():
+        same = [n for n, row in enumerate(cases) if _mrn_key(row) == key]
+        if not same:
+            cases.append(plan)
+            continue
+        best = min(same, key=lambda n: _lacking(cases[n]))
+        if _lacking(plan) < _lacking(cases[best]):
+            cases[best] = plan
+    return sorted(cases, key=lambda r: (STATE_ORDER[r.readiness.state], r.scheduled, r.patient))  # type: ignore[union-attr]
+
+
+def _mrn_key(row: Case) -> str:
+    return "".join(row.mrn.lower().split()) or f"record:{row.record_id}"
+
+
+def _lacking(row: Case) -> int:
+    return len(row.readiness.missing)  # type: ignore[union-attr]
 
 
 def scheduled_start(answers: dict[str, Any]) -> datetime | None:

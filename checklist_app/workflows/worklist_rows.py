@@ -132,7 +132,7 @@ def build_rows(store: ChecklistStore, form: FormDefinition, policy_for: Callable
     from checklist_app import storage
     from checklist_app.domain.errors import ChecklistError
     from checklist_app.workflows.checklist_state import ChecklistState
-    from checklist_app.workflows.readiness import case_readiness, signed_readiness
+    from checklist_app.workflows.readiness import case_readiness, is_plan, plan_readiness, signed_readiness
     from checklist_app.workflows.section_state import overview
 
     label = form_procedure_label(form)
@@ -164,8 +164,19 @@ def build_rows(store: ChecklistStore, form: FormDefinition, policy_for: Callable
               for v in versions)
     rows += signed_rows(signed, printed, {row.record_id for row in rows}, label, now, all_dates)
     if readiness_rules is not None:
-        rows = [row if row.is_draft else replace(row, readiness=signed_readiness(
-            row.scheduled, row.status != "signed_not_cleared", readiness_rules, now)) for row in rows]
+        plans = {v.record_id: v.content.record for v in versions if is_plan(v.record_id)}
+
+        def signed_ready(row: WorklistRow) -> Readiness | None:
+            if row.record_id not in plans:
+                return signed_readiness(row.scheduled, row.status != "signed_not_cleared", readiness_rules, now)
+            record = plans[row.record_id]
+            try:
+                return plan_readiness(form, policy_for(str(record.get("policy_id") or default_policy)), record,
+                                      readiness_rules, now)
+            except ChecklistError:
+                return None  # its policy is no longer installed: not rated (the checklist opens and says why)
+
+        rows = [row if row.is_draft else replace(row, readiness=signed_ready(row)) for row in rows]
     # One query for every signed row's export to the chart (storage.outbox); nothing when none is queued.
     chart = storage.outbox.chart_texts(store.db, {v.record_id: v.version_id for v in versions})
     rows = [replace(row, chart=chart[row.record_id]) if not row.is_draft and row.record_id in chart else row

@@ -149,3 +149,29 @@ def test_the_deadline_follows_the_site_setting(session):
                           aware(datetime(2026, 12, 3, 15, 29)))
     assert case.deadline == aware(datetime(2026, 12, 3, 15, 30)) and case.state == "not_ready"
     assert date(2026, 12, 3) == case.deadline.date()
+
+
+def test_a_signed_plan_is_rated_on_its_answers_and_the_day_view_shows_one_case(session):
+    from checklist_app import storage
+    from checklist_app.workflows.plan_records import sign_plan
+
+    storage.add_staff(session.store.db, "rn.x", "Test Nurse", "RN", "nurse", "1357", actor="test")
+    session.set_user(session.store.staff("rn.x"))
+    session.clock["now"] = DUE - timedelta(days=2)  # the call, on Tuesday
+    plan = decoded(session, {**case_answers(session, inr=None), "record_id": "plan-20261201-call"})
+    session.store.save_draft(plan.record_id, plan.draft_data(), "rn.x")
+    version = sign_plan(session, plan, "rn.x", "1357")
+    assert version.record_id == "plan-20261201-call"
+    friday = START.astimezone().date()
+    # Signed, yet not ready: signing a plan does not clear the patient, its answers lack the INR.
+    (row,) = cases_on(rows_at(session, DUE + timedelta(minutes=1), all_dates=True), friday)
+    assert row.record_id == "plan-20261201-call" and row.readiness.state == "deadline_passed"
+    assert row.readiness.missing == ("INR",)
+    # The day's checklist for the same patient, started with everything: one case, rated on it.
+    save(session, "r-day", case_answers(session))
+    (row,) = cases_on(rows_at(session, DUE + timedelta(minutes=1), all_dates=True), friday)
+    assert row.record_id == "r-day" and row.readiness.state == "ready"
+    # A day's checklist barely begun lacks more than the plan: the case is shown by the plan.
+    save(session, "r-day", case_answers(session, inr=None, allergies=None, escort_present=None))
+    (row,) = cases_on(rows_at(session, DUE + timedelta(minutes=1), all_dates=True), friday)
+    assert row.record_id == "plan-20261201-call"

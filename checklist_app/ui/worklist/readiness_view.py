@@ -2,7 +2,8 @@
 each with what it still lacks. Opens on the day whose deadline is today (tomorrow, or Monday on a Friday).
 
 The rows are the worklist's own (``WorklistWindow.read_rows``, every unfinished draft and the latest signed
-checklists), read again when the day changes or F5 is pressed; a double-click or Enter opens the checklist.
+checklists and pre-admission plans), read again when the day changes or F5 is pressed; a patient with a plan
+and the day's checklist is one case (``workflows.readiness.cases_on``). A double-click or Enter opens it.
 """
 
 from __future__ import annotations
@@ -19,14 +20,15 @@ from checklist_app.domain.errors import ChecklistError
 from checklist_app.domain.readiness import business_days_ahead
 from checklist_app.ui import controls, messages, theme
 from checklist_app.ui.worklist.model import READY_LOOKS
-from checklist_app.workflows.readiness import cases_on
+from checklist_app.workflows.readiness import cases_on, is_plan
 
 if TYPE_CHECKING:
     from checklist_app.ui.worklist.window import WorklistWindow
     from checklist_app.workflows.worklist_rows import WorklistRow
 
 TITLE = "Cases at risk"
-HEADERS = ("Scheduled", "Patient", "MRN", "Readiness", "What is missing")
+HEADERS = ("Scheduled", "Patient", "MRN", "Record", "Readiness", "What is missing")
+READINESS = HEADERS.index("Readiness")
 STATE_WORDS = {"ready": "Ready", "not_ready": "Not ready", "deadline_passed": "Deadline passed",
                "no_start": "No scheduled start"}
 
@@ -136,11 +138,15 @@ class ReadinessDialog(QDialog):
         assert ready is not None and row.scheduled is not None  # cases_on keeps only those
         icon, ink, background = READY_LOOKS[ready.state]
         missing = "\n".join(ready.details) if ready.details else "-"
-        texts = (format_time(row.scheduled.astimezone()), row.patient, row.mrn, STATE_WORDS[ready.state], missing)
+        # A plan is signed without clearing anyone: its worklist status (NOT CLEARED) means nothing here.
+        record = (f"Plan: {'draft' if row.is_draft else 'signed'}" if is_plan(row.record_id)
+                  else f"Checklist: {row.status_text}")
+        texts = (format_time(row.scheduled.astimezone()), row.patient, row.mrn, record, STATE_WORDS[ready.state],
+                 missing)
         for column, text in enumerate(texts):
             item = QTableWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, row.record_id)
-            if column == 3:
+            if column == READINESS:
                 item.setIcon(theme.icon(icon))
                 item.setForeground(QColor(ink))
                 if background:

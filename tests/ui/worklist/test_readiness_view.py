@@ -117,18 +117,57 @@ def test_the_day_view_lists_cases_at_risk_first_and_opens_one(qtbot, rctx, clock
     assert dialog.day == START.date()  # Thursday: Friday's cases are the ones due today
     table = dialog.table
     assert [table.item(r, 1).text() for r in range(table.rowCount())] == ["Brandt, Otto", "Okafor, Grace Adaeze"]
-    assert table.item(0, 3).text() == "Deadline passed" and table.item(0, 4).text() == "INR: not recorded."
-    assert table.item(0, 3).foreground().color() == QColor(theme.STOP)
-    assert table.item(1, 3).text() == "Ready" and table.item(1, 4).text() == "-"
+    assert table.item(0, 4).text() == "Deadline passed" and table.item(0, 5).text() == "INR: not recorded."
+    assert table.item(0, 3).text() == "Checklist: Hard stop"
+    assert table.item(0, 4).foreground().color() == QColor(theme.STOP)
+    assert table.item(1, 4).text() == "Ready" and table.item(1, 5).text() == "-"
     assert "2 case(s) scheduled - 1 deadline passed, 1 ready" in dialog.summary.text()
     dialog.resize(1280, 800)
     grab(dialog, "day-view-friday.png")
     dialog.show_day(aware(datetime(2026, 12, 7)).date())  # Monday: due Friday noon, still ahead
     assert [table.item(r, 1).text() for r in range(table.rowCount())] == ["Lindqvist, Eva"]
-    assert table.item(0, 3).text() == "Not ready"
+    assert table.item(0, 4).text() == "Not ready"
     qtbot.mouseClick(dialog.previous_button, Qt.MouseButton.LeftButton)  # Sunday
     assert table.rowCount() == 0 and "no checklist is scheduled" in dialog.summary.text()
     dialog.show_day(START.date())
     table.selectRow(0)
     dialog.open_selected()
     assert list(window.open_windows) == ["no-inr"]
+
+
+def test_a_signed_plan_is_the_case_until_the_day_checklist_lacks_less(qtbot, rctx, clock):
+    from checklist_app.workflows.checklist_state import ChecklistState
+    from checklist_app.workflows.plan_records import sign_plan
+
+    clock["now"] = DUE - timedelta(days=2)
+    save_case(rctx, "plan-20261201-call", "Brandt, Otto", inr=None, mrn="MRN-318204", wristband_scan="MRN-318204")
+    plan, _ = ChecklistState.from_data(rctx.form, rctx.store.load_draft("plan-20261201-call").data,
+                                       fallback_staff=NURSE, now=clock["now"], policy_id="sir-2019")
+    sign_plan(rctx, plan, NURSE, "1357")
+    save_case(rctx, "ok", "Okafor, Grace Adaeze")
+    clock["now"] = DUE - timedelta(hours=2)
+    window = worklist(qtbot, rctx)
+    window.risk_button.click()
+    dialog = window.readiness_dialog
+    table = dialog.table
+    assert [table.item(r, 1).text() for r in range(table.rowCount())] == ["Brandt, Otto", "Okafor, Grace Adaeze"]
+    assert table.item(0, 3).text() == "Plan: signed" and table.item(0, 4).text() == "Not ready"
+    assert "(in 2 h)" in dialog.summary.text()
+    dialog.resize(1280, 800)
+    grab(dialog, "day-view-plan.png")
+
+
+def test_a_broken_planning_file_hides_the_column_and_the_day_view_says_why(qtbot, rctx, tmp_path, monkeypatch):
+    from checklist_app import resources
+
+    bad = tmp_path / "planning.yaml"
+    bad.write_text("schema_version: 1\nform: vertebral_augmentation\nahead_items: [inr]\nready_requires: [inr, nope]\n")
+    shipped = resources.form_path
+    monkeypatch.setattr(resources, "form_path", lambda name: bad if name == "planning.yaml" else shipped(name))
+    save_case(rctx, "ok", "Okafor, Grace Adaeze")
+    window = worklist(qtbot, rctx)
+    assert window.table.isColumnHidden(READY_COLUMN)
+    assert [r.patient for r in window.model.rows] == ["Okafor, Grace Adaeze"]  # the worklist itself still works
+    window.risk_button.click()
+    text = window.readiness_dialog.summary.text()
+    assert text.startswith("Readiness cannot be worked out:") and "nope" in text and "planning.yaml" in text
