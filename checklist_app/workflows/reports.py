@@ -34,8 +34,10 @@ from checklist_app.storage.reports import SignedFact
 
 GRANULARITIES: tuple[Granularity, ...] = ("day", "week", "month")
 NOT_RECORDED = "(not recorded)"  # a NOT CLEARED version whose evaluation cannot be read; a blank proceduralist
-READINESS_NOTE = ("Ready by the site's deadline: not available yet (the planning feature that records each "
-                  "case's deadline has not been built).")
+# Readiness is worked out for cases still ahead (the worklist's Ready column, "Cases at risk"); what a case had
+# at its deadline is not kept (drafts are overwritten; the audit trail has only audited saves), so it is not counted.
+READINESS_NOTE = ("Ready by the site's deadline: not available yet (the worklist shows each coming case's readiness, "
+                  "but what a past case had at its deadline is not recorded).")
 MAX_DAYS = 20 * 366  # a typing slip (year 2206) would otherwise make a million empty days
 
 # How a check's finding reads when its rule has no fixed message ("INR: above the limit").
