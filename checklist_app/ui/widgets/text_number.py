@@ -168,7 +168,7 @@ class NumberWidget(ItemWidget):
 
     def _parse(self) -> tuple[float | None, str]:
         text = self.edit.text().strip()
-        self.converted.setText("")
+        self._show_converted("")
         if not text:
             return None, ""
         match = _NUMBER_AND_UNIT.match(text) if self.other_units else None
@@ -184,13 +184,18 @@ class NumberWidget(ItemWidget):
                 return None, f"'{typed_unit}' is not a unit for this value; type it in {units}."
             if converted != number:
                 number = round(converted, self.item.decimals)
-                self.converted.setText(f"= {number:.{self.item.decimals}f} {self.item.unit}")
+                self._show_converted(f"= {number:.{self.item.decimals}f} {self.item.unit}")
         if not self.item.min <= number <= self.item.max:
             shown = f"{text} ({number:g} {self.item.unit})" if self.converted.text() else text
             return None, f"{shown} is out of range. Allowed: {self.item.allowed_text()}."
         if self.item.decimals == 0 and number != int(number):
             return None, "Type a whole number."
         return round(number, self.item.decimals), ""
+
+    def _show_converted(self, text: str) -> None:
+        # "165 lb = 74.8 kg": the unit label ("kg") would sit between the typed pounds and what was kept.
+        self.converted.setText(text)
+        self.unit_label.setVisible(not text)
 
     def commit(self) -> None:
         number, problem = self._parse()
@@ -212,7 +217,7 @@ class NumberWidget(ItemWidget):
         self._value = float(value) if isinstance(value, int | float) else None
         text = "" if self._value is None else f"{self._value:.{self.item.decimals}f}"
         self.edit.setText(text)
-        self.converted.setText("")
+        self._show_converted("")
 
     def _put_text(self, text: str) -> None:
         self.edit.setText(text)

@@ -377,8 +377,9 @@ def test_weight_typed_in_pounds_is_kept_in_kg_and_shown(qtbot, typed):
     widget = make(qtbot, "weight_kg")
     type_into(qtbot, widget.edit, typed)
     assert widget.value() == 74.8 and widget.converted.text() == "= 74.8 kg"
+    assert not widget.unit_label.isVisible()  # not "165 lb kg = 74.8 kg"
     type_into(qtbot, widget.edit, "70 kg")
-    assert widget.value() == 70.0 and widget.converted.text() == ""
+    assert widget.value() == 70.0 and widget.converted.text() == "" and widget.unit_label.isVisible()
 
 
 def test_weight_in_an_unknown_unit_or_out_of_range_is_refused_in_words(qtbot):
