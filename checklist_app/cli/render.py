@@ -32,6 +32,7 @@ from pathlib import Path
 from checklist_app import file_modes
 from checklist_app.cli import EXIT_INVALID, EXIT_NO, EXIT_OK
 from checklist_app.cli.core import evaluate_file, load_record_file, moment, policy_for
+from checklist_app.domain import conventions
 from checklist_app.domain.errors import ChecklistError, PdfRenderError
 from checklist_app.pdf import SignedPacket, render_checklist, render_discharge
 from checklist_app.rules import load_form
@@ -122,9 +123,10 @@ def run_render(args: argparse.Namespace) -> int:
 
 def _render(args: argparse.Namespace, db) -> int:
     now = args.now or datetime.now().astimezone()
+    site = load_effective_site(data_dir(), db)  # the same settings the app uses
+    conventions.set_site_locale(site.locale)  # before the form: its wording and the PDFs' dates follow the site
     form = load_form(args.form)
     record = load_record_file(args.record, form, now)
-    site = load_effective_site(data_dir(), db)  # the same settings the app uses
     policy = policy_for(form, args.policy, record, site_default=site.default_policy)
     packet = SignedPacket(record=record, form=form, evaluation=evaluate_file(form, record, policy, now),
                           policy=policy, site=site, claims_unverified=True)

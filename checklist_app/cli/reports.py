@@ -10,6 +10,7 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
+from checklist_app.domain import conventions
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.domain.unit_report import UnitReport
 
@@ -73,6 +74,7 @@ def _report(args: argparse.Namespace) -> int:
         raise ChecklistError(f"--pdf: {args.pdf} is a folder; give a file name, e.g. {args.pdf / 'unit-report.pdf'}")
     with open_database(create=False) as db:
         site = load_effective_site(paths.data_dir(), db)
+        conventions.set_site_locale(site.locale)  # the PDF's dates as the site writes them
         report = reports.build_report(db, first, last, with_patients=args.with_patients, site=site.facility_name,
                                       rules=reports.rule_catalogue(site.default_policy))
     print(summary_text(report))
