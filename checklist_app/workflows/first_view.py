@@ -11,12 +11,14 @@ the app is live and reads the installed files.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from checklist_app import resources
 from checklist_app.cached_yaml import load_yaml
+from checklist_app.domain import conventions
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.storage.first_view import (
     KNOWN_SCHEMA,
@@ -59,6 +61,7 @@ def read_first_view(data_dir: Path, now: datetime) -> FirstView:
     behind it is made once the app is open.
     """
     facility = _facility_name(data_dir)
+    _use_site_locale()
     try:
         rows, has_staff = read_rows(database_file(data_dir), now, unless_staff=True)
     except FirstViewError as exc:
@@ -112,6 +115,14 @@ def procedure_labels() -> dict[str, str]:
         return {str(o["value"]): str(o["label"]) for o in options}
     except (OSError, ValueError, LookupError, TypeError, AttributeError, StopIteration, ChecklistError):
         return {}
+
+
+def _use_site_locale() -> None:
+    """The first window's dates in the site's conventions: the locale is set only in the shipped site file
+    (no workstation overrides it), so it is read from there now; the full start sets it again."""
+    # A broken file keeps the default (en-US) until the full start, which reports it.
+    with suppress(OSError, ValueError, AttributeError, ChecklistError):
+        conventions.set_site_locale(load_yaml(resources.form_path("site.yaml")).get("locale", "en-US"))
 
 
 def _facility_name(data_dir: Path) -> str:
