@@ -46,6 +46,9 @@ class PrintOptions:
     collate: bool = True
     pages: PageRanges = ()  # of the whole packet
     reverse: bool = False  # last page first
+    # Other CUPS options the dialog gathered, passed on as they are: odd or even pages ("page-set"), pages
+    # per sheet, and the printer's own settings chosen under Properties (tray, quality...).
+    other: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,16 @@ def document_ranges(pages: PageRanges, counts: Sequence[int]) -> list[PageRanges
     return ranges
 
 
+def parse_page_ranges(text: str) -> PageRanges:
+    """CUPS' page-ranges value ("1,3-4", as the dialog writes what was typed) as ranges: ((1, 1), (3, 4))."""
+    ranges = []
+    for part in text.replace(" ", "").split(","):
+        first, _, last = part.partition("-")
+        if first.isdigit() and (not last or last.isdigit()):
+            ranges.append((int(first), int(last or first)))
+    return tuple(ranges)
+
+
 def page_total(ranges: PageRanges) -> int:
     """How many pages ``ranges`` hold."""
     return sum(last - first + 1 for first, last in ranges)
@@ -87,8 +100,10 @@ def lp_command(lp: str, printer: str, title: str, path: Path, options: PrintOpti
                pages: PageRanges = ()) -> list[str]:
     """The ``lp`` command line printing ``path`` with ``options``; ``pages`` are the document's own (empty:
     all of it)."""
-    command = [lp, "-d", printer, "-t", title, "-n", str(max(1, options.copies)),
-               "-o", f"media={options.paper}", "-o", f"sides={options.sides}"]
+    command = [lp, "-d", printer, "-t", title]
+    for name, value in options.other:
+        command += ["-o", f"{name}={value}"]
+    command += ["-n", str(max(1, options.copies)), "-o", f"media={options.paper}", "-o", f"sides={options.sides}"]
     if options.copies > 1:
         command += ["-o", f"collate={'true' if options.collate else 'false'}"]
     if options.reverse:

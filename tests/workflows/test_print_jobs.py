@@ -21,6 +21,7 @@ from checklist_app.workflows.print_jobs import (
     document_ranges,
     lp_command,
     merged_pdf,
+    parse_page_ranges,
     save_documents,
     saved_message,
     send_with_lp,
@@ -134,3 +135,19 @@ def test_saving_never_replaces_a_file_and_keeps_it_private(tmp_path):
 def test_a_folder_that_cannot_be_written_is_named(tmp_path):
     with pytest.raises(PrintError, match=r"cannot be written .*Choose another folder"):
         save_documents(tmp_path / "missing", PACKET)
+
+
+def test_the_dialogs_own_cups_options_go_first_so_the_ones_read_from_the_printer_win():
+    options = PrintOptions(other=(("page-set", "odd"), ("number-up", "2")))
+    command = lp_command("lp", "W", "x", Path("x.pdf"), options)
+    assert command[5:13] == ["-o", "page-set=odd", "-o", "number-up=2", "-n", "1", "-o", "media=Letter"]
+
+
+@pytest.mark.parametrize(("typed", "ranges"), [
+    ("1,3-4", ((1, 1), (3, 4))),
+    ("2", ((2, 2),)),
+    (" 5 - 7 , 9", ((5, 7), (9, 9))),
+    ("", ()),
+])
+def test_a_typed_page_list_is_read_as_ranges(typed, ranges):
+    assert parse_page_ranges(typed) == ranges

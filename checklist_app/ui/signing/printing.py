@@ -23,7 +23,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QRectF, QStandardPaths
 from PySide6.QtGui import QPageSize, QPainter
-from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrintEngine, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from checklist_app.ui.signing.preview import load_document, page_image
@@ -34,6 +34,7 @@ from checklist_app.workflows.print_jobs import (
     document_ranges,
     page_count,
     pages_text,
+    parse_page_ranges,
     save_documents,
     send_with_lp,
     write_packet_file,
@@ -46,6 +47,8 @@ RASTER_DPI = 300  # enough for 8 pt text; a 600 dpi printer would only make each
 
 _PAPER_IDS = {"Letter": QPageSize.PageSizeId.Letter, "A4": QPageSize.PageSizeId.A4,
               "Legal": QPageSize.PageSizeId.Legal}
+_PPK_CUPS_OPTIONS = 0xFE00
+_OURS = {"media", "sides", "copies", "collate", "outputorder", "page-ranges"}  # set from the printer's own state
 _SIDES = {QPrinter.DuplexMode.DuplexNone: "one-sided", QPrinter.DuplexMode.DuplexAuto: "two-sided-long-edge",
           QPrinter.DuplexMode.DuplexLongSide: "two-sided-long-edge",
           QPrinter.DuplexMode.DuplexShortSide: "two-sided-short-edge"}
@@ -59,20 +62,40 @@ def printer_names() -> list[str]:
 
 
 def options_from_printer(printer: QPrinter) -> PrintOptions:
-    """The dialog's choices (paper, sides, copies, collation, page range) as CUPS names them."""
+    """The dialog's choices (paper, sides, copies, collation, pages, order and its other CUPS options) as CUPS
+    names them."""
     size = printer.pageLayout().pageSize()
     paper = next((name for name, ident in _PAPER_IDS.items() if ident == size.id()), size.key())
-    pages: tuple[tuple[int, int], ...] = ()
-    if printer.printRange() == QPrinter.PrintRange.PageRange:  # "1, 3-4" typed, or pages from/to chosen
+    other = dialog_cups_options(printer)
+    pages: tuple[tuple[int, int], ...] = parse_page_ranges(other.pop("page-ranges", ""))
+    if printer.printRange() == QPrinter.PrintRange.PageRange:  # "Pages from ... to", or a list typed without CUPS
         pages = tuple((r.from_, r.to) for r in printer.pageRanges().toRangeList())
     return PrintOptions(paper=paper, sides=_SIDES.get(printer.duplex(), "one-sided"),  # type: ignore[arg-type]
                         copies=max(1, printer.copyCount()), collate=printer.collateCopies(), pages=pages,
-                        reverse=printer.pageOrder() == QPrinter.PageOrder.LastPageFirst)
+                        reverse=printer.pageOrder() == QPrinter.PageOrder.LastPageFirst,
+                        other=tuple((name, value) for name, value in other.items() if value and name not in _OURS))
+
+
+def dialog_cups_options(printer: QPrinter) -> dict[str, str]:
+    """The CUPS options Qt's dialog left on a CUPS printer (read back through the print engine's property
+    ``PPK_CupsOptions``, 0xfe00 in Qt's qcups_p.h): a typed page list ("page-ranges"), odd or even pages,
+    pages per sheet, Properties' printer settings. Empty for other printers."""
+    found = printer.printEngine().property(QPrintEngine.PrintEnginePropertyKey(_PPK_CUPS_OPTIONS))
+    values = [str(v) for v in found] if isinstance(found, list) else []
+    return dict(zip(values[::2], values[1::2], strict=False))
+
+
+def _drop_cups_option(printer: QPrinter, name: str) -> None:
+    options = dialog_cups_options(printer)
+    if options.pop(name, None) is not None:
+        flat = [item for pair in options.items() for item in pair]
+        printer.printEngine().setProperty(QPrintEngine.PrintEnginePropertyKey(_PPK_CUPS_OPTIONS), flat)
 
 
 def print_with_qprinter(documents: Sequence[tuple[str, bytes]], printer: QPrinter) -> PrintJob:
     """Render the chosen pages onto white and paint each, scaled to the printable page, through ``printer``."""
     options = options_from_printer(printer)
+    _drop_cups_option(printer, "page-ranges")  # the pages are chosen here; CUPS would choose again among them
     ranges = document_ranges(options.pages, [page_count(data) for _, data in documents])
     chosen = [(n, page) for n, own in enumerate(ranges) for first, last in own for page in range(first - 1, last)]
     if not chosen:

@@ -163,26 +163,81 @@ def test_two_sided_choices_on_a_printer_that_has_them_are_read_back_in_cups_word
         assert printing.options_from_printer(printer).sides == sides
 
 
-def test_pages_typed_as_a_list_print_only_those(qtbot, cups_queue, monkeypatch):
-    from PySide6.QtGui import QPageRanges
-    from PySide6.QtPrintSupport import QPrinter
-
+def _dialog_driven(monkeypatch, drive):
+    """Replace the modal dialog with the real one, driven through its own widgets by ``drive`` and accepted."""
     from checklist_app.ui.signing import printing
 
-    def choose(printer):  # "1, 3" typed in the dialog's Pages field
-        typed = QPageRanges()
-        typed.addPage(1)
-        typed.addPage(3)
-        printer.setPrintRange(QPrinter.PrintRange.PageRange)
-        printer.setPageRanges(typed)
+    def ask(cls, parent, printer_name="", *, paper="Letter", pages=0, file_name="packet.pdf"):
+        dialog, printer = printing.PrintDialog.make(parent, printer_name, paper=paper, pages=pages,
+                                                    file_name=file_name)
+        drive(dialog)
+        dialog.accept()  # what pressing Print does (accept() without exec() returns at once)
+        dialog.deleteLater()
+        return printer
 
-    _dialog_returning(monkeypatch, choose)
+    monkeypatch.setattr(printing.PrintDialog, "ask", classmethod(ask))
+
+
+def _widget(dialog, kind: str, name: str):
+    from PySide6 import QtWidgets
+
+    found = dialog.findChild(getattr(QtWidgets, kind), name)
+    assert found is not None, f"Qt's print dialog has no {kind} '{name}' any more"
+    return found
+
+
+def test_pages_typed_in_the_dialog_copies_and_sides_reach_the_queue(qtbot, cups_queue, monkeypatch):
+    from checklist_app.ui.signing import printing
+
+    checklist_pages = pages(packet_documents()[0][1])
+
+    def drive(dialog):
+        _widget(dialog, "QSpinBox", "copies").setValue(2)
+        _widget(dialog, "QRadioButton", "duplexLong").setChecked(True)
+        _widget(dialog, "QRadioButton", "pagesRadioButton").setChecked(True)
+        _widget(dialog, "QLineEdit", "pagesLineEdit").setText(f"1,{checklist_pages + 1}-{checklist_pages + 2}")
+
+    _dialog_driven(monkeypatch, drive)
+    marker = uuid.uuid4().hex[:8]
+    job = printing.print_packet(None, _titled(marker), printer_name=cups_queue.name, paper="Letter")
+    assert job is not None and job.method == "lp" and job.pages == 3
+    checklist, discharge = (cups_queue.job_attributes(request) for request in job.job_ids)
+    assert checklist["page-ranges"] == "1-1" and discharge["page-ranges"] == "1-2"  # each document's own pages
+    for attributes in (checklist, discharge):
+        assert (attributes["media"], attributes["sides"], attributes["copies"]) == ("Letter", "two-sided-long-edge",
+                                                                                   "2")
+    for request, (name, _) in zip(job.job_ids, _titled(marker), strict=True):
+        cups_queue.wait_for_pdf(name.removesuffix(".pdf"), request).unlink()
+
+
+def test_odd_pages_chosen_in_the_dialog_reach_the_queue(qtbot, cups_queue, monkeypatch):
+    from checklist_app.ui.signing import printing
+
+    _dialog_driven(monkeypatch, lambda dialog: _widget(dialog, "QComboBox", "pageSetCombo").setCurrentIndex(1))
     marker = uuid.uuid4().hex[:8]
     job = printing.print_packet(None, _titled(marker)[:1], printer_name=cups_queue.name)
-    assert job is not None and job.pages == 2
-    assert cups_queue.job_attributes(job.job_ids[0])["page-ranges"] == "1-1,3-3"
+    assert job is not None and cups_queue.job_attributes(job.job_ids[0])["page-set"] == "odd"
     printed = cups_queue.wait_for_pdf(f"{marker}-clean-checklist", job.job_ids[0])
-    assert len(PdfReader(io.BytesIO(printed.read_bytes())).pages) == 2
+    assert len(PdfReader(io.BytesIO(printed.read_bytes())).pages) == (pages(packet_documents()[0][1]) + 1) // 2
+    printed.unlink()
+
+
+@pytest.mark.slow
+def test_without_lp_pages_typed_in_the_dialog_are_chosen_once(qtbot, cups_queue, monkeypatch):
+    from checklist_app.ui.signing import printing
+
+    marker = uuid.uuid4().hex[:8]
+
+    def drive(dialog):
+        dialog.printer().setDocName(f"packet-{marker}")
+        _widget(dialog, "QRadioButton", "pagesRadioButton").setChecked(True)
+        _widget(dialog, "QLineEdit", "pagesLineEdit").setText("2")
+
+    _dialog_driven(monkeypatch, drive)
+    job = printing.print_packet(None, list(packet_documents()), printer_name=cups_queue.name, use_lp=False)
+    assert job is not None and job.method == "qprinter" and job.pages == 1
+    printed = cups_queue.wait_for_pdf(f"packet-{marker}")
+    assert len(PdfReader(io.BytesIO(printed.read_bytes())).pages) == 1  # not page 2 of the one page painted
     printed.unlink()
 
 
