@@ -97,7 +97,8 @@ def calendar_pdf(calendar: Calendar, answers: dict[str, Any], *, signature: Plan
                            interpreter_language=interpreter, invariant=invariant)
 
 
-def sign_plan(session: Session, state: ChecklistState, staff_id: str, pin: str) -> SignedVersion:
+def sign_plan(session: Session, state: ChecklistState, staff_id: str, pin: str,
+              drawn_png: bytes | None = None) -> SignedVersion:
     """Sign the plan as ``staff_id`` and keep its calendar with it.
 
     Refused (IncompleteChecklistError) while an ahead item the form requires is unanswered; the signer's ID,
@@ -112,7 +113,7 @@ def sign_plan(session: Session, state: ChecklistState, staff_id: str, pin: str) 
     if session.has_unsaved:  # the draft on disk must be the one signed; signing then removes it
         session.autosaver.flush()
     version = session.store.sign(state.record_id, signer_id=staff_id, pin=pin, meaning=PLAN_MEANING,
-                                 content=SignedContent.of(record, evaluation), form_id=form.id,
+                                 content=SignedContent.of(record, evaluation, drawn_png), form_id=form.id,
                                  form_version=form.version, policy_id=policy.id, policy_version=policy.version)
     signature = PlanSignature(signer_text(version), version.signed_at)
     session.store.attach_pdf(version.version_id, calendar_pdf(calendar, state.answers, signature=signature),

@@ -34,6 +34,7 @@ from checklist_app.ui.checklist.section_page import SectionPage
 from checklist_app.ui.checklist.sharing import ChecklistSharing
 from checklist_app.ui.context import AppContext
 from checklist_app.ui.controls import show_shortcuts
+from checklist_app.ui.planning import hooks as planning_hooks
 from checklist_app.ui.signing import amend as amend_flow
 from checklist_app.ui.signing import flow as signing_flow
 from checklist_app.ui.signing import packet as packet_flow
@@ -83,6 +84,7 @@ class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
             state.prepare_drafts()
             self._show_set_asides()
         ehr_import.install(self)  # 'From the EHR' (import, pull again) and the source line under pre-filled answers
+        planning_hooks.install_checklist(self)  # 'Pre-admission plan...' when a signed plan is found for the day
         ctx.saved.connect(self._on_saved)
         ctx.save_failed.connect(self._on_save_failed)
         ctx.save_conflict.connect(self.on_save_conflict)

@@ -56,9 +56,9 @@ class ChecklistOpening:
             if loaded is None:
                 self.refresh()
                 return None
-            from checklist_app.ui.checklist.window import ChecklistWindow
+            from checklist_app.ui.planning.hooks import window_class  # a plan opens in the call's window
 
-            window = ChecklistWindow(ctx, loaded.state, signed=loaded.signed, view_only=view_only)
+            window = window_class(record_id)(ctx, loaded.state, signed=loaded.signed, view_only=view_only)
         except ChecklistError as exc:
             messages.show_error(self, exc)
             if loaded is not None and loaded.signed is None and view_only is None:

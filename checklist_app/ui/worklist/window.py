@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QMainWi
 from checklist_app.domain import conventions
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.ui import controls, messages, theme
+from checklist_app.ui.planning import hooks as planning_hooks
 from checklist_app.ui.worklist.model import COLUMNS, READY_COLUMN, STATUS_COLUMN, WorklistFilter, WorklistModel
 from checklist_app.ui.worklist.opening import ChecklistOpening
 from checklist_app.workflows.first_view import FirstView
@@ -183,6 +184,7 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
         self.setCentralWidget(central)
+        planning_hooks.install_worklist(self)  # "Pre-admission call..." beside "New checklist"
         QShortcut(QKeySequence("Ctrl+F"), self, self.search_edit.setFocus)
         QShortcut(QKeySequence("F5"), self, self.refresh)
         QShortcut(QKeySequence("F1"), self, lambda: controls.show_shortcuts(self))
