@@ -100,14 +100,20 @@ def lacking(form: FormDefinition, policy: PolicyDefinition, answers: dict[str, A
 
 def case_readiness(form: FormDefinition, policy: PolicyDefinition, answers: dict[str, Any], rules: ReadinessRules,
                    now: datetime, *, acknowledged: frozenset[str] = frozenset(),
-                   overridden: frozenset[str] = frozenset()) -> Readiness:
-    """A case's readiness at ``now``: its answers evaluated at the scheduled start, against the deadline."""
+                   overridden: frozenset[str] = frozenset(), evaluation: Evaluation | None = None) -> Readiness:
+    """A case's readiness at ``now``: its answers evaluated at the scheduled start, against the deadline.
+
+    ``evaluation``: the caller's evaluation of these same answers, overrides and policy, made at any moment
+    (the worklist's, for the row's status). The engine reads its clock only where there is no scheduled start
+    (a lab's day, an age), and a case without a start is never evaluated here, so any evaluation of a case
+    with a start is its evaluation at the start; a test keeps that true for every shipped example."""
     from checklist_app.rules import evaluate_answers
 
     start = scheduled_start(answers)
     if start is None:
         return readiness(None, rules.business_days_before, rules.clock, now)
-    evaluation = evaluate_answers(form, answers, policy, start, acknowledged=acknowledged, overridden=overridden)
+    if evaluation is None:
+        evaluation = evaluate_answers(form, answers, policy, start, acknowledged=acknowledged, overridden=overridden)
     names, details = lacking(form, policy, answers, evaluation, rules.requires)
     return readiness(start, rules.business_days_before, rules.clock, now, missing=names, details=details)
 

@@ -147,9 +147,7 @@ def build_rows(store: ChecklistStore, form: FormDefinition, policy_for: Callable
             evaluation = state.evaluate(policy, now)
             status = overview(form, evaluation, state.answers, completeness(policy)).status
             if readiness_rules is not None:
-                ready = case_readiness(form, policy, state.answers, readiness_rules, now,
-                                       acknowledged=frozenset(a.finding_key for a in state.acknowledgements),
-                                       overridden=frozenset(o.finding_key for o in state.overrides))
+                ready = case_readiness(form, policy, state.answers, readiness_rules, now, evaluation=evaluation)
         except ChecklistError as exc:
             # One draft's missing or broken policy file must not take the whole worklist down: that row
             # says so (opening it shows the file and the fix), every other row is listed as usual.

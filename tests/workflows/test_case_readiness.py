@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from checklist_app import resources
 from checklist_app.domain.timeutil import aware
 from checklist_app.rules import evaluate_answers
 from checklist_app.workflows.checklist_state import ChecklistState
@@ -175,3 +176,20 @@ def test_a_signed_plan_is_rated_on_its_answers_and_the_day_view_shows_one_case(s
     save(session, "r-day", case_answers(session, inr=None, allergies=None, escort_present=None))
     (row,) = cases_on(rows_at(session, DUE + timedelta(minutes=1), all_dates=True), friday)
     assert row.record_id == "plan-20261201-call"
+
+
+@pytest.mark.parametrize("example", [p.name for p in resources.example_records()])
+def test_with_a_scheduled_start_the_engine_finds_the_same_whatever_the_clock(session, example):
+    """The worklist rates readiness on the evaluation it made for the row's status, at 'now': that is the
+    evaluation at the scheduled start only while no rule reads the clock when a start is known."""
+    data = demo_data(session.form, START.date(), f"examples/{example}")
+    state = decoded(session, data)
+    start = state.answers.get("scheduled_start")
+    if start is None:
+        pytest.skip("no scheduled start: readiness is not evaluated")
+    policy = session.policy(state.policy_id)
+    at_start = state.evaluate(policy, start)
+    for now in (start - timedelta(days=6), start - timedelta(hours=20), start + timedelta(days=2)):
+        other = state.evaluate(policy, now)
+        assert (other.findings, other.visible_items, other.missing_required, other.derived) == \
+            (at_start.findings, at_start.visible_items, at_start.missing_required, at_start.derived)
