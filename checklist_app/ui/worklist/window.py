@@ -212,6 +212,7 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
             return
         self.model.set_rows(rows, ctx.now())
         self._clock_timer.start()
+        self._update_readiness_view()
         # A site that sends nothing to the chart has no use for an always empty column.
         self.table.setColumnHidden(COLUMNS.index("Chart"), not any(row.chart for row in rows))
         self._update_empty()
@@ -247,6 +248,13 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
     def _tick(self) -> None:
         if self.ctx is not None:
             self.model.set_now(self.ctx.now())
+            self._update_readiness_view()
+
+    def _update_readiness_view(self) -> None:
+        """An open "Cases at risk" follows the worklist: changes saved anywhere, and the clock."""
+        view = getattr(self, "readiness_dialog", None)
+        if view is not None and view.isVisible():
+            view.reload()
 
     def _open_readiness(self) -> None:
         from checklist_app.ui.worklist.readiness_view import ReadinessDialog

@@ -130,7 +130,12 @@ def test_the_day_view_lists_cases_at_risk_first_and_opens_one(qtbot, rctx, clock
     qtbot.mouseClick(dialog.previous_button, Qt.MouseButton.LeftButton)  # Sunday
     assert table.rowCount() == 0 and "no checklist is scheduled" in dialog.summary.text()
     dialog.show_day(START.date())
-    table.selectRow(0)
+    # The INR entered at another workstation: the open day view follows the worklist's refresh.
+    save_case(rctx, "no-inr", "Brandt, Otto")
+    window.refresh()
+    assert [table.item(r, 4).text() for r in range(table.rowCount())] == ["Ready", "Ready"]
+    assert dialog.summary.text().startswith("Fri 12/04/2026: 2 case(s) scheduled - 2 ready.")
+    table.selectRow(1)
     dialog.open_selected()
     assert list(window.open_windows) == ["no-inr"]
 
