@@ -24,6 +24,8 @@ class Section(BaseModel):
     title: Label
     help: str = ""
     show_if: Condition | None = None
+    # Shown only where the site's policy lists this section under ``sections_on`` (off by default).
+    optional: bool = False
     items: tuple[Item, ...] = Field(min_length=1)
 
 

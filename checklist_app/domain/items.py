@@ -42,6 +42,8 @@ FORMULA_INPUTS: dict[str, tuple[str, ...]] = {
     "cockcroft_gault_crcl": ("age", "weight", "sex", "creatinine"),
     "ckd_epi_2021_egfr": ("age", "sex", "creatinine"),
     "count": ("items",),
+    # Whether the documentation a payer expects is on file, against the policy's criteria (rules/checks/coverage.py).
+    "coverage_documentation": (),
 }
 
 
@@ -294,7 +296,7 @@ class DerivedItem(ItemBase):
     """A value computed from other answers (age, CrCl, eGFR, number of levels); never typed."""
 
     kind: Literal["derived"]
-    formula: Literal["age_years", "cockcroft_gault_crcl", "ckd_epi_2021_egfr", "count"]
+    formula: Literal["age_years", "cockcroft_gault_crcl", "ckd_epi_2021_egfr", "count", "coverage_documentation"]
     inputs: dict[str, Slug]
     unit: str = ""
 

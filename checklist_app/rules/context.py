@@ -20,7 +20,7 @@ from checklist_app.domain.findings import Finding, Severity, finding_key
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.items import DerivedItem, Item, MeasurementItem, NumberItem
 from checklist_app.domain.timeutil import aware
-from checklist_app.rules.derived import FORMULAS
+from checklist_app.rules.derived import FORMULAS, POLICY_FORMULAS
 from checklist_app.rules.policy import PolicyDefinition, Rule
 
 
@@ -43,13 +43,17 @@ class Context:
         """Work out visibility and derived values, in form order (conditions only look back)."""
         ctx = cls(form=form, policy=policy, now=aware(now), answers=answers, list_fields=condition_fields(form, policy))
         for section in form.sections:
+            if section.optional and section.id not in policy.sections_on:
+                continue  # a section the site has not switched on in its policy
             if section.show_if and not section.show_if.holds(ctx.resolve_condition):
                 continue
             for item in section.items:
                 if item.show_if and not item.show_if.holds(ctx.resolve_condition):
                     continue
                 ctx.visible.add(item.id)
-                if isinstance(item, DerivedItem):
+                if isinstance(item, DerivedItem) and item.formula in POLICY_FORMULAS:
+                    ctx.derived[item.id] = POLICY_FORMULAS[item.formula](ctx, item.id)
+                elif isinstance(item, DerivedItem):
                     inputs = {name: ctx.resolve(src) for name, src in item.inputs.items()}
                     if item.formula == "age_years" and inputs["at"] is None:
                         inputs["at"] = ctx.now  # no scheduled start yet: age today

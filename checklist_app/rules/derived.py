@@ -7,6 +7,7 @@ live in the policy, never here. Each returns None when an input is missing.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -61,3 +62,7 @@ FORMULAS = {
     "ckd_epi_2021_egfr": ckd_epi_2021_egfr,
     "count": count,
 }
+
+# Derived values that read the policy (its criteria) as well as the answers: formula -> fn(ctx, item_id). Filled
+# by the check modules that own them (rules/checks/coverage.py), which the policy loads before any evaluation.
+POLICY_FORMULAS: dict[str, Callable[[Any, str], Any]] = {}

@@ -21,6 +21,7 @@ from checklist_app.domain.findings import Severity
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.items import ChoiceItem, RepeatItem, Slug
 from checklist_app.domain.loading import read_data, validate_data
+from checklist_app.rules.guidance import Glp1Guidance
 from checklist_app.rules.registry import Params, load_checks
 
 Confidence = Literal["READ-P", "READ-S", "UNCONFIRMED", "LOCAL"]
@@ -87,6 +88,27 @@ class HoldRow(BaseModel):
         return self.crcl_below is None or crcl < self.crcl_below
 
 
+class MedicineVariant(BaseModel):
+    """What changes for a medicine when one recorded field of its entry has a given value: the dose intensity
+    of a heparin, why aspirin is taken. Left out: the medicine's own value."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    label: str = Field(min_length=2)  # how the finding names the case: "high dose", "recent stent"
+    action: Literal["hold", "defer", "advise", "continue"] | None = None
+    rows: tuple[HoldRow, ...] = ()
+    note: str | None = None
+    source: str | None = None
+
+
+class OverrideReason(BaseModel):
+    """A reason a physician may pick when overriding this medicine's hold (typed reasons stay possible)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Slug
+    label: str = Field(min_length=3)
+    source: str
+
+
 class Medicine(BaseModel):
     """What the policy says about one medicine before a high-bleeding-risk procedure."""
 
@@ -103,15 +125,41 @@ class Medicine(BaseModel):
     drug_class: Literal["anticoagulant", "antiplatelet"] | None = None
     source: str
     codes: Codes = ()  # RxNorm ingredient codes of the medicine (domain/codes.py); for matching the chart's
+    # The field of the medication entry whose value picks a variant (dose_intensity, aspirin_reason); when the
+    # entry leaves it blank, the medicine's own action and rows apply and the nurse is asked to record it.
+    depends_on: str | None = None
+    variants: dict[str, MedicineVariant] = {}
+    override_reasons: tuple[OverrideReason, ...] = ()
 
     @model_validator(mode="after")
     def _rows_for_hold(self) -> Medicine:
         if self.action == "hold" and not self.rows:
             raise ValueError(f"{self.name}: action 'hold' needs at least one row")
+        if bool(self.depends_on) != bool(self.variants):
+            raise ValueError(f"{self.name}: give 'depends_on' and 'variants' together")
+        for value, variant in self.variants.items():
+            if (variant.action or self.action) == "hold" and not (variant.rows or self.rows):
+                raise ValueError(f"{self.name}: variant '{value}' holds it and needs rows")
         only_systems(self.codes, (RXNORM,), f"medicine {self.name}")
         if self.restart_hours is not None and self.restart_next_day:
             raise ValueError(f"{self.name}: give 'restart_hours' or 'restart_next_day', not both")
         return self
+
+    def for_entry(self, entry: dict[str, Any]) -> tuple[Medicine, str]:
+        """This medicine as it applies to one medication entry (its variant applied), and the variant's label
+        ('' when there is no variant or the entry does not say which)."""
+        variant = self.variants.get(entry.get(self.depends_on)) if self.depends_on else None
+        if variant is None:
+            return self, ""
+        changes = {"action": variant.action, "note": variant.note, "source": variant.source,
+                   "rows": variant.rows or None}
+        return self.model_copy(update={k: v for k, v in changes.items() if v is not None}), variant.label
+
+    @property
+    def sources_used(self) -> set[str]:
+        """Every source id this medicine and its variants and reasons name."""
+        return ({self.source} | {v.source for v in self.variants.values() if v.source}
+                | {r.source for r in self.override_reasons})
 
 
 class PolicyDefinition(BaseModel):
@@ -126,6 +174,10 @@ class PolicyDefinition(BaseModel):
     description: str = ""
     sources: dict[str, Source]
     medicines: dict[str, Medicine] = {}
+    # GLP-1 receptor agonists: which guidance applies (ASA 2023 hold windows, or the 2024 risk-based approach)
+    glp1: Glp1Guidance | None = None
+    # Optional form sections (``optional: true`` in the form) this site switches on, e.g. coverage_us.
+    sections_on: tuple[Slug, ...] = ()
     rules: tuple[Rule, ...] = Field(min_length=1)
     _content_sha256: str | None = PrivateAttr(default=None)
 
@@ -143,6 +195,16 @@ class PolicyDefinition(BaseModel):
         if self._content_sha256 is None:
             self._content_sha256 = sha256_hex(self.model_dump(mode="json", exclude_defaults=True))
         return self._content_sha256
+
+    def override_reasons_for(self, rule_id: str, source_id: str) -> tuple[OverrideReason, ...]:
+        """The named reasons a physician may pick when overriding a finding of ``rule_id`` whose source id is
+        ``source_id`` (``SIR2019-HOLDS:apixaban:CrCl>=50``): those of the held medicine, for a medicine hold."""
+        rule = next((r for r in self.rules if r.id == rule_id), None)
+        parts = source_id.split(":")
+        if rule is None or rule.check != "medicine_holds" or len(parts) < 2:
+            return ()
+        medicine = self.medicines.get(parts[1])
+        return medicine.override_reasons if medicine is not None else ()
 
     @model_validator(mode="after")
     def _rules_consistent(self) -> PolicyDefinition:
@@ -162,8 +224,13 @@ class PolicyDefinition(BaseModel):
             except ValueError as exc:
                 raise ValueError(f"rule '{rule.id}' ({rule.check}) params: {_first_error(exc)}") from None
         for key, medicine in self.medicines.items():
-            if medicine.source not in self.sources:
-                raise ValueError(f"medicine '{key}': source '{medicine.source}' is not listed under 'sources'")
+            for source in sorted(medicine.sources_used):
+                if source not in self.sources:
+                    raise ValueError(f"medicine '{key}': source '{source}' is not listed under 'sources'")
+        if self.glp1 is not None:
+            for source in (self.glp1.hold_windows.source, self.glp1.risk_based.source):
+                if source not in self.sources:
+                    raise ValueError(f"glp1: source '{source}' is not listed under 'sources'")
         return self
 
 
@@ -203,6 +270,32 @@ def check_fits_form(policy: PolicyDefinition, form: FormDefinition, path: Path |
             raise PolicyDefinitionError(where, f"medicine '{unknown[0]}'",
                                         "is not an option of the form's medications/agent list")
         _check_codes_agree(policy, agent, where)
+        _check_variants_fit(policy, meds, where)  # type: ignore[arg-type]
+    if policy.glp1 is not None and isinstance(agent, ChoiceItem):
+        unknown = sorted(set(policy.glp1.agents) - set(agent.option_values()))
+        if unknown:
+            raise PolicyDefinitionError(where, "glp1", f"agent '{unknown[0]}' is not an option of the form's "
+                                        "medications/agent list")
+    optional = {s.id for s in form.sections if s.optional}
+    for section in policy.sections_on:
+        if section not in optional:
+            raise PolicyDefinitionError(where, "sections_on", f"'{section}' is not an optional section of form "
+                                        f"{form.id}; optional sections: {', '.join(sorted(optional)) or 'none'}")
+
+
+def _check_variants_fit(policy: PolicyDefinition, meds: RepeatItem, where: Path | str) -> None:
+    """A variant must be keyed by a field of the medication entry and one of that field's options."""
+    for key, medicine in policy.medicines.items():
+        if not medicine.depends_on:
+            continue
+        field = meds.field(medicine.depends_on)
+        if not isinstance(field, ChoiceItem):
+            raise PolicyDefinitionError(where, f"medicine '{key}'", f"depends_on '{medicine.depends_on}' is not a "
+                                        "choice field of the form's medications list")
+        unknown = sorted(set(medicine.variants) - set(field.option_values()))
+        if unknown:
+            raise PolicyDefinitionError(where, f"medicine '{key}'", f"variant '{unknown[0]}' is not an option of "
+                                        f"medications/{medicine.depends_on} ({', '.join(field.option_values())})")
 
 
 def _check_codes_agree(policy: PolicyDefinition, agent: ChoiceItem, where: Path | str) -> None:

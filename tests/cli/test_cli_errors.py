@@ -35,7 +35,7 @@ def test_check_uses_the_sites_default_policy(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize(("args", "expected"), [
     (["check", CLEAN, "--policy", "nosuch"],
-     "--policy: no policy 'nosuch' is installed at this site; installed: asra-2018 v2026.11-1, sir-2019 v2026.11-1"),
+     "--policy: no policy 'nosuch' is installed at this site; installed: asra-2018 v2026.12-1, sir-2019 v2026.12-1"),
     (["check", CLEAN, "--policy", "../../etc/passwd"], "--policy: '../../etc/passwd' is a file path"),
     (["check", CLEAN, "--now", "garbage"], "argument --now: 'garbage' is not a date and time"),
     (["render", CLEAN, "--out", "/tmp/x", "--now", "soon"], "argument --now"),

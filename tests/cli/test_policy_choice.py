@@ -17,7 +17,7 @@ from checklist_app.rules import load_form, load_policy_file, load_policy_for
 
 NOW = "2026-11-21T10:00"
 POLICIES = resources.data_root() / "forms" / "policies"
-INSTALLED = "installed: asra-2018 v2026.11-1, sir-2019 v2026.11-1"
+INSTALLED = "installed: asra-2018 v2026.12-1, sir-2019 v2026.12-1"
 
 
 def record_file(tmp_path, name: str = "hard-inr", **changes) -> str:
@@ -39,7 +39,7 @@ def copy_without_inr_rules(tmp_path):
 
 def test_a_record_naming_a_copied_policy_file_is_refused(tmp_path, capsys):
     copy = copy_without_inr_rules(tmp_path)
-    assert load_policy_file(load_form(), copy).version == "2026.11-1"  # the copy itself is a valid policy
+    assert load_policy_file(load_form(), copy).version == "2026.12-1"  # the copy itself is a valid policy
     record = record_file(tmp_path, policy_id=str(copy))
     assert main(["check", record, "--now", NOW]) == EXIT_INVALID
     err = capsys.readouterr().err
@@ -69,7 +69,7 @@ def test_paths_and_unknown_ids_exit_2_naming_the_field_and_the_choices(tmp_path,
 
 
 def test_the_record_may_name_the_version_and_it_must_be_the_installed_one(tmp_path, capsys):
-    assert main(["check", record_file(tmp_path, "clean", policy_version="2026.11-1"), "--now", NOW]) == EXIT_OK
+    assert main(["check", record_file(tmp_path, "clean", policy_version="2026.12-1"), "--now", NOW]) == EXIT_OK
     capsys.readouterr()
     assert main(["check", record_file(tmp_path, "clean", policy_version="2019.1"), "--now", NOW]) == EXIT_INVALID
     err = capsys.readouterr().err
@@ -97,7 +97,7 @@ def test_the_policy_hash_is_in_checks_output_and_validate_form_gives_the_same(tm
     assert main(["check", record_file(tmp_path, "clean"), "--now", NOW, "--json"]) == EXIT_OK
     assert json.loads(capsys.readouterr().out)["policy_sha256"] == expected
     assert main(["check", record_file(tmp_path, "clean"), "--now", NOW]) == EXIT_OK
-    assert f"Policy sir-2019 v2026.11-1 (SHA-256 {expected})" in capsys.readouterr().out
+    assert f"Policy sir-2019 v2026.12-1 (SHA-256 {expected})" in capsys.readouterr().out
     assert main(["validate-form", str(POLICIES / "sir-2019.yaml")]) == EXIT_OK
     assert capsys.readouterr().out.rstrip().endswith(f"SHA-256 {expected}")
 

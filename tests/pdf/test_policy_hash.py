@@ -35,7 +35,7 @@ def test_the_hash_is_in_the_signed_content_and_on_every_page_of_the_sealed_pdf(t
     with storage.open_database(data_dir=tmp_path / "data") as db:
         stored = storage.get_pdf(db, version.version_id, "checklist")
     lines = footer_policy_lines(stored)
-    assert len(lines) >= 2 and set(lines) == {f"Policy sir-2019 v2026.11-1 · SHA-256 {expected}"}
+    assert len(lines) >= 2 and set(lines) == {f"Policy sir-2019 v2026.12-1 · SHA-256 {expected}"}
 
 
 def test_a_version_signed_before_the_hash_was_kept_still_loads_and_prints(make_packet):
@@ -49,5 +49,5 @@ def test_a_version_signed_before_the_hash_was_kept_still_loads_and_prints(make_p
                              policy=packet.policy, signature=packet.signature, record_version=1)
     pdf = render_checklist(reprinted)
     assert set(footer_policy_lines(pdf)) == {
-        "Policy sir-2019 v2026.11-1 · SHA-256 not recorded (evaluated before the app kept it)"}
+        "Policy sir-2019 v2026.12-1 · SHA-256 not recorded (evaluated before the app kept it)"}
     assert "CLEARED" in flat(page_texts(pdf)[0])

@@ -12,7 +12,7 @@ from checklist_app.rules import load_form, load_policy_for
 from checklist_app.rules.policy import Medicine
 
 ANTICOAGULANTS = {"warfarin", "heparin_iv", "heparin_sc", "enoxaparin_prophylactic", "enoxaparin_therapeutic",
-                  "dalteparin", "fondaparinux", "apixaban", "rivaroxaban", "dabigatran", "edoxaban"}
+                  "enoxaparin", "dalteparin", "fondaparinux", "apixaban", "rivaroxaban", "dabigatran", "edoxaban"}
 
 
 @pytest.fixture(scope="module", params=["sir-2019", "asra-2018"])

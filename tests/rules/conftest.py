@@ -163,3 +163,24 @@ def clean_data() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def checklist(form: FormDefinition, policy: PolicyDefinition, clean_data: dict[str, Any]) -> Checklist:
     return Checklist(form, policy, clean_data)
+
+
+def policy_variant(policy: PolicyDefinition, *, glp1_approach: str | None = None,
+                   sections_on: tuple[str, ...] | None = None) -> PolicyDefinition:
+    """The shipped policy with the site's choices a site makes in its own file: the GLP-1 guidance followed,
+    the optional sections switched on."""
+    changes: dict[str, Any] = {}
+    if glp1_approach is not None:
+        assert policy.glp1 is not None
+        changes["glp1"] = policy.glp1.model_copy(update={"approach": glp1_approach})
+    if sections_on is not None:
+        changes["sections_on"] = sections_on
+    return policy.model_copy(update=changes)
+
+
+@pytest.fixture(scope="session")
+def checklist_with(form: FormDefinition, policy: PolicyDefinition, clean_data: dict[str, Any]):
+    """``checklist_with(glp1_approach="asa-2023")``: a Checklist evaluated with that variant of the policy."""
+    def make(**choices: Any) -> Checklist:
+        return Checklist(form, policy_variant(policy, **choices), clean_data)
+    return make

@@ -37,6 +37,7 @@ def _triggers(cl):
         "PREG-01-positive": ({"pregnancy_status": "positive"}, [], "hard_stop", set()),
         "PREG-01-test": ({"date_of_birth": "1990-05-05", "pregnancy_status": "attested_not_pregnant"}, [],
                          "hard_stop", set()),
+        "PREG-01-inconclusive": ({"pregnancy_status": "test_inconclusive"}, [], "hard_stop", set()),
         "PREG-01-refused": ({"pregnancy_status": "refused"}, [], "warning", set()),
         "ALG-01-cement": ({"allergies": [{"substance": "bone_cement", "reaction": "rash"}]}, [], "hard_stop", set()),
         "ALG-01-contrast": ({"allergies": [allergy], "contrast_premedication": "completed"}, [], "warning", set()),
@@ -51,9 +52,12 @@ def _triggers(cl):
         "MED-02-bridging": ({"medications": [cl.med("warfarin", cl.before(24 * 6))], "thrombotic_risk_high": True},
                             [], "warning", {"LAB-01-inr-warfarin"}),
         "MED-03-glp1-symptoms": ({"medications": [cl.med("semaglutide", cl.before(24 * 8), "weekly")],
-                                  "glp1_gi_symptoms": True}, [], "hard_stop", set()),
+                                  "glp1_gi_symptoms": True, **GLP1_SETTLED}, [], "hard_stop", set()),
         "MED-03-glp1-hold": ({"medications": [cl.med("semaglutide", cl.before(24 * 5), "weekly")],
-                              "glp1_gi_symptoms": False}, [], "warning", set()),
+                              "glp1_gi_symptoms": False, **GLP1_SETTLED}, [], "warning", set()),
+        "MED-03-glp1-risk": ({"medications": [cl.med("semaglutide", cl.before(24 * 3), "weekly")],
+                              "glp1_gi_symptoms": False, **GLP1_SETTLED, "glp1_anesthesia_informed": False}, [],
+                             "warning", set()),
         "MED-04-metformin": ({"medications": [cl.med("metformin", cl.before(12), "bid")], "contrast_planned": True,
                               "creatinine": cl.lab(2.5, "mg/dL")}, [], "warning", {"LAB-04-egfr"}),
         "MED-04-insulin": ({"medications": [cl.med("insulin", cl.before(12))], "insulin_instructions": False}, [],
@@ -87,6 +91,8 @@ def _triggers(cl):
         "NPO-01-light": ({"last_light_meal": cl.before(5, 59)}, [], "hard_stop", set()),
         "NPO-01-fatty": ({"last_fatty_meal": cl.before(7, 59)}, [], "hard_stop", set()),
         "NPO-01-milk": ({"last_milk": cl.before(5, 59)}, [], "hard_stop", set()),
+        "NPO-02-overfast": ({"last_clear_liquid": cl.before(8, 1)}, [], "warning", set()),
+        "COV-01-documentation": ({**COVERAGE_DOCUMENTED, "cov_bone_health": ["bmd_referral"]}, [], "warning", set()),
         "AIR-01-airway": ({"difficult_airway": True}, [], "warning", set()),
         "AIR-01-prone": ({"can_lie_prone": False}, [], "warning", set()),
         "AIR-02-lungs": ({"severe_lung_disease": True}, [], "warning", set()),
@@ -97,6 +103,17 @@ def _triggers(cl):
 
 
 L4 = ["T11", "T12", "L1", "L2"]
+# GLP-1 questions answered so that nothing but the one change can flag.
+GLP1_SETTLED = {"glp1_escalation_phase": False, "glp1_liquid_diet": "followed", "glp1_anesthesia_informed": True}
+# The coverage section complete for the clean patient (outpatient, pain 7, MRI with edema, one level).
+COVERAGE_DOCUMENTED = {
+    "cov_fracture_age": "acute", "cov_nonsurgical_tried": ["analgesics", "bracing"],
+    "cov_nonsurgical_details": "Paracetamol and a brace for 4 weeks; pain unchanged.", "cov_pain_course": "worsening",
+    "cov_bone_health": ["bmd_referral", "osteoporosis_education"],
+}
+# Rules that only run where the site's policy chooses so: evaluated with that choice.
+POLICY_CHOICES = {"MED-03-glp1-hold": {"glp1_approach": "asa-2023"},
+                  "COV-01-documentation": {"sections_on": ("coverage_us",)}}
 _POLICY_RULES = [rule.id for rule in load_policy_for(load_form()).rules]
 
 
@@ -105,9 +122,10 @@ def test_the_table_names_every_rule_of_the_policy(checklist, policy):
 
 
 @pytest.mark.parametrize("rule_id", _POLICY_RULES)
-def test_each_rule_fires_alone_with_its_severity(checklist, policy, rule_id):
+def test_each_rule_fires_alone_with_its_severity(checklist, checklist_with, policy, rule_id):
     changes, removed, severity, also = _triggers(checklist)[rule_id]
-    outcome = checklist(changes, remove=removed)
+    chosen = checklist_with(**POLICY_CHOICES[rule_id]) if rule_id in POLICY_CHOICES else checklist
+    outcome = chosen(changes, remove=removed)
     assert outcome.severity(rule_id) == severity, outcome.summary()
     assert {f.rule_id for f in outcome.findings} == {rule_id} | also, outcome.summary()
     (finding,) = outcome.of(rule_id)

@@ -21,8 +21,9 @@ def test_the_clean_record_has_no_findings(checklist):
 @pytest.mark.parametrize("offset_min, stops", [(0, False), (-1, True), (1, False), (-60, True)],
                          ids=["exactly", "1-min-short", "1-min-over", "1-h-short"])
 def test_fasting_boundary(checklist, item, rule, hours, offset_min, stops):
-    # Every other intake "none" so only this one can flag.
+    # Every other intake "none" so only this one can flag; clear liquids 3 h before (not over-fasted).
     changes = {i: "none" for i, _, _ in FASTING}
+    changes["last_clear_liquid"] = checklist.before(3)
     changes[item] = checklist.before(hours, minutes=offset_min)
     outcome = checklist(changes)
     assert outcome.hard == ({rule} if stops else set()), outcome.summary()

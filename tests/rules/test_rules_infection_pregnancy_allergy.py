@@ -38,7 +38,8 @@ def test_hidden_urinalysis_answer_is_ignored(checklist):
 # --- Pregnancy ----------------------------------------------------------------------------------------
 # The clean start is 2026-12-01; a birthday on that day makes the patient that age at the procedure.
 
-YOUNG_WOMAN = {"sex": "female", "date_of_birth": "1990-05-05", "pregnancy_determined_how": "Urine hCG"}
+YOUNG_WOMAN = {"sex": "female", "date_of_birth": "1990-05-05", "pregnancy_determined_how": "Urine hCG",
+               "pregnancy_test_type": "urine"}
 
 
 def test_positive_pregnancy_is_a_hard_stop(checklist):
@@ -164,31 +165,44 @@ def test_no_antibiotic_ordered_warns(checklist):
     assert checklist({"antibiotic_prophylaxis": "none"}).warnings == {"ABX-01-none"}
 
 
-# --- GLP-1 agonists ------------------------------------------------------------------------------------
+# --- GLP-1 agonists under the ASA 2023 hold windows (glp1.approach asa-2023; the 2024 risk-based approach,
+# the shipped default, is tested in test_rules_guidance_2024.py) ------------------------------------------
 
 
 def _glp1(checklist, agent, frequency, last, symptoms=False):
-    return checklist({"medications": [checklist.med(agent, last, frequency)], "glp1_gi_symptoms": symptoms})
+    # The anesthesia team told and the liquid diet kept: only the hold window or the symptoms can flag.
+    return checklist({"medications": [checklist.med(agent, last, frequency)], "glp1_gi_symptoms": symptoms,
+                      "glp1_escalation_phase": False, "glp1_liquid_diet": "followed",
+                      "glp1_anesthesia_informed": True})
+
+
+@pytest.fixture
+def asa_checklist(checklist_with):
+    return checklist_with(glp1_approach="asa-2023")
 
 
 @pytest.mark.parametrize("agent", ["semaglutide", "dulaglutide", "tirzepatide", "liraglutide", "exenatide"])
-def test_gi_symptoms_on_a_glp1_is_a_hard_stop(checklist, agent):
-    outcome = _glp1(checklist, agent, "weekly", checklist.before(24 * 10), symptoms=True)
+@pytest.mark.parametrize("approach", ["asa-2023", "ms-2024"])
+def test_gi_symptoms_on_a_glp1_is_a_hard_stop(checklist_with, agent, approach):
+    outcome = _glp1(checklist_with(glp1_approach=approach), agent, "weekly", checklist_with().before(24 * 10),
+                    symptoms=True)
     assert outcome.hard == {"MED-03-glp1-symptoms"}
     assert outcome.warnings == set()
 
 
 @pytest.mark.parametrize("hours, minutes, warns", [(168, 0, False), (167, 59, True), (168, 1, False), (120, 0, True)])
 @pytest.mark.parametrize("agent", ["semaglutide", "dulaglutide", "tirzepatide"])
-def test_weekly_dose_inside_168_h_warns(checklist, agent, hours, minutes, warns):
+def test_weekly_dose_inside_168_h_warns(asa_checklist, agent, hours, minutes, warns):
+    checklist = asa_checklist
     outcome = _glp1(checklist, agent, "weekly", checklist.before(hours, minutes))
     assert outcome.hard == set()
     assert outcome.warnings == ({"MED-03-glp1-hold"} if warns else set()), outcome.summary()
 
 
 @pytest.mark.parametrize("frequency", ["other", "as_needed"])
-def test_unknown_glp1_schedule_gets_the_weekly_window(checklist, frequency):
+def test_unknown_glp1_schedule_gets_the_weekly_window(asa_checklist, frequency):
     """Weekly semaglutide recorded as 'other' (or as needed) two days ago is inside the weekly window."""
+    checklist = asa_checklist
     outcome = _glp1(checklist, "semaglutide", frequency, checklist.before(48))
     assert outcome.warnings == {"MED-03-glp1-hold"}, outcome.summary()
 
@@ -200,7 +214,8 @@ def test_unknown_glp1_schedule_gets_the_weekly_window(checklist, frequency):
     ("2026-11-30T08:30", False),
 ])
 @pytest.mark.parametrize("agent", ["liraglutide", "exenatide"])
-def test_daily_dose_on_the_procedure_day_warns(checklist, agent, last, warns):
+def test_daily_dose_on_the_procedure_day_warns(asa_checklist, agent, last, warns):
+    checklist = asa_checklist
     outcome = _glp1(checklist, agent, "daily", last)
     assert outcome.hard == set()
     assert outcome.warnings == ({"MED-03-glp1-hold"} if warns else set()), outcome.summary()

@@ -111,7 +111,8 @@ def test_results_older_than_30_days_warn(checklist, item, unit, value, rule, tak
 
 def test_result_age_counts_to_the_procedure_date_not_today(checklist):
     # 2026-11-01 is 20 days before "now" (2026-11-21) but 31 days before a 2026-12-02 start.
-    changes = {"inr": checklist.lab(1.1, "ratio", "2026-11-01"), "scheduled_start": "2026-12-02T08:30"}
+    changes = {"inr": checklist.lab(1.1, "ratio", "2026-11-01"), "scheduled_start": "2026-12-02T08:30",
+               "last_clear_liquid": "2026-12-02T06:00"}  # as close to the later start as to clean.json's
     outcome = checklist(changes)
     assert outcome.warnings == {"LAB-01-inr-age"}, outcome.summary()
     assert "31 days" in outcome.of("LAB-01-inr-age")[0].message

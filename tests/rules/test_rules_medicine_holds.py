@@ -22,6 +22,11 @@ HOLDS = [
     ("enoxaparin-prophylactic-daily", "enoxaparin_prophylactic", "daily", 60, 24, None, ""),
     ("enoxaparin-prophylactic-bid", "enoxaparin_prophylactic", "bid", 60, 12, None, ""),
     ("enoxaparin-therapeutic-bid", "enoxaparin_therapeutic", "bid", 60, 24, None, ""),
+    # Enoxaparin with its dose intensity recorded (ASRA 2025's low/high): SIR's prophylactic and therapeutic rows.
+    ("enoxaparin-low-daily", "enoxaparin:low", "daily", 60, 24, None, ""),
+    ("enoxaparin-low-bid", "enoxaparin:low", "bid", 60, 12, None, ""),
+    ("enoxaparin-high-bid", "enoxaparin:high", "bid", 60, 24, None, ""),
+    ("enoxaparin-high-daily", "enoxaparin:high", "daily", 60, 48, None, ""),
     ("dalteparin-daily", "dalteparin", "daily", 60, 24, None, ""),
     ("fondaparinux-crcl60", "fondaparinux", "daily", 60, 48, 72, "CrCl>=50"),
     ("fondaparinux-crcl40", "fondaparinux", "daily", 40, 72, 120, "CrCl<50"),
@@ -38,8 +43,11 @@ HOLDS = [
     ("clopidogrel", "clopidogrel", "daily", 60, 120, None, ""),
     ("ticagrelor", "ticagrelor", "bid", 60, 120, None, ""),
     ("prasugrel", "prasugrel", "daily", 60, 168, None, ""),
-    ("aspirin", "aspirin", "daily", 60, 72, 120, ""),
+    ("aspirin", "aspirin:primary_prevention", "daily", 60, 72, 120, ""),
 ]
+
+# The entry field whose value picks the policy's variant of a medicine ("agent:value" in the table above).
+VARIANT_FIELD = {"enoxaparin": "dose_intensity", "aspirin": "aspirin_reason"}
 
 # Minutes before the start at which to put the last dose, around each boundary.
 def _offsets(hard: float, warn: float | None) -> list[int]:
@@ -66,7 +74,10 @@ CASES = [
 
 def _changes(checklist, agent, frequency, crcl, last_dose):
     changes = checklist.crcl_patient(weight_kg=crcl)
+    agent, _, variant = agent.partition(":")
     changes["medications"] = [checklist.med(agent, last_dose, frequency)]
+    if variant:
+        changes["medications"][0][VARIANT_FIELD[agent]] = variant
     if agent == "warfarin":
         changes["thrombotic_risk_high"] = False
     return changes
@@ -74,7 +85,7 @@ def _changes(checklist, agent, frequency, crcl, last_dose):
 
 def test_every_hold_medicine_of_the_policy_is_in_the_table(policy):
     held = {key for key, med in policy.medicines.items() if med.action == "hold"}
-    assert held == {agent for _, agent, *_ in HOLDS}
+    assert held == {agent.partition(":")[0] for _, agent, *_ in HOLDS}
 
 
 @pytest.mark.parametrize("agent, frequency, crcl, hard, warn, label, minutes", CASES)
@@ -87,7 +98,7 @@ def test_hold_boundary(checklist, agent, frequency, crcl, hard, warn, label, min
     assert others == set(), outcome.summary()
     for finding in outcome.of(RULE):
         assert finding.item_id == "medications"
-        assert finding.key.split("@")[0] == f"{RULE}:medications:{agent}#1"
+        assert finding.key.split("@")[0] == f"{RULE}:medications:{agent.partition(':')[0]}#1"
         assert finding.source_id == "SIR2019-HOLDS:" + agent + (f":{label}" if label else "")
         assert finding.citation
 
@@ -180,6 +191,8 @@ def test_enoxaparin_dose_count_follows_the_frequency(checklist):
                                           "ticagrelor", "prasugrel", "aspirin"]))
 def test_missing_last_dose_is_a_hard_stop_reported_once(checklist, agent):
     changes = {"medications": [checklist.med(agent, None)]}
+    if agent == "aspirin":
+        changes["medications"][0]["aspirin_reason"] = "primary_prevention"
     if agent == "warfarin":
         changes["thrombotic_risk_high"] = False
     outcome = checklist(changes)
@@ -240,7 +253,8 @@ def test_a_frequent_schedule_never_shortens_the_sources_days(checklist, agent, f
 
 def test_each_listed_medicine_is_its_own_finding(checklist):
     outcome = checklist({"medications": [checklist.med("clopidogrel", checklist.before(24)),
-                                         checklist.med("aspirin", checklist.before(96)),
+                                         {**checklist.med("aspirin", checklist.before(96)),
+                                          "aspirin_reason": "primary_prevention"},
                                          checklist.med("apixaban", checklist.before(24), "bid")]})
     by_key = {f.key.split("@")[0]: f.severity for f in outcome.of(RULE)}
     assert by_key == {

@@ -1,3 +1,12 @@
 """The check functions; importing this package registers them all."""
 
-from checklist_app.rules.checks import completeness, fasting, generic, labs, medicines, pregnancy  # noqa: F401
+from checklist_app.rules.checks import (  # noqa: F401
+    completeness,
+    coverage,
+    fasting,
+    generic,
+    glp1,
+    labs,
+    medicines,
+    pregnancy,
+)

@@ -64,3 +64,45 @@ def fasting_interval(ctx: Context, rule: Rule, params: FastingParams) -> Iterato
         f"{_when(start, start)} start; this policy needs at least {format_hours(params.min_hours)}.",
         f"Do not start before {_when(earliest, start)}. {params.action}",
     )
+
+
+class OverfastParams(Params):
+    """The clear-liquid time item, and how long before the start counts as fasting longer than needed."""
+
+    item: str
+    advise_after_hours: float = Field(gt=0, le=48)
+
+
+def _shortest_fast(ctx: Context, item: str) -> float | None:
+    """The policy's own minimum for this intake (its fasting_interval rule), for the clock time to advise."""
+    hours = [rule.parsed.min_hours for rule in ctx.policy.rules
+             if rule.check == "fasting_interval" and rule.parsed.item == item]
+    return max(hours) if hours else None
+
+
+@check("fasting_too_long", OverfastParams)
+def fasting_too_long(ctx: Context, rule: Rule, params: OverfastParams) -> Iterator[Finding]:
+    """Advise (never stop) when the last clear liquid was longer before the start than the policy's limit: the
+    patient is thirsty and dry for no benefit, usually because "nothing after midnight" was said instead of a
+    clock time. "None since before midnight" counts from midnight, the latest it can have been."""
+    taken, start = ctx.value(params.item), ctx.start
+    if start is None or not (isinstance(taken, datetime) or taken == "none"):
+        return
+    start = aware(start)
+    last = start.replace(hour=0, minute=0, second=0, microsecond=0) if taken == "none" else aware(taken)
+    gap = start - last
+    if gap <= timedelta(hours=params.advise_after_hours):
+        return
+    label = ctx.item(params.item).label.split(" (")[0]
+    since = format_hours(gap.total_seconds() / 3600)
+    when = f"none since before midnight, at least {since}" if taken == "none" else f"at {_when(last, start)}, {since}"
+    minimum = _shortest_fast(ctx, params.item)
+    if minimum is None:
+        action = "Give patients a clock time for clear liquids, not \"nothing after midnight\"."
+    else:
+        until = _when(start - timedelta(hours=minimum), start)
+        action = (f"Clear liquids are allowed until {format_hours(minimum)} before the start ({until}): if the start "
+                  "allows, ask the anesthesiologist whether the patient may drink now. Give patients a clock time "
+                  f"(\"clear liquids are fine until {until}\"), not \"nothing after midnight\".")
+    yield ctx.finding(rule, params.item, f"{label}: {when} before the {_when(start, start)} start; longer than the "
+                      f"{format_hours(params.advise_after_hours)} this policy advises.", action)

@@ -1,4 +1,4 @@
-"""Medicine holds: antithrombotics from the policy's table, and GLP-1 agonists.
+"""Medicine holds: antithrombotics from the policy's table (GLP-1 agonists: ``glp1.py``).
 
 Holds counted in doses become hours through the recorded dosing frequency (4 doses of a twice-daily
 medicine = 48 h). CrCl (Cockcroft-Gault) picks the row; when CrCl is unknown the longest row is used,
@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field
 
 from checklist_app.domain import conventions
 from checklist_app.domain.findings import Finding
-from checklist_app.domain.timeutil import aware, format_hours, same_day
+from checklist_app.domain.timeutil import aware, format_hours
 from checklist_app.rules.context import Context
 from checklist_app.rules.policy import HoldRow, Medicine, Rule
 from checklist_app.rules.registry import Params, check
@@ -74,17 +74,30 @@ def medicine_holds(ctx: Context, rule: Rule, params: HoldParams) -> Iterator[Fin
     the policy only advises about (NSAIDs, "Other") gives one finding per kind, listing its entries, so a long
     list of home medicines is one line for the proceduralist, not one per pill."""
     entries, start = ctx.value(params.item) or [], ctx.start
-    advised: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    advised: dict[str, tuple[Medicine, list[tuple[int, dict[str, Any]]]]] = {}
     yield from _holds(ctx, rule, params, entries, start, advised)
-    for agent, listed in advised.items():
-        med = ctx.policy.medicines[agent]
+    for kind, (med, listed) in advised.items():
         # Only the first few entries are named, so only those are formatted: with 200 home medicines this
         # runs on every keystroke, and formatting every entry's last dose would be most of the check's time.
         named = [_advised_entry(n, entry, med) for n, entry in listed[:ADVISED_NAMED]]
         more = len(listed) - ADVISED_NAMED
         shown = "; ".join(named) + (f"; and {more} more" if more > 0 else "")
         yield ctx.finding(rule, params.item, f"{med.name}: {shown}. {med.note}", "Tell the proceduralist.",
-                          detail=agent, severity="warning", source=med.source, source_detail=agent)
+                          detail=kind, severity="warning", source=med.source, source_detail=kind)
+
+
+def _variant_missing(ctx: Context, rule: Rule, params: HoldParams, med: Medicine, name: str,
+                     detail: str) -> Finding:
+    """A warning that the entry does not say what this medicine's hold depends on (dose intensity, why it is
+    taken); until it does, the medicine's general row applies, which for a hold is the longer one."""
+    meds = ctx.item(params.item)
+    field = meds.field(med.depends_on or "")  # type: ignore[union-attr]
+    label = field.label if field is not None else med.depends_on
+    choices = ", ".join(v.label for v in med.variants.values())
+    return ctx.finding(rule, params.item, f"{name}: '{label}' is not recorded; this policy's advice depends on it "
+                       f"({choices}), so its general advice is applied.", f"Ask the patient or the prescriber and "
+                       f"record '{label}' for this medicine.", detail=f"{detail}:{med.depends_on}",
+                       severity="warning", source=med.source, source_detail=detail.split("#")[0])
 
 
 def _advised_entry(n: int, entry: dict[str, Any], med: Medicine) -> str:
@@ -94,34 +107,42 @@ def _advised_entry(n: int, entry: dict[str, Any], med: Medicine) -> str:
 
 
 def _holds(ctx: Context, rule: Rule, params: HoldParams, entries: list[dict[str, Any]], start: datetime | None,
-           advised: dict[str, list[tuple[int, dict[str, Any]]]]) -> Iterator[Finding]:
+           advised: dict[str, tuple[Medicine, list[tuple[int, dict[str, Any]]]]]) -> Iterator[Finding]:
     for n, entry in enumerate(entries):
-        med = ctx.policy.medicines.get(entry.get("agent"))
-        if med is None or med.action == "continue":
+        listed = ctx.policy.medicines.get(entry.get("agent"))
+        if listed is None:
             continue
+        med, variant = listed.for_entry(entry)
+        kind = f"{entry['agent']}:{entry[listed.depends_on]}" if variant else entry["agent"]  # for the source
         detail, name = f"{entry['agent']}#{n + 1}", med.name
         if entry.get("name"):
             name += f" ({entry['name']})"
+        if listed.depends_on and not variant:
+            yield _variant_missing(ctx, rule, params, listed, name, detail)
+        elif variant:
+            name += f", {variant}"
+        if med.action == "continue":
+            continue
         if med.action == "defer":
             yield ctx.finding(rule, params.item, f"{name}: {med.note}", "Defer the procedure, or decide with "
                               "cardiology and the proceduralist.", detail=detail, source=med.source,
-                              source_detail=entry["agent"])
+                              source_detail=kind)
             continue
         if med.action == "advise":  # one finding per medicine kind, however many entries: see medicine_holds
-            advised.setdefault(entry["agent"], []).append((n, entry))
+            advised.setdefault(kind, (med, []))[1].append((n, entry))
             continue
         last = entry.get("last_dose")
         if not isinstance(last, datetime):
             yield ctx.finding(rule, params.item, f"{name}: the time of the last dose is not recorded, so the "
                               "hold cannot be checked.", "Ask the patient or check the medication record, and "
                               "enter the date and time of the last dose.", detail=detail, source=med.source,
-                              source_detail=entry["agent"])
+                              source_detail=kind)
             continue
         if start is None:
             continue
         row, crcl_text = _choose_row(med, ctx.number(params.crcl_item))
         elapsed = aware(start) - aware(last)
-        source_detail = f"{entry['agent']}" + (f":{row.label}" if row.label else "")
+        source_detail = kind + (f":{row.label}" if row.label else "")
         for warn in (False, True):
             hours, what = _row_hours(row, entry.get("frequency"), warn)
             if hours is None or elapsed >= timedelta(hours=hours):
@@ -140,34 +161,3 @@ def _holds(ctx: Context, rule: Rule, params: HoldParams, entries: list[dict[str,
                 yield ctx.finding(rule, params.item, message, f"Do not start before {_fmt(earliest)}. "
                                   f"{params.action}", detail=detail, source=med.source, source_detail=source_detail)
             break
-
-
-class Glp1Params(Params):
-    """GLP-1 agonists and their hold window under the selected guidance."""
-
-    item: str
-    agents: tuple[str, ...] = Field(min_length=1)
-    daily: Literal["not_on_procedure_day"] = "not_on_procedure_day"  # the one rule for daily agents, stated
-    weekly_hold_hours: float = Field(gt=0)
-    action: str = Field(min_length=3)
-
-
-@check("glp1_hold", Glp1Params)
-def glp1_hold(ctx: Context, rule: Rule, params: Glp1Params) -> Iterator[Finding]:
-    """Flag a daily GLP-1 dose on the procedure day, or a weekly dose inside the weekly window."""
-    start = ctx.start
-    if start is None:
-        return
-    for n, entry in enumerate(ctx.value(params.item) or []):
-        agent, last = entry.get("agent"), entry.get("last_dose")
-        if agent not in params.agents or not isinstance(last, datetime):
-            continue
-        label = ctx.item(params.item).field("agent").option_label(agent)  # type: ignore[union-attr]
-        if entry.get("frequency") not in ("daily", "bid", "tid"):  # weekly, or not known: the longer window
-            if aware(start) - aware(last) < timedelta(hours=params.weekly_hold_hours):
-                yield ctx.finding(rule, params.item, f"{label}: last dose {_fmt(last)}, within "
-                                  f"{format_hours(params.weekly_hold_hours)} of the start.", params.action,
-                                  detail=f"{agent}#{n + 1}")
-        elif same_day(last, start):
-            yield ctx.finding(rule, params.item, f"{label}: a dose was taken on the day of the procedure "
-                              f"({_fmt(last)}).", params.action, detail=f"{agent}#{n + 1}")

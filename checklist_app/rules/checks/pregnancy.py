@@ -26,6 +26,9 @@ class PregnancyTestParams(Params):
     test_time_item: str
     max_hours_before_start: float = Field(gt=0)
     settled_without_test: tuple[str, ...] = ()
+    # Statuses other rules speak for (positive, declined, an unclear result): this check stays quiet.
+    handled_elsewhere: tuple[str, ...] = ("positive", "refused")
+    test_type_item: str | None = None  # urine or serum, named in the message when recorded
     action: str = Field(min_length=3)
 
 
@@ -33,8 +36,8 @@ class PregnancyTestParams(Params):
 def pregnancy_test(ctx: Context, rule: Rule, params: PregnancyTestParams) -> Iterator[Finding]:
     """Flag a required test that is missing or older than the window before the start."""
     status = ctx.value(params.item)
-    if status is None or status in params.settled_without_test or status in ("positive", "refused"):
-        return  # unanswered: completeness says so; positive/refused have their own rules
+    if status is None or status in params.settled_without_test or status in params.handled_elsewhere:
+        return  # unanswered: completeness says so; the others have their own rules
     window = format_hours(params.max_hours_before_start)
     tested = ctx.value(params.test_time_item)
     if status != "test_negative" or not isinstance(tested, datetime):
@@ -47,6 +50,8 @@ def pregnancy_test(ctx: Context, rule: Rule, params: PregnancyTestParams) -> Ite
         return
     start = ctx.start
     if start is not None and aware(start) - aware(tested) > timedelta(hours=params.max_hours_before_start):
+        kind = ctx.value(params.test_type_item) if params.test_type_item else None
+        what = ctx.item(params.test_type_item).option_label(kind).lower() + " " if kind else ""  # type: ignore
         yield ctx.finding(rule, params.test_time_item,
-                          f"The negative pregnancy test ({conventions.format_datetime(tested)}) is more than {window} "
-                          "before the scheduled start.", params.action)
+                          f"The negative {what}pregnancy test ({conventions.format_datetime(tested)}) is more than "
+                          f"{window} before the scheduled start.", params.action)

@@ -70,4 +70,5 @@ def override(parent: QWidget, checklist: OpenChecklist, finding: Finding) -> boo
     def verify(physician_id: str, pin: str, reason: str) -> Override:
         return checklist.override(finding.key, physician_id, pin, reason)
 
-    return OverrideDialog.ask(parent, finding, verify) is not None
+    reasons = [r.label for r in checklist.policy.override_reasons_for(finding.rule_id, finding.source_id)]
+    return OverrideDialog.ask(parent, finding, verify, reasons) is not None

@@ -85,7 +85,7 @@ def test_opening_that_draft_names_the_missing_policy_file(qtbot, ctx):
     rows = {r.record_id: r for r in worklist.model.rows}
     assert rows["r-gone"].status_text == "Policy unavailable" and rows["r-fine"].status_text == "Ready to sign"
     assert f"no policy '{GONE}' is installed" in rows["r-gone"].problem
-    assert "installed: asra-2018 v2026.11-1, sir-2019 v2026.11-1" in rows["r-gone"].problem
+    assert "installed: asra-2018 v2026.12-1, sir-2019 v2026.12-1" in rows["r-gone"].problem
     assert worklist.open_record("r-gone") is None
     box = worklist.findChild(QMessageBox, "message_box")
     assert box is not None and box.windowTitle() == "A form or policy file has a problem"
