@@ -46,10 +46,9 @@ class OpenChecklist:
 
     def refresh(self) -> None:
         """Ask the rules engine about the current answers now."""
-        now = self.session.now()
         self.evaluation = with_plan(self.session, self.record_id, self.state.answers, self.policy,  # the day's plan
-                                    self.state.evaluate(self.policy, now),
-                                    {a.finding_key for a in self.state.acknowledgements}, now)
+                                    self.state.evaluate(self.policy, self.session.now()),
+                                    {a.finding_key for a in self.state.acknowledgements})
         self.view = overview(self.session.form, self.evaluation, self.state.answers, self.completeness)
         self.statuses = finding_statuses(self.state, self.evaluation, self.staff_name)
 

@@ -8,7 +8,7 @@ like any other (who was told), and is signed with the evaluation.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from checklist_app.domain import conventions
@@ -17,7 +17,7 @@ from checklist_app.domain.plan_calendar import Calendar
 from checklist_app.domain.signed import SignedVersion
 from checklist_app.domain.timeutil import aware
 from checklist_app.rules.policy import PolicyDefinition
-from checklist_app.workflows.plan_calendar import CalendarError, build_calendar
+from checklist_app.workflows.plan_calendar import CalendarError
 from checklist_app.workflows.plan_records import (
     find_signed_plan,
     is_plan,
@@ -42,19 +42,35 @@ def plan_name(version: SignedVersion) -> str:
     return f"plan signed {conventions.format_weekday_date(aware(version.signed_at).date())} by {signer_text(version)}"
 
 
-def compare(session: Session, policy: PolicyDefinition, plan: SignedVersion, answers: dict[str, Any],
-            now: datetime) -> list[Finding]:
+def compare(session: Session, policy: PolicyDefinition, plan: SignedVersion, answers: dict[str, Any]) -> list[Finding]:
     """The differences between the day's answers and the signed plan, as warnings naming the plan."""
-    form, site = session.form, session.site
-    try:
-        planned = plan_calendar(plan, form, session.policy(plan.policy_id), site)
-    except CalendarError:
+    signed = _signed_plan(session, plan)
+    if signed is None:
         return []
+    planned, planned_answers = signed
     citation = f"Pre-admission plan {plan.record_id}, version {plan.version_no}, {plan_name(plan)}"
     out = _doses(planned, answers, plan, citation)
-    out += _new_medicines(plan_answers(plan, form), answers, plan, citation)
-    out += _labs(session, policy, planned, answers, now, plan, citation)
+    out += _new_medicines(planned_answers, answers, plan, citation)
+    out += _labs(policy, planned, answers, plan, citation)
     return out
+
+
+# A signed plan never changes: its calendar and answers are worked out once per version (the day's checklist
+# compares on every keystroke).
+_SIGNED: dict[str, tuple[Calendar, dict[str, Any]] | None] = {}  # by the version's SHA-256
+_SIGNED_KEPT = 32
+
+
+def _signed_plan(session: Session, plan: SignedVersion) -> tuple[Calendar, dict[str, Any]] | None:
+    if plan.sha256 not in _SIGNED:
+        while len(_SIGNED) >= _SIGNED_KEPT:
+            del _SIGNED[next(iter(_SIGNED))]
+        try:
+            calendar = plan_calendar(plan, session.form, session.policy(plan.policy_id), session.site)
+            _SIGNED[plan.sha256] = (calendar, plan_answers(plan, session.form))
+        except CalendarError:
+            _SIGNED[plan.sha256] = None
+    return _SIGNED[plan.sha256]
 
 
 def _finding(rule_id: str, item_id: str, detail: str, message: str, action: str, citation: str) -> Finding:
@@ -101,27 +117,29 @@ def _new_medicines(planned: dict[str, Any], answers: dict[str, Any], plan: Signe
     return out
 
 
-def _labs(session: Session, policy: PolicyDefinition, planned: Calendar, answers: dict[str, Any], now: datetime,
-          plan: SignedVersion, citation: str) -> list[Finding]:
-    if not planned.labs:
-        return []
-    try:
-        today = build_calendar(session.form, policy, session.site, answers, now)
-    except CalendarError:
-        return []
-    missing = {lab.item_id for lab in today.labs}
+def _labs(policy: PolicyDefinition, planned: Calendar, answers: dict[str, Any], plan: SignedVersion,
+          citation: str) -> list[Finding]:
+    """Each blood test the plan asked for whose result on the day is missing or older than the policy's
+    window (its ``result_age`` rule) before the day's scheduled start."""
+    start = answers.get("scheduled_start")
+    windows = {r.parsed.item: r.parsed.max_age_days for r in policy.rules if r.check == "result_age"}
     out = []
     for lab in planned.labs:
-        if lab.item_id in missing:
-            message = (f"{lab.label}: the plan asked for it to be drawn by {when(lab.by)}; no result recent enough "
-                       f"is recorded ({plan_name(plan)}).")
-            out.append(_finding(LAB_MISSING, lab.item_id, "", message,
-                                "Draw it now or ask the proceduralist.", citation))
+        value = answers.get(lab.item_id)
+        taken = value.get("date") if isinstance(value, dict) else None
+        days = windows.get(lab.item_id)
+        if isinstance(taken, date) and (days is None or not isinstance(start, datetime)
+                                        or (aware(start).date() - taken).days <= days):
+            continue
+        message = (f"{lab.label}: the plan asked for it to be drawn by {when(lab.by)}; no result recent enough "
+                   f"is recorded ({plan_name(plan)}).")
+        out.append(_finding(LAB_MISSING, lab.item_id, "", message, "Draw it now or ask the proceduralist.",
+                            citation))
     return out
 
 
 def with_plan(session: Session, record_id: str, answers: dict[str, Any], policy: PolicyDefinition,
-              evaluation: Evaluation, acknowledged: set[str], now: datetime) -> Evaluation:
+              evaluation: Evaluation, acknowledged: set[str]) -> Evaluation:
     """``evaluation`` with the plan's findings added (none for a plan itself, or with no signed plan found);
     those the record acknowledges count as acknowledged."""
     if is_plan(record_id):
@@ -130,7 +148,7 @@ def with_plan(session: Session, record_id: str, answers: dict[str, Any], policy:
     if plan is None:
         return evaluation
     known = {x.key for x in evaluation.findings}
-    found = [f for f in compare(session, policy, plan, answers, now) if f.key not in known]
+    found = [f for f in compare(session, policy, plan, answers) if f.key not in known]
     if not found:
         return evaluation
     keys = {f.key for f in found}
