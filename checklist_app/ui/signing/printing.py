@@ -4,8 +4,10 @@ The system print dialog opens on the site's paper (Letter unless the site settin
 packet's pages, so a page range counts across both documents. Then, in order of preference:
 
 - a print queue where CUPS' ``lp`` is on PATH (Linux, macOS): the PDFs go to the queue unchanged, as vector
-  pages, with the dialog's paper, sides, copies, collation and page range as lp options
-  (``workflows.print_jobs``);
+  pages, with the dialog's paper, sides, copies, collation, pages and order as lp options, plus the CUPS
+  options the dialog gathered itself (odd/even pages, the printer's settings under Properties;
+  ``workflows.print_jobs``). Qt's Properties page shows the printer's own default paper on CUPS, whatever the
+  printer was given; the packet prints on the site's paper unless the nurse changes it there;
 - "Print to file" (the dialog's PDF output): the packet's pages themselves are merged into that file, still
   text, a few hundred kB, private to this user;
 - a printer reached only through Qt (Windows, a computer without the CUPS tools): each page is rendered onto
