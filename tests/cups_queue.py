@@ -11,7 +11,7 @@ What arrived is read back as a print system would report it: each job's attribut
 page-ranges, collate, state) with ``ipptool``, and the PDF cups-pdf wrote in its output folder (``Out`` in
 /etc/cups/cups-pdf.conf, ``~/PDF`` by default; cups-pdf reads only that file, so the folder is the system's).
 
-It needs root (cups-pdf's backend runs only as root) and the Debian packages ``cups`` and
+It needs root (cups-pdf's backend runs only as root) and the Debian packages ``cups``, ``cups-ipp-utils`` and
 ``printer-driver-cups-pdf`` (scripts/bootstrap.sh installs them). Without them the tests are skipped with the
 reason, except when ``$CI`` is set: CI must print to a real queue, so there it is an error.
 """
@@ -21,6 +21,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import pwd
 import re
 import shutil
 import socket
@@ -119,7 +120,8 @@ def _out_dir() -> Path:
         for line in conf.read_text(encoding="utf-8", errors="replace").splitlines():
             if re.match(r"^\s*Out\s+", line):
                 out = line.split(None, 1)[1].strip()
-    return Path(out.replace("${HOME}", str(Path.home())).replace("${USER}", os.environ.get("USER", "root")))
+    account = pwd.getpwuid(os.getuid())  # cups-pdf takes the job owner's home from the account, not $HOME
+    return Path(out.replace("${HOME}", account.pw_dir).replace("${USER}", account.pw_name))
 
 
 def _write_config(root: Path, port: int) -> tuple[Path, Path]:
@@ -156,8 +158,8 @@ def cups_queue(qapp) -> Iterator[CupsQueue]:
                and not Path("/usr/sbin", name).exists()]
     missing += [str(path) for path in (BACKEND, PPD) if not path.exists()]
     if missing:
-        _unavailable(f"{', '.join(missing)} not found; install the Debian packages cups and printer-driver-cups-pdf "
-                     "(scripts/bootstrap.sh does, as root)")
+        _unavailable(f"{', '.join(missing)} not found; install the Debian packages cups, cups-ipp-utils and "
+                     "printer-driver-cups-pdf (scripts/bootstrap.sh does, as root)")
     root = Path(tempfile.mkdtemp(prefix="checklist-cups-"))
     root.chmod(0o755)  # the filters run as the lp user and read the spool inside it
     port = _free_port()
