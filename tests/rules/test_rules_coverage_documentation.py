@@ -10,10 +10,11 @@ from checklist_app.domain.errors import PolicyDefinitionError
 from checklist_app.rules.policy import check_fits_form
 
 DOCUMENTED = {
-    "cov_fracture_age": "acute", "cov_nonsurgical_tried": ["analgesics", "physical_therapy"],
+    "cov_fracture_age": "acute", "cov_nonsurgical_tried": True,
     "cov_nonsurgical_details": "Oxycodone and PT for 5 weeks; pain unchanged.", "cov_pain_course": "worsening",
-    "cov_bone_health": ["bmd_referral", "osteoporosis_education"],
+    "cov_bone_density": True, "cov_osteoporosis_education": True,
 }
+STABLE = {"cov_pain_course": "stable", "cov_height_loss": False, "cov_kyphosis": False, "cov_rmdq_over_17": False}
 RULE = "COV-01-documentation"
 
 
@@ -50,7 +51,8 @@ def test_switched_on_and_empty_lists_what_is_missing_but_never_stops(us):
     (finding,) = outcome.of(RULE)
     assert finding.source_id == "CMS-LCD-VA" and "L34228" in finding.citation
     assert finding.item_id == "cov_status"
-    assert {f.rule_id for f in outcome.evaluation.hard_stops} == {"REQ-01-complete"}  # only the required age
+    # The section's questions are required, so the nurse is also told they are not answered yet.
+    assert {f.rule_id for f in outcome.evaluation.hard_stops} == {"REQ-01-complete"}
 
 
 @pytest.mark.parametrize(("setting", "pain", "complete"), [
@@ -62,14 +64,22 @@ def test_pain_against_the_threshold_for_the_setting(us, setting, pain, complete)
 
 
 @pytest.mark.parametrize(("course", "findings", "complete"), [
-    ("stable", ["height_loss_over_25"], False),
-    ("stable", ["height_loss_over_25", "rmdq_over_17"], True),
+    ("stable", ["cov_height_loss"], False),
+    ("stable", ["cov_height_loss", "cov_rmdq_over_17"], True),
+    ("stable", ["cov_kyphosis", "cov_rmdq_over_17", "cov_height_loss"], True),
     ("improving", [], False),
     ("worsening", [], True),
 ])
 def test_worsening_pain_or_two_listed_findings(us, course, findings, complete):
-    outcome = us({**DOCUMENTED, "cov_pain_course": course, "cov_deformity": findings})
+    outcome = us({**DOCUMENTED, **STABLE, "cov_pain_course": course, **{i: True for i in findings}})
     assert ("worsening pain" not in _missing(outcome)) is complete
+    assert outcome.of("REQ-01-complete") == [], outcome.summary()
+
+
+def test_the_three_findings_are_asked_only_when_the_pain_is_not_worsening(us):
+    asked = {"cov_height_loss", "cov_kyphosis", "cov_rmdq_over_17"}
+    assert not asked & us(DOCUMENTED).evaluation.visible_items
+    assert asked <= us({**DOCUMENTED, **STABLE}).evaluation.visible_items
 
 
 @pytest.mark.parametrize(("modality", "edema", "complete"), [
@@ -81,12 +91,17 @@ def test_imaging_that_confirms_the_fracture(us, modality, edema, complete):
     assert ("imaging that confirms" not in _missing(outcome)) is complete
 
 
-@pytest.mark.parametrize(("bone", "complete"), [
-    (["bmd_referral"], False), (["osteoporosis_education"], False),
-    (["osteoporosis_evaluation", "osteoporosis_education"], True), (["bmd_referral", "osteoporosis_education"], True),
+@pytest.mark.parametrize(("density", "education", "complete"), [
+    (True, False, False), (False, True, False), (True, True, True),
 ])
-def test_bone_density_referral_or_evaluation_and_education(us, bone, complete):
-    assert ("bone-density" not in _missing(us({**DOCUMENTED, "cov_bone_health": bone}))) is complete
+def test_bone_density_referral_or_evaluation_and_education(us, density, education, complete):
+    outcome = us({**DOCUMENTED, "cov_bone_density": density, "cov_osteoporosis_education": education})
+    assert ("bone-density" not in _missing(outcome)) is complete
+
+
+def test_management_tried_needs_what_was_tried(us):
+    assert "non-surgical management" in _missing(us({**DOCUMENTED, "cov_nonsurgical_tried": False}))
+    assert "non-surgical management" not in _missing(us(DOCUMENTED))
 
 
 @pytest.mark.parametrize(("levels", "complete"), [(["T12", "L1", "L2"], True), (["T11", "T12", "L1", "L2"], False)])

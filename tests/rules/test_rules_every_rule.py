@@ -92,7 +92,8 @@ def _triggers(cl):
         "NPO-01-fatty": ({"last_fatty_meal": cl.before(7, 59)}, [], "hard_stop", set()),
         "NPO-01-milk": ({"last_milk": cl.before(5, 59)}, [], "hard_stop", set()),
         "NPO-02-overfast": ({"last_clear_liquid": cl.before(8, 1)}, [], "warning", set()),
-        "COV-01-documentation": ({**COVERAGE_DOCUMENTED, "cov_bone_health": ["bmd_referral"]}, [], "warning", set()),
+        "COV-01-documentation": ({**COVERAGE_DOCUMENTED, "cov_osteoporosis_education": False}, [], "warning",
+                                 set()),
         "AIR-01-airway": ({"difficult_airway": True}, [], "warning", set()),
         "AIR-01-prone": ({"can_lie_prone": False}, [], "warning", set()),
         "AIR-02-lungs": ({"severe_lung_disease": True}, [], "warning", set()),
@@ -107,9 +108,9 @@ L4 = ["T11", "T12", "L1", "L2"]
 GLP1_SETTLED = {"glp1_escalation_phase": False, "glp1_liquid_diet": "followed", "glp1_anesthesia_informed": True}
 # The coverage section complete for the clean patient (outpatient, pain 7, MRI with edema, one level).
 COVERAGE_DOCUMENTED = {
-    "cov_fracture_age": "acute", "cov_nonsurgical_tried": ["analgesics", "bracing"],
+    "cov_fracture_age": "acute", "cov_nonsurgical_tried": True,
     "cov_nonsurgical_details": "Paracetamol and a brace for 4 weeks; pain unchanged.", "cov_pain_course": "worsening",
-    "cov_bone_health": ["bmd_referral", "osteoporosis_education"],
+    "cov_bone_density": True, "cov_osteoporosis_education": True,
 }
 # Rules that only run where the site's policy chooses so: evaluated with that choice.
 POLICY_CHOICES = {"MED-03-glp1-hold": {"glp1_approach": "asa-2023"},

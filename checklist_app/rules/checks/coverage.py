@@ -39,11 +39,12 @@ class CoverageParams(Params):
     treatment_details_item: str
     course_item: str
     course_worsening: str = Field(min_length=1)
-    deformity_item: str
-    deformity_at_least: int = Field(ge=1)
-    bone_health_item: str
-    bone_health_evaluation: tuple[str, ...] = Field(min_length=1)  # a referral or an evaluation
-    bone_health_education: str = Field(min_length=1)
+    height_loss_item: str  # over 25%
+    kyphosis_item: str  # progressive
+    disability_item: str  # Roland-Morris above 17
+    findings_at_least: int = Field(ge=1, le=3)  # of those three, when the pain is not worsening
+    bone_density_item: str  # a bone-density referral or an osteoporosis evaluation
+    education_item: str
     levels_item: str
     max_levels: int = Field(ge=1)
 
@@ -66,17 +67,14 @@ def missing_documentation(ctx: Context, p: CoverageParams) -> list[str]:
         shown = ", ".join(f"{k} {v:g}" for k, v in p.pain_at_least.items())
         missing.append(f"a pain score at or above the threshold for the setting ({shown}; now "
                        f"{'not recorded' if pain is None else f'{pain:g}'})")
-    if not ctx.value(p.treatment_item) or not ctx.value(p.treatment_details_item):
-        missing.append(f"the non-surgical management tried ({_label(ctx, p.treatment_item)} and "
-                       f"{_label(ctx, p.treatment_details_item).lower()})")
-    deformity = ctx.value(p.deformity_item) or []
-    if ctx.value(p.course_item) != p.course_worsening and len(deformity) < p.deformity_at_least:
-        missing.append(f"worsening pain, or at least {p.deformity_at_least} of the listed findings "
-                       f"({_label(ctx, p.deformity_item)})")
-    bone = ctx.value(p.bone_health_item) or []
-    if not set(bone) & set(p.bone_health_evaluation) or p.bone_health_education not in bone:
-        missing.append(f"a bone-density referral or osteoporosis evaluation, and osteoporosis education "
-                       f"({_label(ctx, p.bone_health_item)})")
+    if ctx.value(p.treatment_item) is not True or not ctx.value(p.treatment_details_item):
+        missing.append(f"the non-surgical management tried, and {_label(ctx, p.treatment_details_item).lower()}")
+    findings = [ctx.value(i) is True for i in (p.height_loss_item, p.kyphosis_item, p.disability_item)]
+    if ctx.value(p.course_item) != p.course_worsening and sum(findings) < p.findings_at_least:
+        missing.append(f"worsening pain, or at least {p.findings_at_least} of: more than 25% height loss, "
+                       "kyphosis getting worse, Roland-Morris score above 17")
+    if ctx.value(p.bone_density_item) is not True or ctx.value(p.education_item) is not True:
+        missing.append("a bone-density referral or osteoporosis evaluation, and osteoporosis education")
     levels = ctx.number(p.levels_item)
     if levels is not None and levels > p.max_levels:
         missing.append(f"at most {p.max_levels} levels in one session ({levels:g} planned)")
