@@ -20,6 +20,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, Paragrap
 
 from checklist_app.domain.plan_calendar import Calendar, MedicineStop
 from checklist_app.pdf import fonts
+from checklist_app.pdf.calendar_summary import PlanSummary, summary_flowables
 from checklist_app.pdf.calendar_text import CalendarTemplate, fill, load_calendar_template
 from checklist_app.pdf.discharge_times import capitalised, format_time
 from checklist_app.pdf.fonts import markup
@@ -55,8 +56,9 @@ class CalendarRenderer(DocumentRenderer):
 
     def __init__(self, calendar: Calendar, *, language: str = "en", large_print: bool = False,
                  signature: PlanSignature | None = None, interpreter_language: str = "",
-                 invariant: bool = False) -> None:
+                 summary: PlanSummary | None = None, invariant: bool = False) -> None:
         self.calendar = calendar
+        self.summary = summary
         self.large_print = large_print
         self.base_size = LARGE_SIZE if large_print else NORMAL_SIZE
         self.text: CalendarTemplate = load_calendar_template(language)
@@ -270,12 +272,15 @@ class CalendarRenderer(DocumentRenderer):
         call.append(Paragraph(f"<b>{self._fill(self._phones(), 'phones')}</b>",
                               s["body"].clone("phones", textColor=WARN_AMBER)))
         flow.append(KeepTogether(call))
+        if self.summary is not None:
+            flow += summary_flowables(c, self.summary, self.style, self.frame_width)
         return flow
 
 
 def render_calendar(calendar: Calendar, *, language: str = "en", large_print: bool = False,
                     signature: PlanSignature | None = None, interpreter_language: str = "",
-                    invariant: bool = False) -> bytes:
-    """The patient's calendar as PDF bytes."""
+                    summary: PlanSummary | None = None, invariant: bool = False) -> bytes:
+    """The patient's calendar as PDF bytes; with ``summary``, followed by the care team's page (the plan's PDF)."""
     return CalendarRenderer(calendar, language=language, large_print=large_print, signature=signature,
-                            interpreter_language=interpreter_language, invariant=invariant).render()
+                            interpreter_language=interpreter_language, summary=summary,
+                            invariant=invariant).render()

@@ -31,6 +31,7 @@ from checklist_app.domain.signed import SignedContent, SignedVersion
 from checklist_app.domain.site import SiteSettings
 from checklist_app.domain.timeutil import aware, local_date
 from checklist_app.pdf.calendar import PlanSignature, render_calendar
+from checklist_app.pdf.calendar_summary import PlanSummary
 from checklist_app.rules.policy import PolicyDefinition
 from checklist_app.storage.plans import PLAN_PREFIX, signed_plans
 from checklist_app.workflows.checklist_state import ChecklistState
@@ -39,7 +40,8 @@ from checklist_app.workflows.session import Session
 
 PLAN_MEANING = ("I made this pre-admission plan with the patient (or their caregiver) and gave them the "
                 "calendar in it; what is checked on the day is checked again then.")
-CALENDAR_KIND = "calendar"
+CALENDAR_KIND = "calendar"  # the patient's calendar, as printed for them
+PLAN_KIND = "plan"  # the calendar and the care team's page: the plan's own document
 
 
 @lru_cache(maxsize=1)
@@ -87,14 +89,15 @@ def language_for(answers: dict[str, Any]) -> tuple[str, str]:
 
 
 def calendar_pdf(calendar: Calendar, answers: dict[str, Any], *, signature: PlanSignature | None = None,
-                 language: str | None = None, large_print: bool | None = None, invariant: bool = False) -> bytes:
+                 language: str | None = None, large_print: bool | None = None, summary: PlanSummary | None = None,
+                 invariant: bool = False) -> bytes:
     """The calendar in the plan's language (or ``language``) and print size (or ``large_print``)."""
     lang, interpreter = language_for(answers)
     if language is not None and language != lang:
         lang, interpreter = language, ""
     large = bool(answers.get("dc_large_print")) if large_print is None else large_print
     return render_calendar(calendar, language=lang, large_print=large, signature=signature,
-                           interpreter_language=interpreter, invariant=invariant)
+                           interpreter_language=interpreter, summary=summary, invariant=invariant)
 
 
 def sign_plan(session: Session, state: ChecklistState, staff_id: str, pin: str,
@@ -118,6 +121,10 @@ def sign_plan(session: Session, state: ChecklistState, staff_id: str, pin: str,
     signature = PlanSignature(signer_text(version), version.signed_at)
     session.store.attach_pdf(version.version_id, calendar_pdf(calendar, state.answers, signature=signature),
                              staff_id=staff_id, kind=CALENDAR_KIND)
+    summary = PlanSummary(version.record_id, version.version_no, signer_text(version), version.signed_at,
+                          f"{policy.id} {policy.version}", str(state.answers.get("mrn") or ""), evaluation.findings)
+    session.store.attach_pdf(version.version_id, calendar_pdf(calendar, state.answers, signature=signature,
+                                                              summary=summary), staff_id=staff_id, kind=PLAN_KIND)
     forget_lookups()
     return version
 

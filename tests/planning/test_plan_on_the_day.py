@@ -22,6 +22,7 @@ from checklist_app.workflows.demo import demo_data
 from checklist_app.workflows.open_checklist import OpenChecklist
 from checklist_app.workflows.plan_records import (
     CALENDAR_KIND,
+    PLAN_KIND,
     find_signed_plan,
     forget_lookups,
     new_plan,
@@ -85,6 +86,12 @@ def test_the_plan_is_signed_kept_and_audited(folder):
         pdf = session.store.pdf(version.version_id, CALENDAR_KIND)
         text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
         assert "Hecho con usted por J. Smith, RN" in text  # the plan says Spanish
+        summary = session.store.pdf(version.version_id, PLAN_KIND)
+        staff_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(summary)).pages)
+        staff_text = " ".join(staff_text[staff_text.index("For the care team"):].split())
+        assert "Apixaban 5 mg" in staff_text and "72 h (SIR2019-HOLDS)" in staff_text
+        assert "No INR recorded" in staff_text  # the call's findings, to fix before the day
+        assert "For the care team" not in text  # the patient's calendar has no staff page
         events = [e.event_type for e in storage.list_events(session.store.db) if e.record_id == record_id]
         assert {"created", "signed", "document_attached"} <= set(events)
         assert storage.verify_audit(session.store.db).ok
