@@ -75,7 +75,8 @@ def _os_account() -> str:
 
 def _signed(args: argparse.Namespace) -> int:
     from checklist_app import storage
-    from checklist_app.workflows.plan_records import CALENDAR_KIND, is_plan
+    from checklist_app.domain.plan_ids import is_plan
+    from checklist_app.workflows.plan_records import CALENDAR_KIND
 
     given = [flag for name, flag in (("lang", "--lang"), ("large_print", "--large-print"), ("now", "--now"),
                                      ("policy", "--policy"), ("reproducible", "--reproducible"))

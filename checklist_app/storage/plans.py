@@ -12,12 +12,12 @@ import json
 
 from sqlalchemy import select
 
+from checklist_app.domain.plan_ids import PLAN_PREFIX
 from checklist_app.domain.signed import SignedVersion
 from checklist_app.storage import tables
 from checklist_app.storage.database import Database
 from checklist_app.storage.versions import get_version
 
-PLAN_PREFIX = "plan-"
 MAX_PLANS = 50  # a patient's plans looked at, newest first
 
 

@@ -14,13 +14,13 @@ from typing import Any
 from checklist_app.domain import conventions
 from checklist_app.domain.findings import Evaluation, Finding, finding_key
 from checklist_app.domain.plan_calendar import Calendar
+from checklist_app.domain.plan_ids import is_plan
 from checklist_app.domain.signed import SignedVersion
 from checklist_app.domain.timeutil import aware
 from checklist_app.rules.policy import PolicyDefinition
 from checklist_app.workflows.plan_calendar import CalendarError
 from checklist_app.workflows.plan_records import (
     find_signed_plan,
-    is_plan,
     plan_answers,
     plan_calendar,
     signer_text,

@@ -25,6 +25,7 @@ from checklist_app.domain.errors import IncompleteChecklistError
 from checklist_app.domain.findings import Evaluation
 from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.plan_calendar import Calendar
+from checklist_app.domain.plan_ids import PLAN_PREFIX
 from checklist_app.domain.planning import PlanningScope, load_planning_scope
 from checklist_app.domain.record import parse_record
 from checklist_app.domain.signed import SignedContent, SignedVersion
@@ -33,7 +34,7 @@ from checklist_app.domain.timeutil import aware, local_date
 from checklist_app.pdf.calendar import PlanSignature, render_calendar
 from checklist_app.pdf.calendar_summary import PlanSummary
 from checklist_app.rules.policy import PolicyDefinition
-from checklist_app.storage.plans import PLAN_PREFIX, signed_plans
+from checklist_app.storage.plans import signed_plans
 from checklist_app.workflows.checklist_state import ChecklistState
 from checklist_app.workflows.plan_calendar import build_calendar
 from checklist_app.workflows.session import Session
@@ -48,11 +49,6 @@ PLAN_KIND = "plan"  # the calendar and the care team's page: the plan's own docu
 def planning_scope() -> PlanningScope:
     """The shipped forms/planning.yaml."""
     return load_planning_scope(resources.form_path("planning.yaml"))
-
-
-def is_plan(record_id: str) -> bool:
-    """Whether a record id is a pre-admission plan's."""
-    return record_id.startswith(PLAN_PREFIX)
 
 
 def new_plan(session: Session) -> ChecklistState:

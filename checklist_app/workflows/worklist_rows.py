@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from checklist_app.domain import conventions
+from checklist_app.domain.plan_ids import is_plan
 from checklist_app.domain.readiness import Readiness
 from checklist_app.domain.timeutil import aware, parse_datetime
 from checklist_app.workflows import messages
@@ -51,6 +52,8 @@ class WorklistRow:
     def status_text(self) -> str:
         """The status in words ('Amendment: Ready to sign', 'Signed (amended)' for amendments)."""
         text = messages.text(f"states.{self.status}")
+        if is_plan(self.record_id):  # a plan's findings are for the call; what counts is whether it was signed
+            return "Pre-admission plan: " + messages.text("states.draft" if self.is_draft else "states.signed")
         if self.amendment:
             return f"Amendment: {text}" if self.is_draft else f"{text} (amended)"
         return text

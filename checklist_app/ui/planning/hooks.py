@@ -25,7 +25,7 @@ def button_row(window: QWidget, anchor: QWidget) -> QHBoxLayout | None:
 
 
 def _is_plan(record_id: str) -> bool:
-    from checklist_app.workflows.plan_records import is_plan
+    from checklist_app.domain.plan_ids import is_plan
 
     return is_plan(record_id)
 
