@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, Paragraph, Spacer
 
+from checklist_app.domain import conventions
 from checklist_app.domain.plan_calendar import Calendar, MedicineStop
 from checklist_app.pdf import fonts
 from checklist_app.pdf.calendar_summary import PlanSummary, summary_flowables
@@ -83,7 +84,10 @@ class CalendarRenderer(DocumentRenderer):
         return self.time(moment)
 
     def time(self, moment: datetime) -> str:
-        """'8:00 PM' / 'las 8:00 p. m.' (no-break spaces: never split at a line end)."""
+        """'8:00 PM' / 'las 8:00 p. m.' (no-break spaces: never split at a line end); an English calendar at a
+        site on the 24-hour clock (en-GB) writes '20:00', as every other paper there does."""
+        if not self.text.date_locale and not conventions.twelve_hour():
+            return conventions.format_time(moment)
         return format_time(self.text.clock, moment)
 
     def _values(self) -> dict[str, str]:

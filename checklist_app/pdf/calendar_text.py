@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from checklist_app import resources
-from checklist_app.domain.conventions import format_long_date, site_locale
+from checklist_app.domain.conventions import format_long_date, month_first, site_locale
 from checklist_app.domain.errors import PdfRenderError
 from checklist_app.pdf.discharge_text import ClockText, placeholders_in
 
@@ -63,6 +63,7 @@ class CalendarTemplate(_Strict):
     # The CLDR pattern of a day on the calendar ('Monday, December 7'); English follows the site's locale.
     date_pattern: str
     date_locale: str = ""  # empty: the site's (en-US or en-GB)
+    date_pattern_day_first: str = ""  # for a site locale writing the day before the month (en-GB)
     clock: ClockText
     # A dose at or after this hour (24-hour, 0-23) is called the evening dose.
     evening_from_hour: int = Field(ge=12, le=23)
@@ -87,7 +88,9 @@ class CalendarTemplate(_Strict):
 
     def format_date(self, day: date) -> str:
         """'Monday, December 7' / 'lunes 7 de diciembre' (CLDR names through domain.conventions)."""
-        return format_long_date(day, self.date_locale or site_locale(), self.date_pattern)
+        locale = self.date_locale or site_locale()
+        day_first = self.date_pattern_day_first and not month_first(locale)
+        return format_long_date(day, locale, self.date_pattern_day_first if day_first else self.date_pattern)
 
 
 def fill(text: str, values: dict[str, Any], where: str = "") -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from checklist_app.domain import conventions
 from checklist_app.domain.findings import Evaluation, Finding, finding_key
+from checklist_app.domain.items import RepeatItem
 from checklist_app.domain.plan_calendar import Calendar
 from checklist_app.domain.plan_ids import is_plan
 from checklist_app.domain.signed import SignedVersion
@@ -50,7 +51,7 @@ def compare(session: Session, policy: PolicyDefinition, plan: SignedVersion, ans
     planned, planned_answers = signed
     citation = f"Pre-admission plan {plan.record_id}, version {plan.version_no}, {plan_name(plan)}"
     out = _doses(planned, answers, plan, citation)
-    out += _new_medicines(planned_answers, answers, plan, citation)
+    out += _new_medicines(session, planned_answers, answers, plan, citation)
     out += _labs(policy, planned, answers, plan, citation)
     return out
 
@@ -102,7 +103,15 @@ def _medicine_keys(answers: dict[str, Any]) -> set[tuple[str, str]]:
             for e in answers.get("medications") or [] if isinstance(e, dict)}
 
 
-def _new_medicines(planned: dict[str, Any], answers: dict[str, Any], plan: SignedVersion,
+def _agent_label(session: Session, agent: str) -> str:
+    """'Clopidogrel': the form's word for a medicine choice (its value when the form has no such choice)."""
+    form = session.form
+    meds = form.item("medications") if form.has_item("medications") else None
+    field = meds.field("agent") if isinstance(meds, RepeatItem) else None
+    return (field.option_label(agent) if field is not None else None) or agent  # type: ignore[union-attr]
+
+
+def _new_medicines(session: Session, planned: dict[str, Any], answers: dict[str, Any], plan: SignedVersion,
                    citation: str) -> list[Finding]:
     known = _medicine_keys(planned)
     out = []
@@ -110,7 +119,7 @@ def _new_medicines(planned: dict[str, Any], answers: dict[str, Any], plan: Signe
         key = next(iter(_medicine_keys({"medications": [entry]})))
         if key in known:
             continue
-        name = entry.get("name") or entry.get("agent")
+        name = entry.get("name") or _agent_label(session, str(entry.get("agent")))
         message = f"{name}: not in the pre-admission plan ({plan_name(plan)})."
         out.append(_finding(NEW_MEDICINE, "medications", f"{key[0]}#{n + 1}", message,
                             "Ask when it was started and tell the proceduralist.", citation))

@@ -169,3 +169,26 @@ def test_no_heading_is_last_on_a_page(calendar, monkeypatch, language, large_pri
         pad += probe.style["item"].leading
     assert len(pages_seen) >= 1
     assert not orphans, "\n".join(orphans[:10])
+
+
+def test_an_english_calendar_follows_a_24_hour_site(calendar):
+    from checklist_app.domain import conventions
+
+    apixaban = next(m for m in calendar.stops if m.agent == "apixaban")
+    conventions.set_site_locale("en-GB")
+    try:
+        text = text_of(render_calendar(calendar))
+    finally:
+        conventions.set_site_locale("en-US")
+    assert f"{apixaban.restart_at:%H:%M}" in text and " AM" not in text and " PM" not in text
+    assert "Wednesday 9 December" in text  # the day before the month, as en-GB writes it
+
+
+def test_a_dose_taken_too_late_asks_the_patient_to_call(form, policy, site, plan_answers):
+    from datetime import timedelta
+
+    meds = [{"agent": "apixaban", "dose": "5 mg", "frequency": "bid", "last_dose": "2026-12-06T20:00"}]
+    calendar = build_calendar(form, policy, site, plan_answers(medications=meds), CALL_AT + timedelta(days=3))
+    text = text_of(render_calendar(calendar))
+    assert "Apixaban 5 mg: please call us today" in text and site.clinic_phone in text
+    assert "take your last dose" not in text

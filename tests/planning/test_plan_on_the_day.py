@@ -190,7 +190,7 @@ def test_a_new_medicine_and_a_missing_lab_are_flagged(folder):
         meds = [{"agent": "clopidogrel", "dose": "75 mg", "frequency": "daily", "last_dose": "2026-11-30T08:00"}]
         checklist = day_checklist(session, medications=meds, inr=None)
         new = plan_findings(checklist, plan_comparison.NEW_MEDICINE)
-        assert len(new) == 1 and new[0].message.startswith("clopidogrel: not in the pre-admission plan")
+        assert len(new) == 1 and new[0].message.startswith("Clopidogrel: not in the pre-admission plan")
         labs = plan_findings(checklist, plan_comparison.LAB_MISSING)
         assert [f.item_id for f in labs] == ["inr"] and "drawn by Mon 12/07/2026" in labs[0].message
         assert signing.blocked_reason(checklist)  # warnings to acknowledge before signing
