@@ -175,3 +175,12 @@ def _plan_day(version: SignedVersion) -> Any:
         return local_date(aware(datetime.fromisoformat(text))) if isinstance(text, str) else None
     except ValueError:
         return None
+
+
+def calendar_again(session: Session, version: SignedVersion, *, large_print: bool) -> bytes:
+    """A signed plan's calendar made again from what was signed, in large print or not (the one kept with the
+    plan is in the size the record asked for)."""
+    form = session.form
+    calendar = plan_calendar(version, form, session.policy(version.policy_id), session.site)
+    signature = PlanSignature(signer_text(version), version.signed_at)
+    return calendar_pdf(calendar, plan_answers(version, form), signature=signature, large_print=large_print)

@@ -4,7 +4,7 @@ checklist ("Pre-admission plan"). Shows the PDF kept with the signed plan, exact
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialog, QWidget
 
 from checklist_app import storage
 from checklist_app.domain.errors import ChecklistError
@@ -35,10 +35,26 @@ class CalendarDialog(QDialog):
         self.preview = PdfPreviewWidget(self)
         layout.addWidget(self.preview, 1)
         self.preview.set_pdf(pdf)
+        self.large_check = QCheckBox("&Large print (16 pt)")
+        self.large_check.setAccessibleName("Large print")
+        self.large_check.toggled.connect(self._on_large_print_toggled)
         self.print_button = controls.button("&Print calendar...", self.print_calendar, role="primary")
         self.save_button = controls.button("&Save PDF...", self.save_calendar)
         self.close_button = controls.button("&Close", self.accept)
-        layout.addLayout(controls.hbox(None, self.close_button, self.save_button, self.print_button))
+        layout.addLayout(controls.hbox(self.large_check, None, self.close_button, self.save_button,
+                                       self.print_button))
+        self.kept = pdf
+
+    def _on_large_print_toggled(self, large: bool) -> None:
+        """The calendar made again from the signed plan in 16 pt type (or the one kept, again)."""
+        from checklist_app.workflows.plan_records import calendar_again
+
+        try:
+            self.pdf = calendar_again(self.ctx, self.version, large_print=True) if large else self.kept
+        except ChecklistError as exc:
+            messages.show_error(self, exc)
+            return
+        self.preview.set_pdf(self.pdf)
 
     def _documents(self) -> list[tuple[str, bytes]]:
         return [(f"{self.version.record_id}-calendar.pdf", self.pdf)]

@@ -90,6 +90,11 @@ def test_a_call_shows_only_what_is_settled_ahead_and_signs_the_plan(qtbot, ctx, 
     assert ctx.store.pdf(version.version_id, CALENDAR_KIND)  # kept with the plan
     assert window.calendar_dialog is not None and window.calendar_dialog.preview.page_count() >= 1
     assert not window.amend_button.isVisible()
+    kept_pages = window.calendar_dialog.preview.page_count()
+    window.calendar_dialog.large_check.setChecked(True)  # made again from the signed plan, in 16 pt
+    assert window.calendar_dialog.preview.page_count() > kept_pages
+    window.calendar_dialog.large_check.setChecked(False)
+    assert window.calendar_dialog.pdf == ctx.store.pdf(version.version_id, CALENDAR_KIND)
     qtbot.wait(300)  # the PDF view draws its pages in the background
     window.calendar_dialog.grab().save(str(tmp_path / "calendar.png"))
 
