@@ -79,11 +79,16 @@ def install_checklist(window: Any) -> None:
     window.plan_button = button
     if row is not None:
         row.insertWidget(row.indexOf(window.close_button), button)
-    try:
-        found = find_signed_plan(window.ctx, window.state.answers) is not None
-    except ChecklistError:  # a plan that cannot be read must not keep the checklist from opening
-        found = False
-    button.setVisible(found)
+
+    def look() -> None:
+        try:
+            found = find_signed_plan(window.ctx, window.state.answers) is not None
+        except ChecklistError:  # a plan that cannot be read must not keep the checklist from opening
+            found = False
+        button.setVisible(found)
+
+    look()
+    window.status_changed.connect(look)  # the MRN or the day typed in later: looked up again (kept per MRN and day)
 
 
 def show_plan(window: Any) -> None:

@@ -121,7 +121,19 @@ def test_on_the_day_the_plan_is_beside_the_checklist(qtbot, ctx, worklist, monke
     assert day.plan_dialog is not None and day.plan_dialog.isVisible()
 
 
-def test_no_plan_no_button(open_example):
-    forget_lookups()
-    day = open_example("clean")
+def test_no_plan_no_button_until_the_mrn_finds_one(qtbot, ctx, worklist, monkeypatch, open_example):
+    day = open_example("clean", record_id="chk-day")
     assert not day.plan_button.isVisible()
+    worklist.plan_button.click()
+    window = next(w for w in worklist.open_windows.values() if isinstance(w, PlanningCallWindow))
+    fill_plan(ctx, window)
+    window = reopen(worklist, window.state.record_id)
+    monkeypatch.setattr(PlanSignatureDialog, "ask", classmethod(
+        lambda cls, parent, *, signer_id, meaning, sign, not_cleared=False: sign(NURSE, PINS[NURSE], None)))
+    window.review_and_sign()
+    window.calendar_dialog.close()
+    day.state.set_answer("scheduled_start", day.state.answers["scheduled_start"].replace(
+        year=START.year, month=START.month, day=START.day))
+    day.state.set_answer("mrn", PLAN["mrn"])
+    day.record_changed()  # as when the nurse types it
+    assert day.plan_button.isVisible()
