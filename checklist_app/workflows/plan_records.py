@@ -109,11 +109,12 @@ def sign_plan(session: Session, state: ChecklistState, staff_id: str, pin: str,
         raise IncompleteChecklistError(list(evaluation.missing_required))
     calendar = build_calendar(form, policy, session.site, state.answers, now)  # refuses a plan with no start
     record = parse_record(state.to_data(evaluation.visible_items), form, now)
-    if session.has_unsaved:  # the draft on disk must be the one signed; signing then removes it
-        session.autosaver.flush()
+    session.autosaver.flush()  # the draft on disk must be the one signed; signing then removes it
+    # Refused, as a save would be, when the plan changed or was taken over elsewhere since this app saved it.
     version = session.store.sign(state.record_id, signer_id=staff_id, pin=pin, meaning=PLAN_MEANING,
                                  content=SignedContent.of(record, evaluation, drawn_png), form_id=form.id,
-                                 form_version=form.version, policy_id=policy.id, policy_version=policy.version)
+                                 form_version=form.version, policy_id=policy.id, policy_version=policy.version,
+                                 based_on=session.autosaver.revision(state.record_id), session_id=session.session_id)
     signature = PlanSignature(signer_text(version), version.signed_at)
     session.store.attach_pdf(version.version_id, calendar_pdf(calendar, state.answers, signature=signature),
                              staff_id=staff_id, kind=CALENDAR_KIND)

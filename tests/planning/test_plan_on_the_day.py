@@ -209,3 +209,20 @@ def test_another_day_or_patient_finds_no_plan(folder):
         assert date(2026, 12, 8) == START.date()
     finally:
         session.close()
+
+
+def test_a_plan_changed_elsewhere_meanwhile_is_not_signed(folder):
+    from checklist_app.domain.errors import DraftConflictError
+
+    session = open_session(folder, CALL_AT)
+    try:
+        state = make_plan(session)
+        draft = session.store.load_draft(state.record_id)
+        session.autosaver.track(state.record_id, draft.revision)  # what this app saved last
+        session.store.save_draft(state.record_id, {**draft.data, "answers": {**draft.data["answers"],
+                                                                               "weight_kg": 61}}, NURSE)
+        with pytest.raises(DraftConflictError):
+            sign_plan(session, state, NURSE, PIN)
+        assert session.store.latest_version(state.record_id) is None
+    finally:
+        session.close()
