@@ -338,6 +338,11 @@ class RepeatItem(ItemBase):
             raise ValueError(f"field id '{dupes[0]}' is used twice in this list")
         if self.title_field and self.title_field not in ids:
             raise ValueError(f"title_field '{self.title_field}' is not one of the fields {ids}")
+        for n, sub in enumerate(self.fields):  # a field's show_if tests fields of the same entry, before it
+            unknown = [ref for ref in (sub.show_if.referenced_items() if sub.show_if else ()) if ref not in ids[:n]]
+            if unknown:
+                raise ValueError(f"field '{sub.id}': show_if points at '{unknown[0]}', which is not a field before "
+                                 "it in this list")
         return self
 
     def field(self, field_id: str) -> FieldItem | None:

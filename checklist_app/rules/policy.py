@@ -296,6 +296,9 @@ def _check_variants_fit(policy: PolicyDefinition, meds: RepeatItem, where: Path 
         if unknown:
             raise PolicyDefinitionError(where, f"medicine '{key}'", f"variant '{unknown[0]}' is not an option of "
                                         f"medications/{medicine.depends_on} ({', '.join(field.option_values())})")
+        if field.show_if is not None and not field.show_if.holds(lambda fid, key=key: key if fid == "agent" else None):
+            raise PolicyDefinitionError(where, f"medicine '{key}'", f"depends on medications/{medicine.depends_on}, "
+                                        f"which the form does not ask for {key}: add it to that field's show_if")
 
 
 def _check_codes_agree(policy: PolicyDefinition, agent: ChoiceItem, where: Path | str) -> None:

@@ -98,3 +98,11 @@ def test_what_the_patient_calendar_reads_is_there_with_its_sources(form, policy_
 def test_policy_version_was_bumped_for_the_guidance_data(form):
     assert load_policy_for(form, "sir-2019").version == "2026.12-1"
     assert load_policy_for(form, "asra-2018").version == "2026.12-1"
+
+
+def test_a_variant_on_a_field_the_form_does_not_ask_for_that_medicine_is_refused(tmp_path, form):
+    """Dose intensity is asked only for enoxaparin: a site making apixaban depend on it must ask it too."""
+    apixaban = {"name": "Apixaban", "action": "hold", "rows": [{"hours": 72}], "depends_on": "dose_intensity",
+                "variants": {"low": {"label": "low dose", "rows": [{"hours": 48}]}}, "source": "SIR2019-HOLDS"}
+    with pytest.raises(PolicyDefinitionError, match="does not ask for apixaban: add it to that field's show_if"):
+        load_policy_file(form, _variant(tmp_path, {"medicines": {"apixaban": apixaban}}))

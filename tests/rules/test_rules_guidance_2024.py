@@ -268,3 +268,25 @@ def test_bridging_is_advice_citing_chest_2022(checklist):
     decided = checklist({"medications": [checklist.med("warfarin", checklist.before(24 * 6))],
                          "thrombotic_risk_high": True, "bridging_plan": "No bridging (Dr. Mensah)"})
     assert decided.of("MED-02-bridging") == []
+
+
+def test_a_field_for_other_entries_is_never_missing(form, checklist):
+    """Why aspirin is taken is asked on aspirin entries only: if a form made it required, an apixaban entry
+    would still not miss it (the completeness check honours the field's show_if)."""
+    meds = form.item("medications")
+    reason = meds.field("aspirin_reason")
+    assert reason.show_if is not None and reason.show_if.holds({"agent": "aspirin"}.get)
+    assert not reason.show_if.holds({"agent": "apixaban"}.get)
+    required = reason.model_copy(update={"required": True})
+    fields = tuple(required if f.id == "aspirin_reason" else f for f in meds.fields)
+    strict_meds = meds.model_copy(update={"fields": fields})
+    sections = tuple(s.model_copy(update={"items": tuple(strict_meds if i.id == "medications" else i for i in s.items)})
+                     for s in form.sections)
+    strict = form.model_copy(update={"sections": sections})
+    from checklist_app.rules import evaluate_answers
+
+    answers = checklist(
+        {"medications": [checklist.med("apixaban", checklist.before(72), "bid"),
+                         checklist.med("aspirin", checklist.before(200))]}).record.answer_values()
+    missing = evaluate_answers(strict, answers, checklist.policy, checklist.start).missing_required
+    assert missing == ("medications[1].aspirin_reason",)

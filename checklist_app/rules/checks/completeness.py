@@ -35,6 +35,8 @@ def _missing(ctx: Context) -> Iterator[tuple[str, str]]:
         if isinstance(item, RepeatItem) and isinstance(value, list):
             for n, entry in enumerate(value):
                 for sub in item.fields:
+                    if sub.show_if is not None and not sub.show_if.holds(entry.get):
+                        continue  # a field for other entries (why aspirin is taken, on an apixaban entry)
                     if sub.required and entry.get(sub.id) is None:
                         yield f"{item.id}[{n}].{sub.id}", f"{item.label} #{n + 1}: {sub.label}"
 

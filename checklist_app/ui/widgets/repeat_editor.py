@@ -42,7 +42,7 @@ class EntryEditor(QFrame):
         header_row = controls.hbox(self.header, self.remove_button)
         header_row.setStretch(0, 1)
         layout.addLayout(header_row)
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         form.setHorizontalSpacing(theme.SPACING * 2)
@@ -56,15 +56,26 @@ class EntryEditor(QFrame):
             form.addRow(controls.label(sub.label, role="item-label"), widget)
             self.fields[sub.id] = widget
         layout.addLayout(form)
+        self._entry: dict[str, Any] = {}  # the shown entry's answers, for fields shown only for some entries
 
     def _relay(self, signal: Signal, field_id: str, value: Any) -> None:
         if not self._loading:
+            self._entry[field_id] = value
+            self._show_fields()
             signal.emit(field_id, value)
+
+    def _show_fields(self) -> None:
+        """Show a field with a ``show_if`` only for entries it applies to (why aspirin is taken: on aspirin)."""
+        for sub in self.item.fields:
+            if sub.show_if is not None:
+                self.form.setRowVisible(self.fields[sub.id], sub.show_if.holds(self._entry.get))
 
     def load(self, entry: dict[str, Any], unread: dict[str, str] | None = None) -> None:
         """Show an entry's answers, and the text typed for it that could not be read (by field id) with
         its message, in place of that field's answer (there is none); no signals."""
         self._loading = True
+        self._entry = dict(entry)
+        self._show_fields()
         try:
             for field_id, widget in self.fields.items():
                 # set_value drops what the previous entry's text left (message, red border, unread text).
@@ -93,13 +104,13 @@ class EntryEditor(QFrame):
     def following_field(self, field: ItemWidget) -> QWidget | None:
         """Where Enter goes after ``field``: the next field that takes focus, None after the last."""
         widgets = list(self.fields.values())
-        later = [w.first_focus() for w in widgets[widgets.index(field) + 1:]]
+        later = [w.first_focus() for w in widgets[widgets.index(field) + 1:] if not w.isHidden()]
         return next((w for w in later if w is not None), None)
 
     def focus_widgets(self) -> list[QWidget]:
         """Every field's focusable parts, in order. The Remove button is not one of them: Enter never lands
         on it (after the last field it goes to "Add entry"); Tab does, after the last field."""
-        return [part for widget in self.fields.values() for part in widget.focus_widgets()]
+        return [part for widget in self.fields.values() if not widget.isHidden() for part in widget.focus_widgets()]
 
     def set_read_only(self, read_only: bool) -> None:
         """A signed list is read here, not edited."""

@@ -148,9 +148,10 @@ def test_cells_show_answers_in_words(qtbot, shown):
     widget.set_value([APIXABAN, METFORMIN])
     model = widget.model
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())] == [
-        "Medicine", "Name as on the label (for Other)", "Dose", "How often", "Last dose taken"]
+        "Medicine", "Name as on the label (for Other)", "Dose", "How often", "Last dose taken", "Dose intensity",
+        "Why aspirin is taken"]
     assert [model.index(0, c).data() for c in range(model.columnCount())] == [
-        "Apixaban", None, "5 mg", "Twice a day", "Wed 18 Nov 20:15"]
+        "Apixaban", None, "5 mg", "Twice a day", "Wed 18 Nov 20:15", None, None]
     assert model.index(1, 4).data() == "yesterday 19:15"
     assert model.headerData(1, Qt.Orientation.Vertical) == "2"
     assert model.index(0, 1).data(Qt.ItemDataRole.AccessibleTextRole) == \
