@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from checklist_app.domain import conventions
@@ -129,9 +129,11 @@ def form_procedure_label(form: FormDefinition) -> Callable[[str], str]:
 def build_rows(store: ChecklistStore, form: FormDefinition, policy_for: Callable[[str], PolicyDefinition],
                completeness: Callable[[PolicyDefinition], frozenset[str]], now: datetime, *,
                all_dates: bool = False, default_policy: str = "sir-2019",
-               session_id: str | None = None, readiness_rules: ReadinessRules | None = None) -> list[WorklistRow]:
+               session_id: str | None = None, readiness_rules: ReadinessRules | None = None,
+               plans_of: date | None = None) -> list[WorklistRow]:
     """Rows for the worklist, soonest scheduled first (unscheduled drafts last); ``session_id``: this app,
-    whose open checklists say "here"; ``readiness_rules``: each row's readiness by the site's deadline."""
+    whose open checklists say "here"; ``readiness_rules``: each row's readiness by the site's deadline;
+    ``plans_of``: also the signed pre-admission plans of that procedure day, however long ago signed."""
     from checklist_app import storage
     from checklist_app.domain.errors import ChecklistError
     from checklist_app.workflows.checklist_state import ChecklistState
@@ -160,6 +162,11 @@ def build_rows(store: ChecklistStore, form: FormDefinition, policy_for: Callable
                                 readiness=ready, **answer_texts(label, state.answers)))
     since = signed_since(now, all_dates)
     versions = store.latest_versions(since)
+    if plans_of is not None:
+        from checklist_app.storage.listing import plans_scheduled_on
+
+        known = {v.record_id for v in versions}
+        versions += [v for v in plans_scheduled_on(store.db, plans_of) if v.record_id not in known]
     printed = store.printed(versions)
     signed = ((v.record_id, v.version_id, v.is_amendment, v.content.record.get("answers", {}), v.cleared)
               for v in versions)

@@ -193,3 +193,21 @@ def test_with_a_scheduled_start_the_engine_finds_the_same_whatever_the_clock(ses
         other = state.evaluate(policy, now)
         assert (other.findings, other.visible_items, other.missing_required, other.derived) == \
             (at_start.findings, at_start.visible_items, at_start.missing_required, at_start.derived)
+
+
+def test_the_day_view_finds_a_plan_signed_long_ago(session, monkeypatch):
+    from checklist_app import storage
+    from checklist_app.workflows.plan_records import sign_plan
+
+    storage.add_staff(session.store.db, "rn.x", "Test Nurse", "RN", "nurse", "1357", actor="test")
+    session.set_user(session.store.staff("rn.x"))
+    session.clock["now"] = DUE - timedelta(days=6)  # the call, the day the labs were drawn
+    plan = decoded(session, {**case_answers(session, inr=None), "record_id": "plan-20261127-call"})
+    session.store.save_draft(plan.record_id, plan.draft_data(), "rn.x")
+    sign_plan(session, plan, "rn.x", "1357")
+    # Five hundred checklists signed since: the plan is no longer among the latest the worklist reads.
+    monkeypatch.setattr(session.store, "latest_versions", lambda since=None: [])
+    friday = START.astimezone().date()
+    assert cases_on(rows_at(session, DUE, all_dates=True), friday) == []
+    (row,) = cases_on(rows_at(session, DUE, all_dates=True, plans_of=friday), friday)
+    assert row.record_id == "plan-20261127-call" and row.readiness.missing == ("INR",)

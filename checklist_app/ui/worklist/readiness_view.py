@@ -1,9 +1,10 @@
 """The day view of readiness: a chosen day's scheduled cases, those not ready by the site's deadline first,
 each with what it still lacks. Opens on the day whose deadline is today (tomorrow, or Monday on a Friday).
 
-The rows are the worklist's own (``WorklistWindow.read_rows``, every unfinished draft and the latest signed
-checklists and pre-admission plans), read again when the day changes or F5 is pressed; a patient with a plan
-and the day's checklist is one case (``workflows.readiness.cases_on``). A double-click or Enter opens it.
+The rows are the worklist's own (``WorklistWindow.read_rows``: every unfinished draft, the latest signed
+checklists, and the day's signed pre-admission plans however long ago they were signed), read again when the
+day changes, when the worklist refreshes and on F5; a patient with a plan and the day's checklist is one case
+(``workflows.readiness.cases_on``). A double-click or Enter opens it.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ class ReadinessDialog(QDialog):
             self.table.setRowCount(0)
             return
         try:
-            self.rows = cases_on(self.worklist.read_rows(all_dates=True), self.day)
+            self.rows = cases_on(self.worklist.read_rows(all_dates=True, plans_of=self.day), self.day)
         except ChecklistError as exc:
             messages.show_error(self, exc)
             return

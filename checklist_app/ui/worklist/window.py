@@ -13,7 +13,7 @@ Nothing here imports storage or pydantic at module level, so that first paint do
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -222,14 +222,15 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
                 self.table.selectRow(proxy_row)
                 break
 
-    def read_rows(self, *, all_dates: bool) -> list[WorklistRow]:
-        """The checklists' rows from the database (today's and every unfinished draft, or all dates)."""
+    def read_rows(self, *, all_dates: bool, plans_of: date | None = None) -> list[WorklistRow]:
+        """The checklists' rows from the database (today's and every unfinished draft, or all dates); with
+        ``plans_of``, also the signed pre-admission plans of that procedure day."""
         ctx = self.ctx
         if ctx is None:
             return []
         return build_rows(ctx.store, ctx.form, ctx.policy, ctx.completeness_rules, ctx.now(), all_dates=all_dates,
                           default_policy=ctx.site.default_policy, session_id=ctx.session_id,
-                          readiness_rules=self.readiness_rules)
+                          readiness_rules=self.readiness_rules, plans_of=plans_of)
 
     def _load_readiness_rules(self) -> None:
         from checklist_app.workflows.readiness import rules_for
