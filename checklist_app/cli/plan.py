@@ -18,6 +18,7 @@ from pathlib import Path
 from checklist_app.cli import EXIT_OK
 from checklist_app.cli.core import load_record_file, moment, policy_for
 from checklist_app.cli.render import _write
+from checklist_app.domain import conventions
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.rules import load_form
 from checklist_app.storage.paths import data_dir
@@ -53,9 +54,10 @@ def run_calendar(args: argparse.Namespace) -> int:
         return _signed(args)
     with command_database() as db:
         now = args.now or datetime.now().astimezone()
+        site = load_effective_site(data_dir(), db)
+        conventions.set_site_locale(site.locale)  # before the form: its wording and the calendar's dates
         form = load_form()
         record = load_record_file(args.record, form, now)
-        site = load_effective_site(data_dir(), db)
         policy = policy_for(form, args.policy, record, site_default=site.default_policy)
         answers = record.answer_values()
         pdf = calendar_pdf(build_calendar(form, policy, site, answers, now), answers, language=args.lang,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from plan_helpers import CALL_AT, plan_record
+from pypdf import PdfReader
 
 from checklist_app import storage
 from checklist_app.cli import main
@@ -75,3 +76,21 @@ def test_a_signed_plans_calendar_is_written_as_kept(tmp_path, monkeypatch, capsy
         assert exported and exported[0].details["kind"] == CALENDAR_KIND
     finally:
         db.close()
+
+
+def test_a_british_site_gets_its_clock_and_dates(tmp_path, monkeypatch):
+    from checklist_app.cli import plan as plan_command
+    from checklist_app.domain import conventions
+
+    monkeypatch.setenv("CHECKLIST_APP_DATA_DIR", str(tmp_path / "data"))
+    real = plan_command.load_effective_site
+    monkeypatch.setattr(plan_command, "load_effective_site",
+                        lambda *a, **kw: real(*a, **kw).model_copy(update={"locale": "en-GB"}))
+    out = tmp_path / "c.pdf"
+    try:
+        assert main(["plan", "calendar", _record(tmp_path), "--lang", "en", "-o", str(out),
+                     "--now", CALL_AT.isoformat()]) == 0
+    finally:
+        conventions.set_site_locale("en-US")
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
+    assert "Tuesday 8 December" in text and "08:30" in text and " AM" not in text
