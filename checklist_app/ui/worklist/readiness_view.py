@@ -79,9 +79,14 @@ class ReadinessDialog(QDialog):
         layout.addLayout(controls.hbox(None, self.open_button, controls.button("Close", self.reject)))
         QShortcut(QKeySequence("F5"), self, self.reload)
         self.day_edit.dateChanged.connect(lambda _d: self.reload())
-        rules = worklist.readiness_rules
-        today = worklist.ctx.now().astimezone().date() if worklist.ctx is not None else date.today()
-        self.show_day(business_days_ahead(today, rules.business_days_before if rules else 1))
+        self.show_day(self.default_day())
+
+    def default_day(self) -> date:
+        """The procedure day whose deadline is today (Monday on a Friday, with the default deadline)."""
+        rules = self.worklist.readiness_rules
+        ctx = self.worklist.ctx
+        today = ctx.now().astimezone().date() if ctx is not None else date.today()
+        return business_days_ahead(today, rules.business_days_before if rules else 1)
 
     @property
     def day(self) -> date:

@@ -260,9 +260,16 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
     def _open_readiness(self) -> None:
         from checklist_app.ui.worklist.readiness_view import ReadinessDialog
 
-        if self.ctx is not None:
-            self.readiness_dialog = ReadinessDialog(self)
-            self.readiness_dialog.show()
+        if self.ctx is None:
+            return
+        view = getattr(self, "readiness_dialog", None)
+        if view is None:
+            view = self.readiness_dialog = ReadinessDialog(self)
+        elif not view.isVisible():  # opened again later: on the day whose deadline is today by then
+            view.show_day(view.default_day())
+        view.show()
+        view.raise_()
+        view.activateWindow()
 
     def _refresh_soon(self) -> None:
         if not self._refresh_timer.isActive():

@@ -138,6 +138,13 @@ def test_the_day_view_lists_cases_at_risk_first_and_opens_one(qtbot, rctx, clock
     table.selectRow(1)
     dialog.open_selected()
     assert list(window.open_windows) == ["no-inr"]
+    # Closed, and opened again on Friday: the same window, now on Monday (due Friday noon).
+    dialog.close()
+    clock["now"] = aware(datetime(2026, 12, 4, 9, 0))
+    window.risk_button.click()
+    assert window.readiness_dialog is dialog and dialog.isVisible()
+    assert dialog.day == aware(datetime(2026, 12, 7)).date()
+    assert [table.item(r, 1).text() for r in range(table.rowCount())] == ["Lindqvist, Eva"]
 
 
 def test_a_signed_plan_is_the_case_until_the_day_checklist_lacks_less(qtbot, rctx, clock):
