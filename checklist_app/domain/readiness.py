@@ -84,11 +84,6 @@ class Readiness:
         """The same case seen at another moment (the worklist's clock moves on between reads)."""
         return replace(self, now=aware(now))
 
-    @property
-    def at_risk(self) -> bool:
-        """Not ready (deadline ahead or passed), or not even scheduled."""
-        return self.state != "ready"
-
     def deadline_text(self, *, brief: bool = False) -> str:
         """'Fri 12/04/2026 12:00 PM (in 3 h)', '... (passed 1 min ago)'; '' without a deadline. ``brief``: for a
         column, 'Fri 12:00 PM' (the weekday alone when the deadline is within the coming week; no countdown)."""

@@ -62,7 +62,7 @@ def test_a_start_in_another_offset_counts_on_the_unit_clock():
 def test_a_case_missing_its_inr_around_the_deadline(clock, state):
     start = at(date(2026, 12, 4), "08:30")
     case = readiness(start, 1, "12:00", at(date(2026, 12, 3), clock), missing=("INR",), tz=NY)
-    assert case.state == state and case.at_risk
+    assert case.state == state
     text = case.text()
     if state == "not_ready":
         assert text.startswith("Not ready, due Thu 12/03/2026 ") and text.endswith("(in 1 min): INR")
@@ -75,7 +75,7 @@ def test_ready_is_ready_before_and_after_the_deadline():
     start = at(date(2026, 12, 4), "08:30")
     for clock in ("09:00", "12:01"):
         case = readiness(start, 1, "12:00", at(date(2026, 12, 3), clock), tz=NY)
-        assert case.state == "ready" and case.text() == "Ready" and not case.at_risk
+        assert case.state == "ready" and case.text() == "Ready"
 
 
 def test_no_scheduled_start():
