@@ -192,3 +192,13 @@ def test_a_dose_taken_too_late_asks_the_patient_to_call(form, policy, site, plan
     text = text_of(render_calendar(calendar))
     assert "Apixaban 5 mg: please call us today" in text and site.clinic_phone in text
     assert "take your last dose" not in text
+
+
+def test_another_language_gets_english_with_an_interpreter_line(form, policy, site, plan_answers):
+    from checklist_app.workflows.plan_records import calendar_pdf
+
+    answers = plan_answers(preferred_language="other", preferred_language_other="Tagalog")
+    text = text_of(calendar_pdf(build_calendar(form, policy, site, answers, CALL_AT), answers))
+    assert "in Tagalog. This page is in English" in text and "Day by day" in text
+    spanish = plan_answers()
+    assert "Día por día" in text_of(calendar_pdf(build_calendar(form, policy, site, spanish, CALL_AT), spanish))
