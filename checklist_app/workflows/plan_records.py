@@ -16,6 +16,7 @@ On the day, the checklist for the same MRN and the same procedure date finds the
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -144,10 +145,12 @@ def plan_calendar(version: SignedVersion, form: FormDefinition, policy: PolicyDe
     return build_calendar(form, policy, site, plan_answers(version, form), version.signed_at)
 
 
-# A day's checklist asks on every refresh; a lookup is a query, so the answer is kept per (MRN, day) until a
-# plan is signed in this app (another workstation's new plan is seen by the next checklist opened).
-_LOOKUPS: dict[tuple[int, str, str], SignedVersion | None] = {}
+# A day's checklist asks on every refresh; a lookup is a query, so the answer is kept per (database, MRN, day)
+# for LOOKUP_SECONDS, or until a plan is signed in this app: a plan signed at another workstation shows within
+# that time.
+_LOOKUPS: dict[tuple[str, int, str, str], tuple[float, SignedVersion | None]] = {}
 _LOOKUPS_KEPT = 64
+LOOKUP_SECONDS = 30.0
 
 
 def forget_lookups() -> None:
@@ -161,12 +164,15 @@ def find_signed_plan(session: Session, answers: dict[str, Any]) -> SignedVersion
     if not isinstance(mrn, str) or not mrn or not isinstance(start, datetime):
         return None
     day = local_date(aware(start))
-    key = (id(session.store), mrn, day.isoformat())
-    if key not in _LOOKUPS:
+    key = (str(session.store.data_dir), id(session.store), mrn, day.isoformat())  # this database, not another
+    kept = _LOOKUPS.get(key)
+    if kept is None or time.monotonic() - kept[0] > LOOKUP_SECONDS:
+        _LOOKUPS.pop(key, None)
         while len(_LOOKUPS) >= _LOOKUPS_KEPT:
             del _LOOKUPS[next(iter(_LOOKUPS))]
-        _LOOKUPS[key] = next((v for v in signed_plans(session.store.db, mrn) if _plan_day(v) == day), None)
-    return _LOOKUPS[key]
+        found = next((v for v in signed_plans(session.store.db, mrn) if _plan_day(v) == day), None)
+        kept = _LOOKUPS[key] = (time.monotonic(), found)
+    return kept[1]
 
 
 def _plan_day(version: SignedVersion) -> Any:

@@ -226,3 +226,23 @@ def test_a_plan_changed_elsewhere_meanwhile_is_not_signed(folder):
         assert session.store.latest_version(state.record_id) is None
     finally:
         session.close()
+
+
+def test_a_plan_signed_elsewhere_is_seen_once_the_lookup_is_stale(folder, monkeypatch):
+    from checklist_app.workflows import plan_records
+
+    clock = [1000.0]
+    monkeypatch.setattr(plan_records.time, "monotonic", lambda: clock[0])
+    session = open_session(folder, DAY_OF)
+    try:
+        answers = {"mrn": plan_record()["answers"]["mrn"], "scheduled_start": START}
+        assert find_signed_plan(session, answers) is None
+        kept = dict(plan_records._LOOKUPS)
+        sign_a_plan(folder)  # as another workstation would: this app's lookups are not told
+        plan_records._LOOKUPS.update(kept)
+        clock[0] += plan_records.LOOKUP_SECONDS - 1
+        assert find_signed_plan(session, answers) is None  # still the answer kept a moment ago
+        clock[0] += 2
+        assert find_signed_plan(session, answers) is not None
+    finally:
+        session.close()
