@@ -22,14 +22,32 @@ START = aware(datetime(2026, 12, 4, 8, 30))  # a Friday: due Thursday 12:00
 DUE = aware(datetime(2026, 12, 3, 12, 0))
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request) -> str:
+    """For the tests that name it: the database on a real SQLite file, then on PostgreSQL."""
+    return request.param
+
+
 @pytest.fixture
-def session(tmp_path, monkeypatch):
+def session(tmp_path, monkeypatch, request):
+    """A session on a real SQLite file, or on the test cluster's PostgreSQL for a test that asks ``backend``."""
+    from pg_cluster import APP
+
     monkeypatch.setenv("CHECKLIST_APP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("CHECKLIST_APP_DATABASE_URL", raising=False)
+    cluster = name = None
+    if "backend" in request.fixturenames and request.getfixturevalue("backend") == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+        name = cluster.new_database(initialised=True)
+        monkeypatch.setenv("CHECKLIST_APP_DATABASE_URL", cluster.url(name, APP))
     clock = {"now": DUE}
     opened = Session(store=ChecklistStore.open(tmp_path), clock=lambda: clock["now"])
     opened.clock = clock
+    assert opened.store.db.engine.dialect.name == ("postgresql" if cluster is not None else "sqlite")
     yield opened
     opened.close()
+    if cluster is not None:
+        cluster.drop_database(name)
 
 
 def case_answers(session, start: datetime = START, **changes) -> dict:
@@ -67,7 +85,7 @@ def decoded(session, data: dict) -> ChecklistState:
 
 
 @pytest.mark.parametrize(("minutes", "state"), [(-1, "not_ready"), (0, "deadline_passed"), (1, "deadline_passed")])
-def test_a_case_missing_its_inr_at_12_01_the_day_before_is_not_ready(session, minutes, state):
+def test_a_case_missing_its_inr_at_12_01_the_day_before_is_not_ready(backend, session, minutes, state):
     save(session, "r-no-inr", case_answers(session, inr=None))
     save(session, "r-ok", case_answers(session))
     rows = {row.record_id: row for row in rows_at(session, DUE + timedelta(minutes=minutes))}
@@ -152,7 +170,7 @@ def test_the_deadline_follows_the_site_setting(session):
     assert date(2026, 12, 3) == case.deadline.date()
 
 
-def test_a_signed_plan_is_rated_on_its_answers_and_the_day_view_shows_one_case(session):
+def test_a_signed_plan_is_rated_on_its_answers_and_the_day_view_shows_one_case(backend, session):
     from checklist_app import storage
     from checklist_app.workflows.plan_records import sign_plan
 
@@ -195,7 +213,7 @@ def test_with_a_scheduled_start_the_engine_finds_the_same_whatever_the_clock(ses
             (at_start.findings, at_start.visible_items, at_start.missing_required, at_start.derived)
 
 
-def test_the_day_view_finds_a_plan_signed_long_ago(session, monkeypatch):
+def test_the_day_view_finds_a_plan_signed_long_ago(backend, session, monkeypatch):
     from checklist_app import storage
     from checklist_app.workflows.plan_records import sign_plan
 
