@@ -118,14 +118,30 @@ def case_readiness(form: FormDefinition, policy: PolicyDefinition, answers: dict
     return readiness(start, rules.business_days_before, rules.clock, now, missing=names, details=details)
 
 
-def plan_readiness(form: FormDefinition, policy: PolicyDefinition, record: dict[str, Any], rules: ReadinessRules,
-                   now: datetime) -> Readiness:
-    """A signed plan's readiness, from its record's JSON (answers as saved, and the overrides it holds)."""
-    from checklist_app.workflows.answer_codec import answers_from_json
+def plan_readiness(form: FormDefinition, policy: PolicyDefinition, version_sha256: str, record: dict[str, Any],
+                   rules: ReadinessRules, now: datetime) -> Readiness:
+    """A signed plan's readiness, from its record's JSON (answers as saved, and the overrides it holds).
 
-    answers, _dropped = answers_from_json(form, record.get("answers") or {})  # a dropped answer is lacking
-    overridden = frozenset(str(o.get("finding_key")) for o in record.get("overrides") or () if isinstance(o, dict))
-    return case_readiness(form, policy, answers, rules, now, overridden=overridden)
+    A signed version never changes: what it lacks is worked out once per version (by its SHA-256, which names
+    its content whatever database it came from), form, policy and rules, and only the clock is applied again
+    (the worklist asks on every refresh)."""
+    key = (version_sha256, form.id, form.version, policy.id, policy.content_sha256, rules)
+    known = _PLANS_RATED.get(key)
+    if known is None:
+        from checklist_app.workflows.answer_codec import answers_from_json
+
+        answers, _dropped = answers_from_json(form, record.get("answers") or {})  # a dropped answer is lacking
+        overridden = frozenset(str(o.get("finding_key")) for o in record.get("overrides") or ()
+                               if isinstance(o, dict))
+        known = case_readiness(form, policy, answers, rules, now, overridden=overridden)
+        while len(_PLANS_RATED) >= PLANS_KEPT:
+            del _PLANS_RATED[next(iter(_PLANS_RATED))]
+        _PLANS_RATED[key] = known
+    return known.at(now)
+
+
+PLANS_KEPT = 2000  # signed plans whose readiness is remembered (the worklist lists at most 500 signed)
+_PLANS_RATED: dict[tuple[Any, ...], Readiness] = {}
 
 
 def signed_readiness(scheduled: datetime | None, cleared: bool, rules: ReadinessRules, now: datetime) -> Readiness:

@@ -172,15 +172,16 @@ def build_rows(store: ChecklistStore, form: FormDefinition, policy_for: Callable
               for v in versions)
     rows += signed_rows(signed, printed, {row.record_id for row in rows}, label, now, all_dates)
     if readiness_rules is not None:
-        plans = {v.record_id: v.content.record for v in versions if is_plan(v.record_id)}
+        plans = {v.record_id: v for v in versions if is_plan(v.record_id)}
 
         def signed_ready(row: WorklistRow) -> Readiness | None:
             if row.record_id not in plans:
                 return signed_readiness(row.scheduled, row.status != "signed_not_cleared", readiness_rules, now)
-            record = plans[row.record_id]
+            plan = plans[row.record_id]
+            record = plan.content.record
             try:
-                return plan_readiness(form, policy_for(str(record.get("policy_id") or default_policy)), record,
-                                      readiness_rules, now)
+                return plan_readiness(form, policy_for(str(record.get("policy_id") or default_policy)),
+                                      plan.sha256, record, readiness_rules, now)
             except ChecklistError:
                 return None  # its policy is no longer installed: not rated (the checklist opens and says why)
 

@@ -229,3 +229,24 @@ def test_the_day_view_finds_a_plan_signed_long_ago(backend, session, monkeypatch
     assert cases_on(rows_at(session, DUE, all_dates=True), friday) == []
     (row,) = cases_on(rows_at(session, DUE, all_dates=True, plans_of=friday), friday)
     assert row.record_id == "plan-20261127-call" and row.readiness.missing == ("INR",)
+
+
+def test_a_signed_plan_is_rated_once_and_the_clock_applied_on_every_read(session, monkeypatch):
+    from checklist_app import rules, storage
+    from checklist_app.workflows.plan_records import sign_plan
+
+    storage.add_staff(session.store.db, "rn.x", "Test Nurse", "RN", "nurse", "1357", actor="test")
+    session.set_user(session.store.staff("rn.x"))
+    session.clock["now"] = DUE - timedelta(days=2)
+    plan = decoded(session, {**case_answers(session, inr=None), "record_id": "plan-20261201-once"})
+    session.store.save_draft(plan.record_id, plan.draft_data(), "rn.x")
+    sign_plan(session, plan, "rn.x", "1357")
+    friday = START.astimezone().date()
+    (before,) = cases_on(rows_at(session, DUE - timedelta(minutes=1), all_dates=True), friday)
+    assert before.readiness.state == "not_ready"
+    evaluated = []
+    original = rules.evaluate_answers
+    monkeypatch.setattr(rules, "evaluate_answers", lambda *a, **k: evaluated.append(a[0]) or original(*a, **k))
+    (after,) = cases_on(rows_at(session, DUE + timedelta(minutes=1), all_dates=True), friday)
+    assert after.readiness.state == "deadline_passed" and after.readiness.missing == ("INR",)
+    assert evaluated == []  # the signed plan was not evaluated again
