@@ -97,6 +97,12 @@ def test_a_call_shows_only_what_is_settled_ahead_and_signs_the_plan(qtbot, ctx, 
     assert window.calendar_dialog.pdf == ctx.store.pdf(version.version_id, CALENDAR_KIND)
     qtbot.wait(300)  # the PDF view draws its pages in the background
     window.calendar_dialog.grab().save(str(tmp_path / "calendar.png"))
+    window.calendar_dialog.close()
+    signed = reopen(worklist, version.record_id)  # a signed plan opens read-only, its calendar a click away
+    assert signed.signed is not None and signed.packet_button.text() == "Patient's &calendar..."
+    assert not signed.amend_button.isVisible() and not signed.review_button.isVisible()
+    signed.packet_button.click()
+    assert signed.calendar_dialog.isVisible()
 
 
 def test_on_the_day_the_plan_is_beside_the_checklist(qtbot, ctx, worklist, monkeypatch, open_example):
