@@ -64,9 +64,6 @@ class SiteSettings(BaseModel):
     # The paper the printer holds; the PDFs are laid out for Letter and print unscaled on either.
     paper: Literal["Letter", "A4"] = "Letter"
     readiness_deadline: ReadinessDeadline = ReadinessDeadline()
-    # Clear liquids stopped longer ago than this before the scheduled time: an advisory (never a stop) that
-    # the patient was fasted longer than needed.
-    clear_liquid_overfast_hours: float = Field(default=6, ge=2, le=24)
 
 
 def load_site(path: Path) -> SiteSettings:
