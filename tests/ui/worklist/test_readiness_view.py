@@ -183,3 +183,21 @@ def test_a_broken_planning_file_hides_the_column_and_the_day_view_says_why(qtbot
     window.risk_button.click()
     text = window.readiness_dialog.summary.text()
     assert text.startswith("Readiness cannot be worked out:") and "nope" in text and "planning.yaml" in text
+
+
+def test_a_british_site_reads_the_deadline_on_a_24_hour_clock_with_the_day_first(qtbot, rctx, clock):
+    from checklist_app.domain import conventions
+
+    save_case(rctx, "no-inr", "Brandt, Otto", inr=None)
+    conventions.set_site_locale("en-GB")
+    try:
+        window = worklist(qtbot, rctx)
+        assert ready_cell(window, "no-inr") == "Not ready, due Thu 12:00: INR"
+        window.risk_button.click()
+        dialog = window.readiness_dialog
+        assert "Deadline Thu 03/12/2026 12:00 (in 1 min)." in dialog.summary.text()
+        assert dialog.day_edit.displayFormat() == "ddd dd/MM/yyyy"
+        dialog.resize(1280, 800)
+        grab(dialog, "day-view-en-gb.png")
+    finally:
+        conventions.set_site_locale("en-US")
