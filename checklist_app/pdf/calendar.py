@@ -258,10 +258,12 @@ class CalendarRenderer(DocumentRenderer):
             flow += self._day_flow(day, steps, heading)
             heading = []
         keep = [markup(self._medicine(m)) for m in c.medicines if m.advice == "keep"]
-        keep += [self._fill(t.steps.restart_ask, "steps.restart_ask", medicine=self._medicine(m))
-                 for m in c.medicines if m.advice == "ask"]
         if keep:
             flow += self._block(t.keep_taking.heading, t.keep_taking.intro, keep)
+        ask = [self._fill(t.steps.ask_about, "steps.ask_about", medicine=self._medicine(m))
+               for m in c.medicines if m.advice == "ask"]
+        if ask:
+            flow += self._block(t.ask_us.heading, t.ask_us.intro, ask)
         if c.labs:
             lines = [self._fill(t.lab_line if lab.not_before else t.lab_line_by, "lab_line",
                                 lab=t.lab_names.get(lab.item_id, lab.label), by_day=self.day(lab.by.date()),

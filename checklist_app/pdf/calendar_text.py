@@ -39,6 +39,7 @@ class Steps(_Strict):
     restart_at: str
     restart_day: str
     restart_ask: str
+    ask_about: str
     liquid_diet: str
     labs_due: str
     food_until: str
@@ -76,6 +77,7 @@ class CalendarTemplate(_Strict):
     intro: tuple[str, ...]
     steps: Steps
     keep_taking: Block
+    ask_us: Block
     labs: Block
     lab_line: str
     lab_line_by: str

@@ -90,10 +90,12 @@ def _entries(ctx: Context) -> tuple[RepeatItem | None, list[dict[str, Any]]]:
 
 
 def _name(item: RepeatItem | None, entry: dict[str, Any], medicine: Medicine | None) -> str:
+    """The policy's name, with the label's name when the entry gives one ('NSAID (ibuprofen)'); for Other,
+    the label's name alone."""
     if entry.get("agent") == "other" and entry.get("name"):
         return str(entry["name"])
     if medicine is not None:
-        return medicine.name
+        return f"{medicine.name} ({entry['name']})" if entry.get("name") else medicine.name
     agent = item.field("agent") if item is not None else None
     label = agent.option_label(entry.get("agent")) if agent is not None else None  # type: ignore[union-attr]
     return str(label or entry.get("agent") or "")

@@ -202,3 +202,14 @@ def test_another_language_gets_english_with_an_interpreter_line(form, policy, si
     assert "in Tagalog. This page is in English" in text and "Day by day" in text
     spanish = plan_answers()
     assert "Día por día" in text_of(calendar_pdf(build_calendar(form, policy, site, spanish, CALL_AT), spanish))
+
+
+def test_a_medicine_the_policy_only_advises_about_is_a_call_to_make(form, policy, site, plan_answers):
+    meds = [{"agent": "nsaid", "name": "ibuprofen", "dose": "400 mg", "frequency": "as_needed",
+             "last_dose": "2026-12-02T09:00"}]
+    assert policy.medicines["nsaid"].action == "advise"
+    calendar = build_calendar(form, policy, site, plan_answers(medications=meds), CALL_AT)
+    assert calendar.medicines[0].advice == "ask"
+    text = text_of(render_calendar(calendar))
+    assert "please call us before your procedure" in text and "start it again" not in text
+    assert "Call us about these" in text and "(ibuprofen) 400 mg" in text and "Keep taking" not in text
