@@ -57,7 +57,7 @@ class PlanningCallWindow(ChecklistWindow):
         self.setAccessibleName(PLAN_TITLE)
         self.review_button.setText("&Sign plan...")
         self.review_button.setToolTip("Sign the plan with your ID and PIN; then print the patient's calendar")
-        self.packet_button.setText("Patient's &calendar...")
+        self.packet_button.setText("Patient's ca&lendar...")  # Alt+C is Close
         self.amend_button.hide()
         # Findings are shown to be fixed before the day (the calendar is how), not acknowledged or overridden now:
         # that is done on the day's checklist, where they are checked again.

@@ -74,7 +74,7 @@ def install_checklist(window: Any) -> None:
     from checklist_app.workflows.plan_records import find_signed_plan
 
     row = button_row(window, window.close_button)
-    button = controls.button("Pre-admission &plan...", lambda: show_plan(window),
+    button = controls.button("Pre-admission p&lan...", lambda: show_plan(window),
                              tooltip="The plan made with the patient days ahead, and the calendar they were given")
     window.plan_button = button
     if row is not None:

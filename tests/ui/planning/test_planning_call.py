@@ -99,7 +99,7 @@ def test_a_call_shows_only_what_is_settled_ahead_and_signs_the_plan(qtbot, ctx, 
     window.calendar_dialog.grab().save(str(tmp_path / "calendar.png"))
     window.calendar_dialog.close()
     signed = reopen(worklist, version.record_id)  # a signed plan opens read-only, its calendar a click away
-    assert signed.signed is not None and signed.packet_button.text() == "Patient's &calendar..."
+    assert signed.signed is not None and signed.packet_button.text() == "Patient's ca&lendar..."
     assert not signed.amend_button.isVisible() and not signed.review_button.isVisible()
     signed.packet_button.click()
     assert signed.calendar_dialog.isVisible()
@@ -143,3 +143,28 @@ def test_no_plan_no_button_until_the_mrn_finds_one(qtbot, ctx, worklist, monkeyp
     day.state.set_answer("mrn", PLAN["mrn"])
     day.record_changed()  # as when the nurse types it
     assert day.plan_button.isVisible()
+
+
+def _mnemonics(window) -> list[str]:
+    letters = []
+    for button in window.findChildren(QPushButton):
+        text = button.text().replace("&&", "")
+        if button.isVisibleTo(window) and "&" in text:
+            letters.append(text[text.index("&") + 1].lower())
+    return letters
+
+
+def test_the_added_buttons_take_no_alt_key_already_taken(qtbot, ctx, worklist, monkeypatch, open_example):
+    assert len(set(_mnemonics(worklist))) == len(_mnemonics(worklist))
+    worklist.plan_button.click()
+    window = next(w for w in worklist.open_windows.values() if isinstance(w, PlanningCallWindow))
+    fill_plan(ctx, window)
+    window = reopen(worklist, window.state.record_id)
+    assert len(set(_mnemonics(window))) == len(_mnemonics(window))
+    monkeypatch.setattr(PlanSignatureDialog, "ask", classmethod(
+        lambda cls, parent, *, signer_id, meaning, sign, not_cleared=False: sign(NURSE, PINS[NURSE], None)))
+    window.review_and_sign()
+    window.calendar_dialog.close()
+    assert len(set(_mnemonics(window))) == len(_mnemonics(window))  # signed: the calendar button beside Close
+    day = open_example("clean", record_id="chk-day", mrn=PLAN["mrn"], scheduled_start=PLAN["scheduled_start"])
+    assert day.plan_button.isVisibleTo(day) and len(set(_mnemonics(day))) == len(_mnemonics(day))
