@@ -108,8 +108,10 @@ def sign_plan(session: Session, state: ChecklistState, staff_id: str, pin: str,
     evaluation = plan_evaluation(state.evaluate(policy, now), scope)
     if evaluation.missing_required:
         raise IncompleteChecklistError(list(evaluation.missing_required))
-    calendar = build_calendar(form, policy, session.site, state.answers, now)  # refuses a plan with no start
     record = parse_record(state.to_data(evaluation.visible_items), form, now)
+    # From the answers as signed (the ahead items only), as the day's checklist will read the plan again.
+    answers = record.answer_values()
+    calendar = build_calendar(form, policy, session.site, answers, now)  # refuses a plan with no start
     session.autosaver.flush()  # the draft on disk must be the one signed; signing then removes it
     # Refused, as a save would be, when the plan changed or was taken over elsewhere since this app saved it.
     version = session.store.sign(state.record_id, signer_id=staff_id, pin=pin, meaning=PLAN_MEANING,
@@ -117,11 +119,11 @@ def sign_plan(session: Session, state: ChecklistState, staff_id: str, pin: str,
                                  form_version=form.version, policy_id=policy.id, policy_version=policy.version,
                                  based_on=session.autosaver.revision(state.record_id), session_id=session.session_id)
     signature = PlanSignature(signer_text(version), version.signed_at)
-    session.store.attach_pdf(version.version_id, calendar_pdf(calendar, state.answers, signature=signature),
+    session.store.attach_pdf(version.version_id, calendar_pdf(calendar, answers, signature=signature),
                              staff_id=staff_id, kind=CALENDAR_KIND)
     summary = PlanSummary(version.record_id, version.version_no, signer_text(version), version.signed_at,
-                          f"{policy.id} {policy.version}", str(state.answers.get("mrn") or ""), evaluation.findings)
-    session.store.attach_pdf(version.version_id, calendar_pdf(calendar, state.answers, signature=signature,
+                          f"{policy.id} {policy.version}", str(answers.get("mrn") or ""), evaluation.findings)
+    session.store.attach_pdf(version.version_id, calendar_pdf(calendar, answers, signature=signature,
                                                               summary=summary), staff_id=staff_id, kind=PLAN_KIND)
     forget_lookups()
     return version
