@@ -246,3 +246,24 @@ def test_a_plan_signed_elsewhere_is_seen_once_the_lookup_is_stale(folder, monkey
         assert find_signed_plan(session, answers) is not None
     finally:
         session.close()
+
+
+def test_the_kept_calendar_is_the_one_the_signed_answers_give(folder):
+    from checklist_app.workflows.plan_records import calendar_again
+
+    session = open_session(folder, CALL_AT)
+    try:
+        meds = [{"agent": "liraglutide", "dose": "1.2 mg", "frequency": "daily", "last_dose": "2026-12-03T07:00"}]
+        state = make_plan(session, medications=meds)
+        state.set_answer("aspiration_risk", True)  # a day-of item (say, from the chart): not part of the plan
+        version = sign_plan(session, state, NURSE, PIN)
+        assert "aspiration_risk" not in version.content.record["answers"]
+
+        def text(pdf):
+            return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+
+        kept = text(session.store.pdf(version.version_id, CALENDAR_KIND))
+        assert kept == text(calendar_again(session, version, large_print=False))
+        assert "drink only liquids" not in kept and "solo líquidos" not in kept
+    finally:
+        session.close()
