@@ -94,6 +94,9 @@ class ConfirmItem(ItemBase):
     """A statement the nurse confirms by ticking it (true), or leaves unticked (false)."""
 
     kind: Literal["confirm"]
+    # "physician": the statement is a physician's to make; ticking it records which physician made it
+    # (their own ID and PIN, or the nurse recording it on the physician's word, in those words).
+    attested_by: Literal["physician"] | None = None
 
     def allowed_text(self) -> str:
         return "true (confirmed) or false"

@@ -50,6 +50,21 @@ class Override(BaseModel):
     reason: Note
 
 
+class Attestation(BaseModel):
+    """Who stands behind a ticked statement that is a physician's to make (an item ``attested_by:
+    physician``): the physician with their own PIN (``physician_id`` set, ``by`` the physician), or a nurse
+    recording it on the physician's word (``physician_id`` None, ``by`` the nurse). ``statement`` is the
+    sentence printed on the checklist, in those words."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    item_id: str = Field(min_length=1, max_length=64)
+    physician: str = Field(min_length=3, max_length=120)
+    physician_id: StaffId | None = None
+    by: StaffId
+    at: datetime
+    statement: str = Field(min_length=3, max_length=400)
+
+
 class RecordEnvelope(BaseModel):
     """Everything in a record except the form-specific answers."""
 
@@ -66,6 +81,7 @@ class RecordEnvelope(BaseModel):
     updated_at: datetime | None = None
     acknowledgements: list[Acknowledgement] = []
     overrides: list[Override] = []
+    attestations: list[Attestation] = []
     # Answers pre-filled from the chart, and the nurse's choices on a later pull (domain/sources.py).
     sources: Sources | None = None
     import_choices: ImportChoices | None = None

@@ -172,13 +172,24 @@ def _marked_answer(item: Any, value: Any, defaults: Any) -> str | None:
     return "Cannot be calculated: an input is missing" if isinstance(item, DerivedItem) else None
 
 
+def _attested(packet: SignedPacket, item_id: str, answer: str) -> str:
+    """'Yes, confirmed. Attested by A. Mensah, MD (...)': who stands behind a physician's statement."""
+    attestation = next((a for a in reversed(packet.record.attestations) if a.item_id == item_id), None)
+    if attestation is None:
+        return f"{markup(answer)}. <font color='#b00020'>No physician named.</font>"
+    unverified = " (recorded in the file, not verified)" if packet.claims_unverified else ""
+    return f"{markup(answer)}. {markup(attestation.statement)}, {format_moment(attestation.at)}{unverified}."
+
+
 def _item_rows(packet: SignedPacket, items: list[Any], style: dict, widths: list[float]) -> list[list[Any]]:
     rows = []
     defaults = packet.site_settings.discharge_defaults
     for item in items:
         value = packet.visible_answer(item.id)
         answer: Any
-        if value is not None and not isinstance(item, DerivedItem):  # nearly every row: plain text
+        if value is True and getattr(item, "attested_by", None):
+            answer = CellParagraph(_attested(packet, item.id, format_answer(item, value)), style["bold"])
+        elif value is not None and not isinstance(item, DerivedItem):  # nearly every row: plain text
             answer = fit(format_answer(item, value), style["bold"], widths[1])
         elif (text := _marked_answer(item, value, defaults)) is not None:
             answer = CellParagraph(text, style["bold"])

@@ -1,13 +1,13 @@
-"""Overrides and acknowledgements are only as good as the audit events behind them.
+"""Overrides, acknowledgements and physician attestations are only as good as the audit events behind them.
 
-A physician's override and a nurse's acknowledgement enter a checklist through ``storage.clinical``,
-which checks who is acting (an override needs the physician's own PIN) and appends an ``override`` or
-``finding_acknowledged`` event in the same breath. The record itself is just data: a draft can be edited
-behind the app's back, and a record file can claim anything. So an override or acknowledgement counts only
-when the audit trail holds the matching event for the same record: same finding key (which fingerprints
-the values that raised the finding, so changed answers do not inherit it), same person, same reason or
-note, and the same moment when the event recorded it. Signing refuses anything else, and ``verify-audit``
-reports it in drafts and signed versions.
+A physician's override, a nurse's acknowledgement and a physician's attestation enter a checklist through
+``storage.clinical``, which checks who is acting (an override needs the physician's own PIN) and appends an
+``override``, ``finding_acknowledged`` or ``attestation_recorded`` event in the same breath. The record
+itself is just data: a draft can be edited behind the app's back, and a record file can claim anything. So
+each counts only when the audit trail holds the matching event for the same record: same finding key
+(which fingerprints the values that raised the finding, so changed answers do not inherit it) or item, same
+person, same reason, note or statement, and the same moment when the event recorded it. Signing refuses
+anything else, and ``verify-audit`` reports it in drafts and signed versions.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from sqlalchemy import Connection, select
 
 from checklist_app.storage import tables
 
-KINDS = {  # record list -> (audit event type, who field, text field, its name in the event's details)
-    "overrides": ("override", "physician_id", "reason", "reason"),
-    "acknowledgements": ("finding_acknowledged", "by", "note", "note"),
+KINDS = {  # record list -> (audit event type, key field, who field, text field, its name in the event's details)
+    "overrides": ("override", "finding_key", "physician_id", "reason", "reason"),
+    "acknowledgements": ("finding_acknowledged", "finding_key", "by", "note", "note"),
+    "attestations": ("attestation_recorded", "item_id", "by", "statement", "statement"),
 }
 
 
@@ -59,14 +60,14 @@ def _json(text: str) -> dict[str, Any]:
 
 def _unmatched(record: Mapping[str, Any], events: Mapping[str, list[tuple[str, dict[str, Any]]]]) -> list[str]:
     problems = []
-    for list_name, (event_type, who_field, text_field, detail) in KINDS.items():
+    for list_name, (event_type, key_field, who_field, text_field, detail) in KINDS.items():
         entries = record.get(list_name) or []
         if not isinstance(entries, list):
             problems.append(f"the record's {list_name} are not a list")
             continue
         for entry in entries:
-            if not isinstance(entry, Mapping) or not _matched(entry, events.get(event_type, ()), who_field,
-                                                              text_field, detail):
+            if not isinstance(entry, Mapping) or not _matched(entry, events.get(event_type, ()), key_field,
+                                                              who_field, text_field, detail):
                 problems.append(_sentence(list_name, entry, who_field))
     return problems
 
@@ -87,10 +88,10 @@ def _events(conn: Connection, record_id: str | None) -> Events:
     return found
 
 
-def _matched(entry: Mapping[str, Any], events: Iterable[tuple[str, dict[str, Any]]], who_field: str,
-             text_field: str, detail: str) -> bool:
+def _matched(entry: Mapping[str, Any], events: Iterable[tuple[str, dict[str, Any]]], key_field: str,
+             who_field: str, text_field: str, detail: str) -> bool:
     for staff_id, details in events:
-        if (staff_id == entry.get(who_field) and details.get("finding_key") == entry.get("finding_key")
+        if (staff_id == entry.get(who_field) and details.get(key_field) == entry.get(key_field)
                 and details.get(detail) == _text(entry.get(text_field))
                 and ("at" not in details or _same_moment(details["at"], entry.get("at")))):
             return True
@@ -112,6 +113,10 @@ def _same_moment(recorded: Any, claimed: Any) -> bool:
 def _sentence(list_name: str, entry: Any, who_field: str) -> str:
     key = entry.get("finding_key", "?") if isinstance(entry, Mapping) else "?"
     who = entry.get(who_field, "?") if isinstance(entry, Mapping) else "?"
+    if list_name == "attestations":
+        item = entry.get("item_id", "?") if isinstance(entry, Mapping) else "?"
+        return (f"the physician's attestation of item {item} recorded by {who} has no matching attestation in the "
+                f"audit trail")
     if list_name == "overrides":
         return (f"the override of finding {key} attributed to {who} has no matching physician's override "
                 f"(given with their PIN) in the audit trail")

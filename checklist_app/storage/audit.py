@@ -34,6 +34,8 @@ EVENT_TYPES = frozenset({
     "opened", "taken_over", "answers_set_aside", "set_aside_resolved",
     "pin_rehashed",  # a PIN hash renewed with stronger parameters as its owner signed in
     "imported",  # answers filled from the chart (source, resources, items filled) or a choice on a pull again
+    # A physician's statement owned: by the physician's PIN or on their word, and withdrawn when unticked.
+    "attestation_recorded", "attestation_withdrawn",
 })
 
 

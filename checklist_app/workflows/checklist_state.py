@@ -1,4 +1,5 @@
-"""One checklist as the window holds it: typed answers, acknowledgements, overrides, and who made it. No Qt.
+"""One checklist as the window holds it: typed answers, acknowledgements, overrides, physicians'
+attestations, and who made it. No Qt.
 
 The window changes it one answer at a time and asks the rules engine about it after every change;
 ``draft_data()`` is the draft saved by autosave, ``to_data(visible)`` what is validated and signed. Answers
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 
 from checklist_app.domain.findings import Evaluation
 from checklist_app.domain.form import FormDefinition
-from checklist_app.domain.record import Acknowledgement, Override
+from checklist_app.domain.record import Acknowledgement, Attestation, Override
 from checklist_app.domain.timeutil import aware, parse_datetime
 from checklist_app.rules import evaluate_answers
 from checklist_app.rules.policy import PolicyDefinition
@@ -40,6 +41,7 @@ class ChecklistState:
     answers: dict[str, Any] = field(default_factory=dict)
     acknowledgements: list[Acknowledgement] = field(default_factory=list)
     overrides: list[Override] = field(default_factory=list)
+    attestations: list[Attestation] = field(default_factory=list)
     updated_by: str | None = None
     updated_at: datetime | None = None
     base_version_id: int | None = None  # the signed version this draft amends (None: never signed)
@@ -69,6 +71,7 @@ class ChecklistState:
         answers, dropped = answers_from_json(form, data.get("answers") or {})
         acks = _models(Acknowledgement, data.get("acknowledgements"), dropped, "acknowledgements")
         overrides = _models(Override, data.get("overrides"), dropped, "overrides")
+        attestations = _models(Attestation, data.get("attestations"), dropped, "attestations")
         state = cls(
             form=form,
             record_id=str(data.get("record_id")),
@@ -78,6 +81,7 @@ class ChecklistState:
             answers=answers,
             acknowledgements=acks,
             overrides=overrides,
+            attestations=attestations,
             updated_by=data.get("updated_by"),
             updated_at=_moment(data.get("updated_at")),
             base_version_id=base_version_id,
@@ -111,6 +115,16 @@ class ChecklistState:
         """The physician override of a hard stop, if any."""
         return next((o for o in reversed(self.overrides) if o.finding_key == key), None)
 
+    def attestation(self, item_id: str) -> Attestation | None:
+        """Who attests a ticked physician's statement, if anyone does."""
+        return next((a for a in reversed(self.attestations) if a.item_id == item_id), None)
+
+    def unattested(self) -> list[str]:
+        """Ids of physician's statements ticked with no physician named (a record from a file or an older app)."""
+        return [item.id for item in self.form.iter_items()
+                if getattr(item, "attested_by", None) and self.answers.get(item.id) is True
+                and self.attestation(item.id) is None]
+
     def touch(self, staff_id: str, now: datetime) -> None:
         """Note who changed the checklist last, and when."""
         self.updated_by, self.updated_at = staff_id, aware(now)
@@ -133,6 +147,8 @@ class ChecklistState:
             "overrides": [o.model_dump(mode="json") for o in self.overrides],
             "answers": answers_to_json(self.form, answers, self._json),
         }
+        if self.attestations:  # only when there are any: records without them read exactly as before
+            data["attestations"] = [a.model_dump(mode="json") for a in self.attestations]
         if self.updated_by:
             data["updated_by"] = self.updated_by
         if self.updated_at:

@@ -1,5 +1,5 @@
 """One checklist open for work, without its window: its state, the policy it is checked against, what the
-rules engine says now, and the actions taken on it (acknowledge, override, notify). No Qt.
+rules engine says now, and the actions taken on it (acknowledge, override, notify, a physician's attestation). No Qt.
 
 The checklist window holds one and shows it; a command or a test can hold one and do the same steps.
 ``refresh()`` asks the rules engine again after every change; the actions record in storage first (which
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from checklist_app.domain.findings import Evaluation
-from checklist_app.domain.record import Acknowledgement, Override
+from checklist_app.domain.record import Acknowledgement, Attestation, Override
 from checklist_app.domain.signed import SignedVersion
 from checklist_app.rules.policy import PolicyDefinition
 from checklist_app.workflows.checklist_state import ChecklistState
@@ -90,3 +90,25 @@ class OpenChecklist:
         override = self.session.store.override(self.record_id, finding_key, physician_id, pin, reason)
         self.state.overrides.append(override)
         return override
+
+    def attest_in_person(self, item_id: str, physician_id: str, pin: str) -> Attestation:
+        """A physician attests a statement with their own ID and PIN, checked by storage now."""
+        attestation = self.session.store.attest_in_person(self.record_id, item_id, physician_id, pin)
+        self.state.attestations.append(attestation)
+        return attestation
+
+    def attest_on_word(self, item_id: str, physician: str) -> Attestation:
+        """The signed-in nurse records a physician's statement on the physician's word."""
+        session = self.session
+        attestation = session.store.attest_on_word(self.record_id, item_id, physician, session.user_id(),
+                                                   session.user_display())
+        self.state.attestations.append(attestation)
+        return attestation
+
+    def withdraw_attestation(self, item_id: str) -> None:
+        """The statement was unticked: its attestation is withdrawn (audited) and no longer in the record."""
+        attestation = self.state.attestation(item_id)
+        if attestation is None:
+            return
+        self.session.store.withdraw_attestation(self.record_id, attestation, self.session.user_id())
+        self.state.attestations = [a for a in self.state.attestations if a.item_id != item_id]

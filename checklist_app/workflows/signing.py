@@ -33,6 +33,16 @@ def blocked_reason(checklist: OpenChecklist) -> str:
     return ""
 
 
+def unattested_reason(checklist: OpenChecklist) -> str:
+    """Why the window will not sign yet: a physician's statement ticked with no physician named ('' if none).
+    The window names one whenever the box is ticked; a draft from a record file or an older app may lack it.
+    Signing without the window (a script) is not held back: its PDF prints "no physician named" instead."""
+    unattested = checklist.state.unattested()
+    if unattested:
+        return messages.text("sign.blocked_unattested", label=checklist.session.form.item(unattested[0]).label)
+    return ""
+
+
 def meaning_of(checklist: OpenChecklist) -> tuple[str, bool]:
     """The meaning of the signature in words, and whether the patient is NOT cleared."""
     open_stops = checklist.evaluation.open_hard_stops

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from checklist_app import storage
-from checklist_app.domain.record import Acknowledgement, Override
+from checklist_app.domain.record import Acknowledgement, Attestation, Override
 
 OPEN_FILE = "open-checklists.json"
 
@@ -142,6 +142,24 @@ class ChecklistStore:
     def override(self, record_id: str, finding_key: str, physician_id: str, pin: str, reason: str) -> Override:
         """A physician's override, with their own ID and PIN checked now."""
         return storage.record_override(self.db, record_id, finding_key, physician_id, pin, reason)
+
+    def attest_in_person(self, record_id: str, item_id: str, physician_id: str, pin: str) -> Attestation:
+        """A physician attests a statement with their own ID and PIN (checked now)."""
+        return storage.clinical.attest_in_person(self.db, record_id, item_id, physician_id, pin)
+
+    def attest_on_word(self, record_id: str, item_id: str, physician: str, recorded_by: str,
+                       recorded_by_name: str) -> Attestation:
+        """A nurse records a physician's statement on the physician's word, in those words."""
+        return storage.clinical.attest_on_word(self.db, record_id, item_id, physician, recorded_by,
+                                               recorded_by_name)
+
+    def withdraw_attestation(self, record_id: str, attestation: Attestation, staff_id: str) -> None:
+        """A physician's statement was unticked: the trail says so and who did it."""
+        storage.clinical.withdraw_attestation(self.db, record_id, attestation, staff_id)
+
+    def physician_names(self) -> list[str]:
+        """Active physicians, for the nurse to say whose word is recorded."""
+        return storage.clinical.physician_names(self.db)
 
     def sign(self, record_id: str, **kwargs: Any) -> storage.SignedVersion:
         """Sign a record (storage checks the signer's ID, PIN and role)."""

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from ui_helpers import ADMIN, NOW, NURSE, PHYSICIAN, PINS, example_data
+from ui_helpers import ADMIN, NOW, NURSE, PHYSICIAN, PINS, attested, example_data
 
 from checklist_app import storage
 
@@ -91,6 +91,7 @@ def open_example(qtbot, ctx):
         if record_id:
             data["record_id"] = record_id
         data["answers"].update(changes)
+        attested(ctx, data)
         ctx.store.save_draft(data["record_id"], data, NURSE)
         state, dropped = ChecklistState.from_data(ctx.form, data, fallback_staff=NURSE, now=NOW,
                                                   policy_id="sir-2019")
@@ -120,3 +121,23 @@ def removals_confirmed(monkeypatch):
 
     monkeypatch.setattr(RemoveQuestion, "ask", classmethod(confirm))
     return asked
+
+
+@pytest.fixture(autouse=True)
+def attestations_given(monkeypatch):
+    """Ticking a physician's statement asks who attests it (a modal dialog, which would wait for a person in
+    a test): here the real dialog is filled as a nurse would, on Dr A. Mensah's word, and accepted. The
+    dialog's own tests (test_physician_attestation.py) replace this with their own answers."""
+    from checklist_app.ui.checklist.attestation_dialog import AttestationDialog
+
+    def on_word(cls, *args, **kwargs):
+        dialog = cls(*args, **kwargs)
+        try:
+            dialog.word.setChecked(True)
+            dialog.name_edit.setEditText("A. Mensah")
+            dialog.on_primary()
+            return dialog.result_value
+        finally:
+            dialog.deleteLater()
+
+    monkeypatch.setattr(AttestationDialog, "ask", classmethod(on_word))

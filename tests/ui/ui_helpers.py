@@ -19,6 +19,16 @@ def example_data(ctx, name: str = "clean") -> dict:
 
 
 
+def attested(ctx, data: dict) -> dict:
+    """``data`` with its physician's statements owned, as ticking them in the window would: the test
+    physician attests each with their PIN (the event is in the trail, so signing accepts it)."""
+    for item in ctx.form.iter_items():
+        if getattr(item, "attested_by", None) and data["answers"].get(item.id) is True:
+            attestation = ctx.store.attest_in_person(data["record_id"], item.id, PHYSICIAN, PINS[PHYSICIAN])
+            data.setdefault("attestations", []).append(attestation.model_dump(mode="json"))
+    return data
+
+
 def wait_saved(qtbot, ctx, timeout: int = 5000) -> None:
     """Wait until autosave has written every change."""
     qtbot.waitUntil(lambda: not ctx.autosaver.has_unsaved, timeout=timeout)

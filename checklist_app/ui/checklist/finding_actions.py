@@ -30,7 +30,7 @@ def _recorded(parent: QWidget, checklist: OpenChecklist, finding: Finding, note:
     return True
 
 
-def _someone_acts(parent: QWidget, checklist: OpenChecklist) -> bool:
+def someone_acts(parent: QWidget, checklist: OpenChecklist) -> bool:
     """Once staff accounts exist, a note is recorded under a staff member, never the workstation's account:
     with nobody signed in, ask for an ID and PIN now (that person is then signed in). False: cancelled."""
     session = checklist.session
@@ -51,7 +51,7 @@ def _someone_acts(parent: QWidget, checklist: OpenChecklist) -> bool:
 
 def acknowledge(parent: QWidget, checklist: OpenChecklist, finding: Finding) -> bool:
     """Ask for a note and record the acknowledgement of a warning."""
-    if not _someone_acts(parent, checklist):
+    if not someone_acts(parent, checklist):
         return False
     note = AcknowledgeDialog.ask(parent, finding, checklist.session.user_display())
     return _recorded(parent, checklist, finding, note)
@@ -59,7 +59,7 @@ def acknowledge(parent: QWidget, checklist: OpenChecklist, finding: Finding) -> 
 
 def notify(parent: QWidget, checklist: OpenChecklist, finding: Finding) -> bool:
     """Record a hard stop as not cleared, with the physician notified."""
-    if not _someone_acts(parent, checklist):
+    if not someone_acts(parent, checklist):
         return False
     return _recorded(parent, checklist, finding, NotClearedDialog.ask(parent, finding, checklist.session.now()))
 

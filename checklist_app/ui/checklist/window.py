@@ -25,7 +25,7 @@ from checklist_app.domain.signed import SignedVersion
 from checklist_app.rules.policy import PolicyDefinition
 from checklist_app.storage.checkouts import Holder
 from checklist_app.ui import controls, gc_pause, messages, theme, unsaved
-from checklist_app.ui.checklist import ehr_import, finding_actions
+from checklist_app.ui.checklist import attestation_dialog, ehr_import, finding_actions
 from checklist_app.ui.checklist.findings_panel import FindingsPanel
 from checklist_app.ui.checklist.navigation import SectionNavigation
 from checklist_app.ui.checklist.patient_banner import PatientBanner
@@ -61,6 +61,7 @@ class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
         self.view_only = view_only
         self.checklist = OpenChecklist(ctx, state, signed)  # the policy is loaded here: refused before any widget
         self._typing: set[str] = set()  # items whose typed text is saved unaudited but not committed yet
+        self._attested_items = [i.id for i in ctx.form.iter_items() if getattr(i, "attested_by", None)]
         # Whether the draft holds answers the audit trail lacks: typing saved unaudited, or a draft
         # recovered after a crash with such typing in it. audit_draft() records them.
         self._unaudited = False
@@ -220,6 +221,21 @@ class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
             page.apply(self.evaluation, by_item, resolved)
         self.findings.show_findings(self.view.shown, self.view.missing if self.signed is None else (),
                                     self.statuses)
+        self._show_attestations()
+
+    def _show_attestations(self) -> None:
+        """Beside each ticked physician's statement, who attests it (or that nobody is named yet)."""
+        form = self.ctx.form
+        for item_id in self._attested_items:
+            widget = self.pages[form.sections.index(form.section_of(item_id))].items[item_id]
+            attestation = self.state.attestation(item_id)
+            if self.state.answers.get(item_id) is not True:
+                text = "Confirmed"  # ticking asks which physician attests it
+            elif attestation is None:
+                text = "Confirmed, no physician named: untick, tick again to name one"
+            else:
+                text = f"Confirmed. {attestation.statement}"
+            widget.check_box.setText(text)
 
     def lock_workstation(self) -> None:
         """Ctrl+L: lock now, as the worklist's Lock button does (text being typed is saved first)."""
@@ -243,10 +259,31 @@ class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
     def _on_answer_changed(self, item_id: str, value: Any) -> None:
         if not self.holds_draft:
             return
+        if not self._attestation_follows(item_id, value):
+            return
         if not self.state.set_answer(item_id, value) and item_id not in self._typing:
             return
         self._typing.discard(item_id)
         self.record_changed()
+
+    def _attestation_follows(self, item_id: str, value: Any) -> bool:
+        """A physician's statement ticked: ask who attests it (cancelled: the box goes back to unticked).
+        Unticked: its attestation is withdrawn. False when the change must not be taken."""
+        item = self.ctx.form.item(item_id) if self.ctx.form.has_item(item_id) else None
+        if getattr(item, "attested_by", None) is None:
+            return True
+        try:
+            if value is True and self.state.attestation(item_id) is None:
+                if not attestation_dialog.attest(self, self.checklist, item_id):
+                    self.pages[self.ctx.form.sections.index(self.ctx.form.section_of(item_id))] \
+                        .items[item_id].set_value(self.state.answers.get(item_id))
+                    return False
+            elif value is not True:
+                self.checklist.withdraw_attestation(item_id)
+        except StorageError as exc:
+            messages.show_error(self, exc)
+            return False
+        return True
 
     def commit_typing(self) -> None:
         """Take any text still being typed as its answer now (before review, closing or quitting)."""

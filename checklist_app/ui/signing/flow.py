@@ -23,7 +23,7 @@ from checklist_app.workflows.open_checklist import OpenChecklist
 
 def review_and_sign(parent: QWidget, checklist: OpenChecklist) -> SignedVersion | None:
     """Show the review; when the nurse goes on, the signing dialog; returns the signed version or None."""
-    blocked = signing.blocked_reason(checklist)
+    blocked = signing.blocked_reason(checklist) or signing.unattested_reason(checklist)
     html = review_html(checklist.session.form, checklist.state.answers, checklist.evaluation, checklist.view,
                        checklist.statuses)
     if not blocked:

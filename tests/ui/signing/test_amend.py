@@ -10,7 +10,7 @@ import io
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from ui_helpers import NURSE, PINS, example_data, wait_saved
+from ui_helpers import NURSE, PINS, attested, example_data, wait_saved
 
 from checklist_app import storage
 from checklist_app.ui.signing.amend_dialog import AmendDialog
@@ -60,7 +60,7 @@ def weight(window):
 
 
 def test_amend_a_signed_checklist_end_to_end(qtbot, ctx, monkeypatch, signing):
-    data = example_data(ctx, "clean")
+    data = attested(ctx, example_data(ctx, "clean"))
     ctx.store.save_draft("demo-clean", data, NURSE)
     worklist = WorklistWindow(ctx)
     qtbot.addWidget(worklist)

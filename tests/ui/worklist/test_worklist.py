@@ -8,7 +8,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from ui_helpers import NOW, NURSE, example_data, wait_saved
+from ui_helpers import NOW, NURSE, attested, example_data, wait_saved
 
 from checklist_app.ui.worklist.window import WorklistWindow
 from checklist_app.workflows.demo import seed_demo
@@ -33,6 +33,7 @@ def save_example(ctx, name: str, record_id: str, **answers) -> None:
     data = example_data(ctx, name)
     data["record_id"] = record_id
     data["answers"].update(answers)
+    attested(ctx, data)
     ctx.store.save_draft(record_id, data, NURSE)
 
 

@@ -6,7 +6,7 @@ to the new holder, answer by answer."""
 from __future__ import annotations
 
 import pytest
-from ui_helpers import NOW, NURSE, PHYSICIAN, example_data
+from ui_helpers import NOW, NURSE, PHYSICIAN, attested, example_data
 
 from checklist_app import storage
 from checklist_app.ui import messages
@@ -38,7 +38,7 @@ def open_at(worklist: WorklistWindow, record_id: str) -> str:
 
 def test_taking_over_tells_the_other_workstation_and_offers_its_unsaved_answers(qtbot, ctx, bay2, monkeypatch):
     ctx.store.db.workstation = "BAY-1"
-    data = example_data(ctx, "clean")
+    data = attested(ctx, example_data(ctx, "clean"))
     record_id = data["record_id"]
     ctx.store.save_draft(record_id, data, NURSE)
     worklist1, worklist2 = show(qtbot, WorklistWindow(ctx)), show(qtbot, WorklistWindow(bay2))
@@ -105,7 +105,7 @@ def test_taking_over_tells_the_other_workstation_and_offers_its_unsaved_answers(
 
 def test_a_save_refused_because_the_draft_changed_elsewhere_freezes_the_window_and_writes_nothing_over(
         qtbot, ctx, monkeypatch):
-    data = example_data(ctx, "clean")
+    data = attested(ctx, example_data(ctx, "clean"))
     record_id = data["record_id"]
     ctx.store.save_draft(record_id, data, NURSE)
     worklist = show(qtbot, WorklistWindow(ctx))
