@@ -24,6 +24,7 @@ from checklist_app.workflows.plan_records import (
     find_signed_plan,
     plan_answers,
     plan_calendar,
+    signed_local,
     signer_text,
 )
 from checklist_app.workflows.session import Session
@@ -40,7 +41,7 @@ def when(moment: datetime) -> str:
 
 def plan_name(version: SignedVersion) -> str:
     """'plan signed Thu 12/03/2026 by J. Smith, RN'."""
-    return f"plan signed {conventions.format_weekday_date(aware(version.signed_at).date())} by {signer_text(version)}"
+    return f"plan signed {conventions.format_weekday_date(signed_local(version).date())} by {signer_text(version)}"
 
 
 def compare(session: Session, policy: PolicyDefinition, plan: SignedVersion, answers: dict[str, Any]) -> list[Finding]:

@@ -118,15 +118,21 @@ def sign_plan(session: Session, state: ChecklistState, staff_id: str, pin: str,
                                  content=SignedContent.of(record, evaluation, drawn_png), form_id=form.id,
                                  form_version=form.version, policy_id=policy.id, policy_version=policy.version,
                                  based_on=session.autosaver.revision(state.record_id), session_id=session.session_id)
-    signature = PlanSignature(signer_text(version), version.signed_at)
+    signature = PlanSignature(signer_text(version), signed_local(version))
     session.store.attach_pdf(version.version_id, calendar_pdf(calendar, answers, signature=signature),
                              staff_id=staff_id, kind=CALENDAR_KIND)
-    summary = PlanSummary(version.record_id, version.version_no, signer_text(version), version.signed_at,
+    summary = PlanSummary(version.record_id, version.version_no, signer_text(version), signed_local(version),
                           f"{policy.id} {policy.version}", str(answers.get("mrn") or ""), evaluation.findings)
     session.store.attach_pdf(version.version_id, calendar_pdf(calendar, answers, signature=signature,
                                                               summary=summary), staff_id=staff_id, kind=PLAN_KIND)
     forget_lookups()
     return version
+
+
+def signed_local(version: SignedVersion) -> datetime:
+    """When the plan was signed, on this workstation's clock (storage keeps UTC: 01:00 UTC is the evening
+    before in New York, and the patient was called that evening)."""
+    return version.signed_at.astimezone()
 
 
 def signer_text(version: SignedVersion) -> str:
@@ -144,7 +150,7 @@ def plan_answers(version: SignedVersion, form: FormDefinition) -> dict[str, Any]
 def plan_calendar(version: SignedVersion, form: FormDefinition, policy: PolicyDefinition,
                   site: SiteSettings) -> Calendar:
     """The calendar as it was worked out when the plan was signed (its answers, at its signing time)."""
-    return build_calendar(form, policy, site, plan_answers(version, form), version.signed_at)
+    return build_calendar(form, policy, site, plan_answers(version, form), signed_local(version))
 
 
 # A day's checklist asks on every refresh; a lookup is a query, so the answer is kept per (database, MRN, day)
@@ -191,5 +197,5 @@ def calendar_again(session: Session, version: SignedVersion, *, large_print: boo
     plan is in the size the record asked for)."""
     form = session.form
     calendar = plan_calendar(version, form, session.policy(version.policy_id), session.site)
-    signature = PlanSignature(signer_text(version), version.signed_at)
+    signature = PlanSignature(signer_text(version), signed_local(version))
     return calendar_pdf(calendar, plan_answers(version, form), signature=signature, large_print=large_print)

@@ -267,3 +267,21 @@ def test_the_kept_calendar_is_the_one_the_signed_answers_give(folder):
         assert "drink only liquids" not in kept and "solo líquidos" not in kept
     finally:
         session.close()
+
+
+def test_the_plan_is_named_by_the_local_day_it_was_signed(monkeypatch):
+    import time
+    from datetime import UTC
+    from types import SimpleNamespace
+
+    from checklist_app.domain.signed import Signer
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        evening = SimpleNamespace(signed_at=datetime(2026, 12, 4, 1, 30, tzinfo=UTC),  # 20:30 on 12/03
+                                  signer=Signer(staff_id=NURSE, name="J. Smith", credentials="RN"))
+        assert plan_comparison.plan_name(evening) == "plan signed Thu 12/03/2026 by J. Smith, RN"
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
