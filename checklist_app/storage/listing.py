@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import or_, select
 
+from checklist_app.domain.plan_ids import PLAN_PREFIX
 from checklist_app.domain.timeutil import parse_datetime
 from checklist_app.storage import tables
 from checklist_app.storage.database import Database
@@ -60,8 +61,7 @@ def plans_scheduled_on(db: Database, day: date, tz: tzinfo | None = None) -> lis
     Plans are the records whose id starts ``plan-`` (a range on the indexed id); the start is matched in the
     signed JSON (canonical: ``"scheduled_start":"2026-12-04T...`` exactly so) on the dates it can be written
     with in any offset (the day before, the day, the day after), then read on the parsed answers."""
-    from checklist_app.storage.plans import PLAN_PREFIX  # the signed-record models: not for start-up's listing
-    from checklist_app.storage.versions import get_version
+    from checklist_app.storage.versions import get_version  # the signed-record models: not for start-up's listing
 
     v = tables.signed_versions
     later = v.alias("later")

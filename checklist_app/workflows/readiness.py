@@ -22,6 +22,7 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from checklist_app.domain.plan_ids import is_plan
 from checklist_app.domain.readiness import STATE_ORDER, Readiness, readiness
 from checklist_app.domain.timeutil import aware
 
@@ -171,13 +172,6 @@ class Case(Protocol):
 
 
 C = TypeVar("C", bound=Case)
-
-
-def is_plan(record_id: str) -> bool:
-    """Whether a record is a pre-admission plan (``storage.plans``' prefix)."""
-    from checklist_app.storage.plans import PLAN_PREFIX
-
-    return record_id.startswith(PLAN_PREFIX)
 
 
 def cases_on(rows: Iterable[C], day: date, tz: tzinfo | None = None) -> list[C]:

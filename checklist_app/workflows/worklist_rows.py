@@ -137,7 +137,7 @@ def build_rows(store: ChecklistStore, form: FormDefinition, policy_for: Callable
     from checklist_app import storage
     from checklist_app.domain.errors import ChecklistError
     from checklist_app.workflows.checklist_state import ChecklistState
-    from checklist_app.workflows.readiness import case_readiness, is_plan, plan_readiness, signed_readiness
+    from checklist_app.workflows.readiness import case_readiness, plan_readiness, signed_readiness
     from checklist_app.workflows.section_state import overview
 
     label = form_procedure_label(form)

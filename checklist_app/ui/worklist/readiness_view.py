@@ -18,10 +18,11 @@ from PySide6.QtWidgets import QAbstractItemView, QDateEdit, QDialog, QHeaderView
 
 from checklist_app.domain.conventions import date_order
 from checklist_app.domain.errors import ChecklistError
+from checklist_app.domain.plan_ids import is_plan
 from checklist_app.domain.readiness import business_days_ahead
 from checklist_app.ui import controls, messages, theme
 from checklist_app.ui.worklist.model import READY_LOOKS
-from checklist_app.workflows.readiness import cases_on, is_plan
+from checklist_app.workflows.readiness import cases_on
 
 if TYPE_CHECKING:
     from checklist_app.ui.worklist.window import WorklistWindow
@@ -144,9 +145,8 @@ class ReadinessDialog(QDialog):
         assert ready is not None and row.scheduled is not None  # cases_on keeps only those
         icon, ink, background = READY_LOOKS[ready.state]
         missing = "\n".join(ready.details) if ready.details else "-"
-        # A plan is signed without clearing anyone: its worklist status (NOT CLEARED) means nothing here.
-        record = (f"Plan: {'draft' if row.is_draft else 'signed'}" if is_plan(row.record_id)
-                  else f"Checklist: {row.status_text}")
+        # A plan's status already says so ('Pre-admission plan: Signed'); a checklist's says how far it is.
+        record = row.status_text if is_plan(row.record_id) else f"Checklist: {row.status_text}"
         texts = (format_time(row.scheduled.astimezone()), row.patient, row.mrn, record, STATE_WORDS[ready.state],
                  missing)
         for column, text in enumerate(texts):

@@ -163,7 +163,7 @@ def test_a_signed_plan_is_the_case_until_the_day_checklist_lacks_less(qtbot, rct
     dialog = window.readiness_dialog
     table = dialog.table
     assert [table.item(r, 1).text() for r in range(table.rowCount())] == ["Brandt, Otto", "Okafor, Grace Adaeze"]
-    assert table.item(0, 3).text() == "Plan: signed" and table.item(0, 4).text() == "Not ready"
+    assert table.item(0, 3).text() == "Pre-admission plan: Signed" and table.item(0, 4).text() == "Not ready"
     assert "(in 2 h)" in dialog.summary.text()
     dialog.resize(1280, 800)
     grab(dialog, "day-view-plan.png")
