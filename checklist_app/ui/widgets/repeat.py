@@ -7,11 +7,16 @@ arrow keys) loads that entry into the editor; an edit there changes that one row
 
 Keyboard: arrow keys in the table pick an entry and Enter (or Tab) goes into the editor; Enter moves
 through the editor's fields and, after the last one, to "Add entry" (Enter there adds an entry, selects it
-and puts focus in its first field, or goes back to an entry left blank instead of adding a second one);
-Tab leaves the list; Ctrl+Delete (or Remove) removes the entry being edited, after asking when anything
-was entered in it (``RemoveQuestion``, Keep by default). The "none" tick box ("No known
-allergies") is offered while the list is empty, so "none" is a recorded answer, never a blank. Signed: the
-table and the (read-only) editor are shown, Add and Remove are not, nor text that could not be read.
+and puts focus in its first field, or goes back to an entry left blank instead of adding a second one).
+Tab and Shift+Tab go table, fields, "Add entry" and out of the list, worked out from what is on screen
+each time (``focusNextPrevChild``): a choice's radio buttons or a field shown later cannot slip after
+"Add entry", so Tab from there always leaves the list. The Remove button is never a Tab stop: a nurse who
+Shift+Tabs back from "Add entry" and types a date lands in a field, not on Remove. Ctrl+Delete (or a click
+on Remove) removes the entry being edited, after asking when anything was entered in it
+(``RemoveQuestion``, Keep by default). An entry with nothing entered is no answer: ``value()`` leaves it
+out, and Tab out of the list drops it. The "none" tick box ("No known allergies") is offered while the
+list is empty, so "none" is a recorded answer, never a blank. Signed: the table and the (read-only) editor
+are shown, Add and Remove are not, nor text that could not be read.
 
 Text typed into a field that could not be read stays with its entry (the model's ``unread``): shown,
 marked, in its cell, and back in the field with its message when the entry is selected again; removing an
@@ -21,7 +26,7 @@ API (besides ``ItemWidget``'s): ``entry_count()``, ``current_entry()`` (index or
 ``select_entry(i)`` (loads entry i, returns the editor), ``add_entry(value=None, focus=True)`` (returns the
 editor), ``remove_entry(i=None)`` (default: the entry being edited); ``editor.fields[field_id]`` are the
 field widgets, ``table`` and ``model`` the master. ``value()`` is None (unanswered), ``[]`` ("none"
-ticked) or the entries as dicts of their answered fields.
+ticked) or the entries with anything entered, as dicts of their answered fields.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QCheckBox, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QWidget
 
 from checklist_app.ui import controls
 from checklist_app.ui.widgets.base import ItemWidget
@@ -61,8 +66,8 @@ class RepeatWidget(ItemWidget):
         self.editor.field_finished.connect(self._after_field)
         self.editor.remove_requested.connect(self.remove_entry)
         self.add_button = controls.button("&Add entry", self.add_entry, name=f"Add an entry to {self.item.label}")
-        self.hint = controls.label("Enter on Add entry adds one; Tab moves on when the list is complete.",
-                                   role="help")
+        self.hint = controls.label("Enter on Add entry adds one; Ctrl+Delete removes the entry shown; Tab moves on "
+                                   "when the list is complete.", role="help")
         box = self.layout()
         box.insertWidget(box.indexOf(self.problem), self.table)
         box.insertWidget(box.indexOf(self.problem), self.editor)
@@ -72,10 +77,6 @@ class RepeatWidget(ItemWidget):
         shortcut = QShortcut(QKeySequence("Ctrl+Delete"), self, self.remove_entry)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._current: int | None = None
-        chain = ([self.none_box] if self.none_box else []) + [self.table, *self.editor.focus_widgets(),
-                                                                self.editor.remove_button, self.add_button]
-        for before, after in zip(chain, chain[1:], strict=False):  # once: the widgets never change
-            QWidget.setTabOrder(before, after)
         self._sync()
 
     def _make_table(self) -> EntryTable:
@@ -137,8 +138,8 @@ class RepeatWidget(ItemWidget):
         index = self.model.append(value or {})
         self._sync()
         self.select_entry(index)
-        if not self._loading:
-            self._emit()
+        if value and not self._loading:
+            self._emit()  # a blank entry is no answer: nothing changed yet
         target = self.editor.first_focus()
         if focus and target is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -222,9 +223,10 @@ class RepeatWidget(ItemWidget):
             self.editor.commit()
 
     def value(self) -> Any:
-        if self.model.rows:
-            return list(self.model.rows)  # a new list each time; the rows' dicts are never changed in place
-        if self.none_box is not None and self.none_box.isChecked():
+        entries = [row for row in self.model.rows if row]  # a new list each time; rows are never changed in place
+        if entries:
+            return entries
+        if not self.model.rows and self.none_box is not None and self.none_box.isChecked():
             return []
         return None
 
@@ -256,6 +258,68 @@ class RepeatWidget(ItemWidget):
             return self.editor.first_focus() if not self._read_only else None
         return None
 
+    # --- Tab and Shift+Tab ----------------------------------------------------------------------------
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 (Qt override: Tab in any part of the list)
+        stops = [w for w in self.focus_widgets() if _tab_stop(w)]
+        around = self._stops_around(QApplication.focusWidget(), stops)
+        if around is None:
+            return super().focusNextPrevChild(forward)
+        reason = Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
+        target_index = around[1] if forward else around[0]
+        if 0 <= target_index < len(stops):
+            stops[target_index].setFocus(reason)
+            return True
+        target = self._outside(forward)
+        if target is None:
+            return super().focusNextPrevChild(forward)
+        self._drop_blank_entries()
+        target.setFocus(reason)
+        return True
+
+    def _stops_around(self, focus: QWidget | None, stops: list[QWidget]) -> tuple[int, int] | None:
+        """The indices in ``stops`` before and after the focused widget, or None when it is not in the list."""
+        if focus is None or not self.isAncestorOf(focus):
+            return None
+        for index, stop in enumerate(stops):
+            if stop is focus or stop.isAncestorOf(focus):
+                return index - 1, index + 1
+        # Focus elsewhere in a field (a radio button other than the Tab stop) or in the editor's header
+        # (Remove, after a click): placed by the field holding it, else just before "Add entry".
+        holder = next((field for field in self.editor.fields.values() if field.isAncestorOf(focus)), None)
+        own = [i for i, stop in enumerate(stops) if holder is not None and holder.isAncestorOf(stop)]
+        if own:
+            return own[0] - 1, own[-1] + 1
+        add = stops.index(self.add_button) if self.add_button in stops else len(stops)
+        return add - 1, add
+
+    def _outside(self, forward: bool) -> QWidget | None:
+        """The first Tab stop after (or before) the list in the window's focus chain."""
+        widget = self.nextInFocusChain() if forward else self.previousInFocusChain()
+        while widget is not None and widget is not self:
+            if not self.isAncestorOf(widget) and _tab_stop(widget) and widget.window() is self.window():
+                return widget
+            widget = widget.nextInFocusChain() if forward else widget.previousInFocusChain()
+        return None
+
+    def _drop_blank_entries(self) -> None:
+        """Leaving the list: entries with nothing entered (Add entry pressed, nothing typed) go; they were
+        never part of the answer, so nothing is lost and nothing is audited."""
+        blank = [i for i, row in enumerate(self.model.rows) if not row and not self.model.unread_in(i)]
+        if not blank or self._read_only:
+            return
+        kept = self._current if self._current not in blank else None
+        self._current = None  # nothing typed into a blank entry is left to commit once it is gone
+        self._following_table = False
+        try:
+            for index in reversed(blank):
+                self.model.remove(index)
+        finally:
+            self._following_table = True
+        self._sync()
+        if self.entry_count():
+            shift = sum(1 for i in blank if kept is not None and i < kept)
+            self.select_entry(kept - shift if kept is not None else self.entry_count() - 1)
+
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only
         self.editor.set_read_only(read_only)
@@ -269,3 +333,9 @@ class RepeatWidget(ItemWidget):
                 self.editor.load(self.model.rows[self._current])
         self._sync()
 
+
+
+def _tab_stop(widget: QWidget) -> bool:
+    """Whether Tab may land on ``widget`` now (as Qt decides it: an unchecked radio button of a group is not)."""
+    return (widget.isVisible() and widget.isEnabled() and widget.focusProxy() is None
+            and bool(widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value))

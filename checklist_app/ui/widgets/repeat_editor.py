@@ -38,6 +38,9 @@ class EntryEditor(QFrame):
         self.header = controls.label("", role="subtitle", name=f"{item.label}: entry being edited")
         self.remove_button = controls.button("Remove", self.remove_requested.emit, tooltip="Ctrl+Delete",
                                              name=f"Remove this {item.label} entry")
+        # Never a Tab stop: a space typed where a nurse thought a field was would press it. The keyboard
+        # removes with Ctrl+Delete, from any field of the entry.
+        self.remove_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         layout = controls.vbox(self, spacing=6, margins=10)
         header_row = controls.hbox(self.header, self.remove_button)
         header_row.setStretch(0, 1)
@@ -108,8 +111,8 @@ class EntryEditor(QFrame):
         return next((w for w in later if w is not None), None)
 
     def focus_widgets(self) -> list[QWidget]:
-        """Every field's focusable parts, in order. The Remove button is not one of them: Enter never lands
-        on it (after the last field it goes to "Add entry"); Tab does, after the last field."""
+        """Every field's focusable parts, in order. The Remove button is not one of them: neither Enter nor
+        Tab lands on it."""
         return [part for widget in self.fields.values() if not widget.isHidden() for part in widget.focus_widgets()]
 
     def set_read_only(self, read_only: bool) -> None:
