@@ -1,9 +1,9 @@
 """What every window shares: a ``workflows.Session`` (the store, the form and policies, the site settings,
 the clock and who is signed in) plus the Qt signals that tell windows when any of these change.
 
-Autosave, the board watcher and the chart sender run on worker threads. Their callbacks never emit a Qt
-signal from there: they put a note in a thread-safe queue, which a timer on the GUI thread empties every
-50 ms, emitting the signal there. So no widget is touched from a worker, and no Qt signal is
+Autosave, the board watcher, the chart sender and a pull from the chart run on worker threads. Their
+callbacks never emit a Qt signal from there: they put a note in a thread-safe queue, which a timer on the GUI
+thread empties every 50 ms, emitting the signal there. So no widget is touched from a worker, and no Qt signal is
 emitted from a Python thread.
 """
 
@@ -39,6 +39,7 @@ class AppContext(QObject, Session):
     board_changed = Signal()  # something changed at another workstation (or another app on this one)
     server_trouble = Signal(str)  # why the database cannot be reached now; "" once it can again
     chart_export = Signal()  # an export to the chart was delivered or failed (re-emitted from the sender's thread)
+    chart_pulled = Signal(object)  # a read from the chart (server pull, Bundle file) finished on its worker thread
 
     def __init__(self, store: ChecklistStore, *, clock: Callable[[], datetime] | None = None,
                  form: FormDefinition | None = None) -> None:

@@ -54,7 +54,8 @@ class FhirServer:
         self.bodies: list[bytes] = []
         self.fail_next: list[int] = []  # statuses to answer, one per request, before doing anything
         self.drop_next: list[str] = []  # "before" or "after" (the work done, the answer never sent)
-        self.delay = 0.0
+        self.delay = 0.0  # seconds before answering a POST
+        self.search_delay = 0.0  # seconds before answering a search (GET): a slow EHR
         self.authorizations: list[str | None] = []  # the Authorization header of each GET (search)
         self.token_endpoint: Any = None  # a callable(form fields) -> (status, body) answering POST /token
         self.lock = threading.Lock()
@@ -207,6 +208,8 @@ class FhirServer:
 
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 parts = urlsplit(self.path)
+                if server.search_delay:
+                    time.sleep(server.search_delay)
                 kind = parts.path.removeprefix("/fhir/").strip("/")
                 with server.lock:
                     server.requests.append(("GET", self.path))

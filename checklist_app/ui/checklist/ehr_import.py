@@ -6,21 +6,31 @@ chart, and the side-by-side of a pull again.
 this module asks, shows and saves. Pulled answers are saved like typed ones (audited autosave) and the audit
 trail gets an ``imported`` event naming the source, the resources and what was filled. The libraries
 (fhir.resources, httpx) are imported only when the nurse imports.
+
+Reading (the server's searches, or a Bundle file and its validation) runs on a worker thread: a slow EHR
+must not freeze the checklist. Meanwhile the window says "Asking the EHR..." beside a Cancel button and the
+nurse may go on working. The worker touches no widget and emits no Qt signal: it hands its result to
+``AppContext._post`` (``chart_pulled``), and the result is applied on the GUI thread to the answers as they
+are then, so nothing typed meanwhile is overwritten. A cancelled read's result is dropped when it arrives.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QLabel, QLayout, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QMenu, QPushButton, QWidget
 
 from checklist_app.domain.errors import ChecklistError
 from checklist_app.ui import controls, messages
 
 SHORTCUT = "Ctrl+Shift+E"
+log = logging.getLogger(__name__)
 
 
 def install(window: Any) -> ChartImport:
@@ -30,12 +40,25 @@ def install(window: Any) -> ChartImport:
     return importer
 
 
-class ChartImport:
-    """What one checklist window does with the chart."""
+@dataclass
+class Reading:
+    """One read from the chart under way on a worker thread."""
+
+    waiting_text: str
+    cancelled: bool = False
+    outcome: Any = None  # the ImportResult, or the ChecklistError that refused it
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+class ChartImport(QObject):
+    """What one checklist window does with the chart (a child of the window: its connection to the app's
+    ``chart_pulled`` ends with the window)."""
 
     def __init__(self, window: Any) -> None:
+        super().__init__(window)
         self.window = window
         self.lines: dict[str, QLabel] = {}
+        self.reading: Reading | None = None
         self.button = QPushButton("From the &EHR", window)
         self.button.setAccessibleName("From the EHR")
         self.button.setToolTip(f"Fill answers from the hospital's chart ({SHORTCUT}); each shows where it came from")
@@ -43,9 +66,15 @@ class ChartImport:
         menu.addAction("Import a FHIR Bundle file...", self.import_file)
         menu.addAction("Pull from the EHR server (by MRN)...", self.pull)
         self.button.setMenu(menu)
+        self.waiting_label = controls.label("", role="help", name="Reading from the EHR")
+        self.cancel_button = controls.button("Cance&l", self.cancel, name="Cancel reading from the EHR")
         row = _layout_holding(window.centralWidget().layout(), window.close_button)
         if row is not None:
-            row.insertWidget(row.indexOf(window.close_button), self.button)
+            for widget in (self.waiting_label, self.cancel_button, self.button):
+                row.insertWidget(row.indexOf(window.close_button), widget)
+        self.waiting_label.hide()
+        self.cancel_button.hide()
+        window.ctx.chart_pulled.connect(self._on_read)
         self.button.setVisible(window.holds_draft)
         QShortcut(QKeySequence(SHORTCUT), window, self.button.showMenu)
         for page in window.pages:
@@ -93,7 +122,7 @@ class ChartImport:
 
         self._run(lambda form, index, mrn_system, today: read_bundle(
             read_bundle_file(path), form, index, origin=f"FHIR Bundle file {path.name}", mrn_system=mrn_system,
-            today=today))
+            today=today), f"Reading {path.name}...")
 
     def pull(self) -> None:
         """Ask for the MRN (the checklist's, or a wristband scan) and pull from the server."""
@@ -104,34 +133,85 @@ class ChartImport:
         mrn = self.ask_mrn(self.window, str(answers.get("wristband_scan") or answers.get("mrn") or ""))
         if not mrn:
             return
-
-        def read(form: Any, index: Any, _mrn_system: str, today: Any) -> Any:
+        try:
             source = pull_source()
-            if source is None:
-                raise ImportRefused("No EHR server is set up on this workstation; IT sets "
-                                    "CHECKLIST_APP_FHIR_IMPORT_URL or CHECKLIST_APP_FHIR_BASE_URL.")
-            return pull_patient(source, mrn, form, index, today=today)
+        except ChecklistError as exc:
+            messages.show_message(self.window, "Nothing was filled", str(exc), icon=messages_warning())
+            return
+        if source is None:
+            messages.show_message(self.window, "Nothing was filled", str(ImportRefused(
+                "No EHR server is set up for this site; an administrator sets it in Settings, Chart "
+                "connection.")), icon=messages_warning())
+            return
+        self._run(lambda form, index, _mrn_system, today: pull_patient(source, mrn, form, index, today=today),
+                  "Asking the EHR...")
 
-        self._run(read)
-
-    def _run(self, read: Any) -> None:
-        from checklist_app.ehr.apply import apply_import, resolve
+    def _run(self, read: Any, waiting_text: str) -> None:
+        """Start ``read`` on a worker thread; its result is applied by ``_on_read`` on the GUI thread."""
         from checklist_app.ehr.codes import CodeIndex
         from checklist_app.ehr.export_config import systems
+
+        if self.reading is not None:
+            return  # one read at a time; the Cancel button is there for the one under way
+        window = self.window
+        ctx = window.ctx
+        form, index, mrn_system, today = ctx.form, CodeIndex.build(ctx.form, window.policy), systems().mrn, \
+            ctx.now().date()
+        reading = self.reading = Reading(waiting_text)
+        self._show_waiting(reading)
+
+        def work() -> None:
+            try:
+                reading.outcome = read(form, index, mrn_system, today)
+            except ChecklistError as exc:
+                reading.outcome = exc
+            except Exception as exc:  # a bug must still end the wait, in words, with the trace in the log
+                log.exception("reading from the chart failed")
+                reading.outcome = ChecklistError(f"Reading from the EHR failed unexpectedly ({type(exc).__name__}); "
+                                                 "nothing was filled. The details are in the log.")
+            reading.done.set()
+            ctx._post("chart_pulled", reading)
+
+        threading.Thread(target=work, name="chart-read", daemon=True).start()
+
+    def cancel(self) -> None:
+        """Stop waiting: whatever the read brings back later is dropped, nothing is filled."""
+        if self.reading is not None:
+            self.reading.cancelled = True
+            self.reading = None
+        self._show_waiting(None)
+
+    def _show_waiting(self, reading: Reading | None) -> None:
+        self.waiting_label.setText(reading.waiting_text if reading else "")
+        self.waiting_label.setVisible(reading is not None)
+        self.cancel_button.setVisible(reading is not None)
+        self.button.setEnabled(reading is None)
+
+    def _on_read(self, reading: Reading) -> None:
+        """On the GUI thread: a read finished; fill from it unless it was cancelled or is another window's."""
+        if reading is not self.reading or reading.cancelled:
+            return
+        self.reading = None
+        self._show_waiting(None)
+        if not self.window.isVisible():
+            return  # closed while the EHR was asked: the checklist is no longer being worked on here
+        if isinstance(reading.outcome, ChecklistError):
+            messages.show_message(self.window, "Nothing was filled", str(reading.outcome), icon=messages_warning())
+            return
+        self._apply(reading.outcome)
+
+    def _apply(self, result: Any) -> None:
+        from checklist_app.ehr.apply import apply_import, resolve
         from checklist_app.ehr.importing import audit_details
 
         window = self.window
         ctx, state = window.ctx, window.state
         now = ctx.now()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            result = read(ctx.form, CodeIndex.build(ctx.form, window.policy), systems().mrn, now.date())
             applied = apply_import(state, result, ctx.user_id(), now)
         except ChecklistError as exc:
             messages.show_message(window, "Nothing was filled", str(exc), icon=messages_warning())
             return
-        finally:
-            QApplication.restoreOverrideCursor()
         chosen: dict[str, bool] = {}
         if applied.differences:
             chosen = self.ask_choices(window, applied.differences) or {}
