@@ -34,7 +34,7 @@ FILES: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ("first_day", "first day of the range"), ("last_day", "last day of the range"),
         *[c for c in _PERIOD if c[0] not in ("period", "first_day", "last_day")],
         ("overrides", "hard stops overridden by a physician, counted at signing"),
-        ("ready_by_deadline", "not available yet: needs the planning feature")]),
+        ("ready_by_deadline", "not available yet: what a past case had at its deadline is not recorded")]),
     **{f"periods_{g}.csv": (f"one row per {g}", _PERIOD) for g in GRANULARITIES},
     "rules.csv": ("one row per policy rule that raised a finding or was acknowledged", [
         ("rule_id", "the policy's rule id"), ("description", "what the rule checks"),
