@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from typing import Any
 
 FHIR_ACTION_MODULES = ["checklist_app.cli.fhir_export", "checklist_app.cli.fhir_import"]
 
@@ -26,3 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                 continue  # that side is not built yet
             raise
         module.register(actions)
+
+
+def use_site_chart(db: Any) -> None:
+    """Put the site settings' chart connection in force for this command (the environment still overrides)."""
+    from checklist_app.storage import outbox, paths
+    from checklist_app.workflows.site_settings import load_effective_site
+
+    outbox.use_site_chart(load_effective_site(paths.data_dir(), db).chart)

@@ -58,6 +58,7 @@ def _questionnaire(args: argparse.Namespace) -> int:
 
 
 def _send(args: argparse.Namespace) -> int:
+    from checklist_app.cli.fhir import use_site_chart
     from checklist_app.ehr.sender import ChartSender, Outcome
     from checklist_app.storage import open_database
 
@@ -70,9 +71,11 @@ def _send(args: argparse.Namespace) -> int:
             print(f"Not sent {what}: {outcome.error}; next try at {outcome.retry_at:%Y-%m-%d %H:%M:%S %Z}")
 
     with open_database(create=False) as db:
+        use_site_chart(db)
         sender = ChartSender.configured(db, on_result=report, interval=args.interval)
         if not sender.kinds:
-            print("Nothing to send to: set CHECKLIST_APP_FHIR_BASE_URL or CHECKLIST_APP_HL7_MLLP.", file=sys.stderr)
+            print("Nothing to send to: an administrator sets the chart connection in Settings (or IT sets "
+                  "CHECKLIST_APP_FHIR_BASE_URL or CHECKLIST_APP_HL7_MLLP).", file=sys.stderr)
             return EXIT_NO
         if args.watch:
             try:

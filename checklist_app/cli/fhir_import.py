@@ -81,7 +81,8 @@ def _pull(args: argparse.Namespace) -> int:
     def read(context: dict[str, Any]) -> Any:
         source = pull_source()
         if source is None:
-            raise ImportRefused("No FHIR server is set: CHECKLIST_APP_FHIR_IMPORT_URL or CHECKLIST_APP_FHIR_BASE_URL.")
+            raise ImportRefused("No FHIR server is set: an administrator sets it in Settings, Chart connection (or "
+                                "IT sets CHECKLIST_APP_FHIR_IMPORT_URL or CHECKLIST_APP_FHIR_BASE_URL).")
         mrn = args.mrn or (args.wristband or "").strip() or context["draft_mrn"]
         if not mrn:
             raise ImportRefused("No MRN: give --mrn or --wristband, or fill the draft's MRN first.")
@@ -92,6 +93,7 @@ def _pull(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, read: Any) -> int:
     from checklist_app import storage
+    from checklist_app.cli.fhir import use_site_chart
     from checklist_app.domain.errors import ChecklistError
     from checklist_app.ehr.codes import CodeIndex
     from checklist_app.ehr.export_config import systems
@@ -102,6 +104,7 @@ def _run(args: argparse.Namespace, read: Any) -> int:
     form, now = load_form(), datetime.now().astimezone()
     actor = f"os:{getpass.getuser()}"
     with storage.open_database(create=False) as db:
+        use_site_chart(db)
         draft = storage.load_draft(db, args.record_id)
         policy_id = (draft.data.get("policy_id") if draft else None) or site_for_command().default_policy
         policy = load_policy_for(form, policy_id, field="the checklist's policy_id")

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from checklist_app.domain.chart_connection import ChartConnection
 from checklist_app.domain.errors import DefinitionError
 from checklist_app.domain.loading import load_definition
 
@@ -64,6 +65,8 @@ class SiteSettings(BaseModel):
     # The paper the printer holds; the PDFs are laid out for Letter and print unscaled on either.
     paper: Literal["Letter", "A4"] = "Letter"
     readiness_deadline: ReadinessDeadline = ReadinessDeadline()
+    # How the site reaches the hospital's chart (FHIR, HL7 v2); empty: nothing is exchanged.
+    chart: ChartConnection = ChartConnection()
 
 
 def load_site(path: Path) -> SiteSettings:

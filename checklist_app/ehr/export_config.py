@@ -1,6 +1,8 @@
-"""Where the signed checklists go: the FHIR server and the HL7 v2 listener, from the workstation's environment.
+"""Where the signed checklists go: the FHIR server and the HL7 v2 listener.
 
-Set on every workstation (or in a system-wide profile), like the database URL:
+An administrator sets them in Settings, Chart connection (``SiteSettings.chart``, kept in the shared site
+settings; the bearer token sealed with the site secret, ``chart_secrets``). IT may override any of them per
+workstation (or in a system-wide profile) with the environment, which comes first:
 
 - ``CHECKLIST_APP_FHIR_BASE_URL``: the FHIR R4 server's base (``https://ehr.example.org/fhir``); signing
   then queues a transaction Bundle. ``CHECKLIST_APP_FHIR_TOKEN_FILE``: a file holding a bearer token (read
@@ -21,10 +23,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from checklist_app.domain.chart_connection import ChartConnection, url_problem
 from checklist_app.domain.errors import ChecklistError
-from checklist_app.storage.outbox import FHIR_BASE_URL_ENV, HL7_MLLP_ENV
+from checklist_app.storage.outbox import FHIR_BASE_URL_ENV, HL7_MLLP_ENV, site_chart
 
 FHIR_TOKEN_FILE_ENV = "CHECKLIST_APP_FHIR_TOKEN_FILE"
 FHIR_CA_FILE_ENV = "CHECKLIST_APP_FHIR_CA_FILE"
@@ -64,15 +66,18 @@ class FhirDestination:
     token_file: Path | None = None
     ca_file: Path | None = None
     timeout: float = TIMEOUT_SECONDS
+    sealed_token: str = ""  # the site settings' bearer token, sealed; opened only when sending
+    tls_verify: bool = True
 
     def describe(self) -> str:
         """Where, in words (for the audit trail and messages): the base URL, which carries no secret."""
         return f"FHIR {self.base_url}"
 
     def token(self) -> str | None:
-        """The bearer token, read now from its file (so a renewed token is used without a restart)."""
+        """The bearer token, read now from its file (so a renewed token is used without a restart), else the
+        site settings' sealed one, opened now."""
         if self.token_file is None:
-            return None
+            return _unsealed("bearer_token", self.sealed_token) if self.sealed_token else None
         try:
             token = self.token_file.read_text(encoding="utf-8").strip()
         except OSError as exc:
@@ -104,28 +109,34 @@ def systems() -> Systems:
     return Systems(base=base, mrn=os.environ.get(MRN_SYSTEM_ENV, "").strip() or f"{base}/sid/mrn")
 
 
-def fhir_destination() -> FhirDestination | None:
-    """The FHIR server configured here, or None; ExportConfigError when it is set but unusable."""
+def fhir_destination(chart: ChartConnection | None = None) -> FhirDestination | None:
+    """The FHIR server configured here (the environment first, then the site's chart connection), or None;
+    ExportConfigError when it is set but unusable."""
+    chart = chart if chart is not None else site_chart()
     url = os.environ.get(FHIR_BASE_URL_ENV, "").strip()
+    if url:
+        problem = url_problem(url)
+        if problem:
+            raise ExportConfigError(f"{FHIR_BASE_URL_ENV} {problem}.")
+    else:
+        url = chart.fhir_base_url
     if not url:
         return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ExportConfigError(f"{FHIR_BASE_URL_ENV} must be the server's http(s) base URL, for example "
-                                f"https://ehr.example.org/fhir.")
-    if parts.username or parts.password or parts.query:
-        # A password in a URL ends up in logs and the audit trail; the token goes in its own file.
-        raise ExportConfigError(f"{FHIR_BASE_URL_ENV} must not carry a user, password or query; put a bearer "
-                                f"token in a file named by {FHIR_TOKEN_FILE_ENV}.")
     token_file = os.environ.get(FHIR_TOKEN_FILE_ENV, "").strip()
     ca_file = os.environ.get(FHIR_CA_FILE_ENV, "").strip()
     return FhirDestination(base_url=url.rstrip("/"), token_file=Path(token_file) if token_file else None,
-                           ca_file=Path(ca_file) if ca_file else None)
+                           ca_file=Path(ca_file) if ca_file else None,
+                           sealed_token=chart.bearer_token if chart.auth == "bearer" else "",
+                           tls_verify=chart.tls_verify)
 
 
-def mllp_destination() -> MllpDestination | None:
-    """The MLLP listener configured here, or None; ExportConfigError when it is set but unusable."""
+def mllp_destination(chart: ChartConnection | None = None) -> MllpDestination | None:
+    """The MLLP listener configured here (the environment first, then the site's chart connection), or None;
+    ExportConfigError when it is set but unusable."""
+    chart = chart if chart is not None else site_chart()
     text = os.environ.get(HL7_MLLP_ENV, "").strip()
+    if not text and chart.mllp_host:
+        text = f"{chart.mllp_host}:{chart.mllp_port}"
     if not text:
         return None
     host, _, port = text.rpartition(":")
@@ -135,3 +146,12 @@ def mllp_destination() -> MllpDestination | None:
     app, _, facility = receiver.partition("^")
     return MllpDestination(host=host.strip("[]"), port=int(port),
                            receiver=(app or "EHR", facility or "HOSPITAL"))
+
+
+def _unsealed(field: str, sealed: str) -> str:
+    from checklist_app.ehr.chart_secrets import ChartSecretError, unseal
+
+    try:
+        return unseal(field, sealed)
+    except ChartSecretError as exc:
+        raise ExportConfigError(str(exc)) from None

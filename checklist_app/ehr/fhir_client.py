@@ -29,7 +29,7 @@ def post_transaction(destination: FhirDestination, body: bytes) -> dict[str, Any
     token = destination.token()
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    verify: Any = str(destination.ca_file) if destination.ca_file else True
+    verify: Any = str(destination.ca_file) if destination.ca_file else destination.tls_verify
     try:
         with httpx.Client(timeout=destination.timeout, verify=verify, follow_redirects=False) as client:
             reply = client.post(destination.base_url + "/", content=body, headers=headers)

@@ -1,6 +1,8 @@
 """Pulling a patient's data from the FHIR server by MRN (typed or scanned from the wristband). No Qt.
 
-Settings, from the workstation's environment like the export's (``export_config``):
+Settings: the site's chart connection (Settings, Chart connection: the base URL, a bearer token or a SMART
+client whose private key is kept sealed with the site secret, TLS), which IT may override per workstation
+with the environment, like the export's (``export_config``):
 
 - ``CHECKLIST_APP_FHIR_IMPORT_URL``: the server to read from (default: ``CHECKLIST_APP_FHIR_BASE_URL``).
   A user, password or query in the URL is refused. TLS is always verified (``CHECKLIST_APP_FHIR_CA_FILE``).
@@ -28,14 +30,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from checklist_app.domain.chart_connection import ChartConnection, url_problem
 from checklist_app.domain.codes import LOINC
 from checklist_app.domain.form import FormDefinition
 from checklist_app.ehr.codes import CodeIndex
 from checklist_app.ehr.export_config import FHIR_CA_FILE_ENV, FHIR_TOKEN_FILE_ENV, ExportConfigError, systems
 from checklist_app.ehr.import_model import ImportRefused, ImportResult
-from checklist_app.storage.outbox import FHIR_BASE_URL_ENV
+from checklist_app.storage.outbox import FHIR_BASE_URL_ENV, site_chart
 
 IMPORT_URL_ENV = "CHECKLIST_APP_FHIR_IMPORT_URL"
 SMART_CLIENT_ENV = "CHECKLIST_APP_FHIR_SMART_CLIENT_ID"
@@ -53,10 +55,22 @@ class SmartClient:
     """SMART Backend Services client credentials: who we are, the key we sign with, where tokens come from."""
 
     client_id: str
-    key_file: Path
+    key_file: Path | None
     token_url: str
     key_id: str = ""
     scope: str = "system/*.read"
+    sealed_key: str = ""  # the site settings' private key (PEM), sealed; used when no key file is named
+
+    def key_pem(self) -> bytes:
+        """The private key's PEM, read or opened now; ImportRefused when it cannot be."""
+        if self.key_file is None:
+            from checklist_app.ehr.chart_secrets import unseal
+
+            return unseal("smart_key", self.sealed_key).encode()
+        try:
+            return self.key_file.read_bytes()
+        except OSError:
+            raise ImportRefused(f"The SMART key file named by {SMART_KEY_ENV} cannot be read.") from None
 
 
 @dataclass(frozen=True)
@@ -67,23 +81,27 @@ class PullSource:
     token_file: Path | None = None
     smart: SmartClient | None = None
     ca_file: Path | None = None
+    sealed_token: str = ""  # the site settings' bearer token, sealed
+    tls_verify: bool = True
 
     def describe(self) -> str:
         """'FHIR https://ehr.example.org/fhir': the origin shown under each answer (no secret in it)."""
         return f"FHIR {self.base_url}"
 
 
-def pull_source() -> PullSource | None:
-    """The configured server, or None; ExportConfigError naming the variable when it is set but unusable."""
+def pull_source(chart: ChartConnection | None = None) -> PullSource | None:
+    """The configured server (the environment first, then the site's chart connection), or None;
+    ExportConfigError naming the variable or setting when it is set but unusable."""
+    chart = chart if chart is not None else site_chart()
     url = (os.environ.get(IMPORT_URL_ENV, "") or os.environ.get(FHIR_BASE_URL_ENV, "")).strip()
+    if url:
+        problem = url_problem(url)
+        if problem:
+            raise ExportConfigError(f"{IMPORT_URL_ENV} {problem}.")
+    else:
+        url = chart.fhir_base_url
     if not url:
         return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ExportConfigError(f"{IMPORT_URL_ENV} must be the server's http(s) base URL.")
-    if parts.username or parts.password or parts.query:
-        raise ExportConfigError(f"{IMPORT_URL_ENV} must not carry a user, password or query; put a bearer "
-                                f"token in a file named by {FHIR_TOKEN_FILE_ENV}, or set up SMART.")
     token = os.environ.get(FHIR_TOKEN_FILE_ENV, "").strip()
     ca = os.environ.get(FHIR_CA_FILE_ENV, "").strip()
     smart = None
@@ -94,7 +112,12 @@ def pull_source() -> PullSource | None:
         smart = SmartClient(os.environ[SMART_CLIENT_ENV].strip(), Path(key), token_url,
                             os.environ.get(SMART_KID_ENV, "").strip(),
                             os.environ.get(SMART_SCOPE_ENV, "").strip() or "system/*.read")
-    return PullSource(url.rstrip("/"), Path(token) if token else None, smart, Path(ca) if ca else None)
+    elif not token and chart.auth == "smart" and chart.smart_client_id:
+        smart = SmartClient(chart.smart_client_id, None, chart.smart_token_url, chart.smart_key_id,
+                            sealed_key=chart.smart_key)
+    return PullSource(url.rstrip("/"), Path(token) if token else None, smart, Path(ca) if ca else None,
+                      sealed_token=chart.bearer_token if chart.auth == "bearer" else "",
+                      tls_verify=chart.tls_verify)
 
 
 def pull_patient(source: PullSource, mrn: str, form: FormDefinition, index: CodeIndex, *,
@@ -109,7 +132,7 @@ def pull_patient(source: PullSource, mrn: str, form: FormDefinition, index: Code
         raise ImportRefused("No MRN to look for: type it or scan the wristband first.")
     mrn_system = systems().mrn
     result = ImportResult(origin=source.describe())
-    verify: Any = str(source.ca_file) if source.ca_file else True
+    verify: Any = str(source.ca_file) if source.ca_file else source.tls_verify
     with httpx.Client(timeout=TIMEOUT, verify=verify, follow_redirects=False) as client:
         headers = {"Accept": "application/fhir+json", "Authorization": f"Bearer {_access_token(client, source)}"}
         patients = _search(client, source, headers, "Patient", {"identifier": f"{mrn_system}|{mrn}"})
@@ -167,8 +190,13 @@ def _search(client: Any, source: PullSource, headers: dict[str, str], kind: str,
 def _access_token(client: Any, source: PullSource) -> str:
     if source.smart is not None:
         return _smart_token(client, source.smart)
+    if source.token_file is None and source.sealed_token:
+        from checklist_app.ehr.chart_secrets import unseal
+
+        return unseal("bearer_token", source.sealed_token)
     if source.token_file is None:
-        raise ImportRefused(f"No credentials for {source.describe()}: set {FHIR_TOKEN_FILE_ENV} or SMART.")
+        raise ImportRefused(f"No credentials for {source.describe()}: an administrator sets a bearer token or a "
+                            f"SMART client in Settings, Chart connection (or IT sets {FHIR_TOKEN_FILE_ENV}).")
     try:
         token = source.token_file.read_text(encoding="utf-8").strip()
     except OSError as exc:
@@ -208,10 +236,9 @@ def client_assertion(smart: SmartClient, *, now: float) -> str:
     from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
     try:
-        key = serialization.load_pem_private_key(smart.key_file.read_bytes(), password=None)
-    except (OSError, ValueError, TypeError):
-        raise ImportRefused(f"The SMART key file named by {SMART_KEY_ENV} cannot be read as an unencrypted PEM "
-                            "private key.") from None
+        key = serialization.load_pem_private_key(smart.key_pem(), password=None)
+    except (ValueError, TypeError):
+        raise ImportRefused("The SMART client's key cannot be read as an unencrypted PEM private key.") from None
     alg = "RS384" if isinstance(key, rsa.RSAPrivateKey) else "ES384"
     if alg == "ES384" and not (isinstance(key, ec.EllipticCurvePrivateKey) and key.curve.name == "secp384r1"):
         raise ImportRefused("The SMART key must be RSA (RS384) or EC P-384 (ES384).")

@@ -1,12 +1,13 @@
 """The outbox of exports to the hospital's chart: queued with the signature, delivered later, never lost.
 
 ``queue_signed`` runs inside the transaction that signs a version (``versions._freeze``): one row per
-configured destination (a FHIR server, ``CHECKLIST_APP_FHIR_BASE_URL``; an HL7 v2 MLLP listener,
-``CHECKLIST_APP_HL7_MLLP``), so the export commits with the signature or not at all, and nothing is queued
-where nothing is configured. The row says what to send (the version and its SHA-256), not the message: the
-message is built at send time from the signed version and its sealed PDFs, which the database never lets
-change, so every retry sends the same resources with the same identifiers, and the PDFs, sealed just after
-the signing transaction, are not stored twice.
+configured destination (a FHIR server, an HL7 v2 MLLP listener: the site settings' chart connection, which
+the running app hands over with ``use_site_chart``, or ``CHECKLIST_APP_FHIR_BASE_URL`` and
+``CHECKLIST_APP_HL7_MLLP`` where IT sets them on a workstation), so the export commits with the signature or
+not at all, and nothing is queued where nothing is configured. The row says what to send (the version and its
+SHA-256), not the message: the message is built at send time from the signed version and its sealed PDFs,
+which the database never lets change, so every retry sends the same resources with the same identifiers, and
+the PDFs, sealed just after the signing transaction, are not stored twice.
 
 A sender (``ehr/sender.py``) takes one due row at a time with ``claim``: an UPDATE that moves
 ``next_attempt_at`` forward by a lease only if the row is still due, so two workstations never send the same
@@ -28,6 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, insert, select, update
 
 from checklist_app.domain.canonical import canonical_json
+from checklist_app.domain.chart_connection import ChartConnection
 from checklist_app.storage import tables
 from checklist_app.storage.audit import append_event
 from checklist_app.storage.clock import from_text, to_text, utc_now
@@ -45,11 +47,27 @@ SENDER_ID = "chart-export"
 ID_NAMESPACE = uuid.UUID("6f1c8a52-3d0e-5b7a-9c44-2a9e51d07b13")
 
 
+_SITE_CHART: list[ChartConnection] = [ChartConnection()]  # the site settings' chart connection in force
+
+
+def use_site_chart(chart: ChartConnection) -> None:
+    """From now on in this process, the site settings' chart connection (the session sets it when it reads
+    the site settings, and again after an administrator saved them)."""
+    _SITE_CHART[0] = chart
+
+
+def site_chart() -> ChartConnection:
+    """The site settings' chart connection in force in this process (empty until a session set one)."""
+    return _SITE_CHART[0]
+
+
 def configured_kinds() -> tuple[str, ...]:
     """The exports this workstation queues at signing: FHIR when a base URL is set, HL7 v2 when an MLLP
-    host:port is set; none by default."""
-    return tuple(kind for kind, env in ((FHIR, FHIR_BASE_URL_ENV), (HL7, HL7_MLLP_ENV))
-                 if os.environ.get(env, "").strip())
+    listener is set (in the environment, or in the site's chart connection); none by default."""
+    chart = site_chart()
+    return tuple(kind for kind, env, site in ((FHIR, FHIR_BASE_URL_ENV, chart.fhir_base_url),
+                                              (HL7, HL7_MLLP_ENV, chart.mllp_host))
+                 if os.environ.get(env, "").strip() or site)
 
 
 def stable_uuid(sha256: str, what: str) -> str:

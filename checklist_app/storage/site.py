@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 SITE_FILE_NAME = "site.yaml"
 SITE_FILES_FOLDER = "site-files"  # local copies of files kept in the shared database (the logo)
 EDITABLE = ("facility_name", "logo", "clinic_phone", "after_hours_phone", "emergency_number",
-            "default_policy", "idle_lock_minutes", "printer")
+            "default_policy", "idle_lock_minutes", "printer", "chart")
 
 
 def site_file(data_dir: Path) -> Path:

@@ -72,6 +72,7 @@ class Session:
         super().__init__(**kwargs)
         self.store = store
         self.site: SiteSettings = load_effective_site(store.data_dir, store.db)
+        storage.outbox.use_site_chart(self.site.chart)  # what signing queues for the chart
         conventions.set_site_locale(self.site.locale)  # before the form: its wording follows the site's spelling
         self.form = form or shipped_form()
         self._clock = clock or (lambda: datetime.now().astimezone())
@@ -133,6 +134,7 @@ class Session:
     def reload_site(self) -> None:
         """Re-read the site settings after the Settings dialog saved them."""
         self.site = load_effective_site(self.store.data_dir, self.store.db)
+        storage.outbox.use_site_chart(self.site.chart)
 
     # --- saving -------------------------------------------------------------------------------------
     def on_saved(self) -> None:

@@ -142,8 +142,8 @@ def _save_shared(data_dir: Path, db: Database, chosen: dict[str, Any], staff_id:
 
 def _local_values(data_dir: Path) -> dict[str, Any]:
     """This workstation's own editable values (before the site's first shared version), for the audit."""
-    local = load_effective_site(data_dir)
-    return {key: getattr(local, key) for key in EDITABLE}
+    local = load_effective_site(data_dir).model_dump(mode="json")
+    return {key: local[key] for key in EDITABLE}
 
 
 def _store_logo(db: Database, path: str, staff_id: str) -> str:

@@ -18,6 +18,7 @@ from checklist_app.domain.site import SiteSettings
 from checklist_app.storage.staff import StaffMember, require_role
 from checklist_app.ui import controls, messages
 from checklist_app.ui.dialogs.base import FormDialog
+from checklist_app.ui.settings.chart_page import ChartPage
 from checklist_app.ui.settings.credentials_dialog import CredentialsDialog
 from checklist_app.workflows.site_settings import (
     available_policies,
@@ -91,6 +92,7 @@ class SettingsDialog(FormDialog):
             self.form.labelForField(caption).setBuddy(widget)
             self.fields[name] = widget
             self.problems[name] = problem
+        self.chart_page = ChartPage.add_to(self, site)
 
     def _choose_logo(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Choose the facility logo", "", "Images (*.png *.jpg *.jpeg)")
@@ -116,9 +118,14 @@ class SettingsDialog(FormDialog):
             label.setText(problems.get(name, ""))
             label.setVisible(name in problems)
         if problems:
+            self.tabs.setCurrentIndex(0)
             self.show_problem("Correct the fields marked below.")
             self.fields[next(iter(problems))].setFocus()
             return
+        chart = self.chart_page.checked_value()
+        if chart is None:
+            return
+        values["chart"] = chart
         if not self.place.shared:  # on a shared database the logo's bytes are kept there instead
             values["logo"] = self._copy_logo(values["logo"])
         try:
