@@ -42,8 +42,8 @@ def date_placeholder() -> str:
 
 
 def datetime_placeholder() -> str:
-    """The empty date-time field's hint, short enough to show whole."""
-    return "e.g. 0630 or 6:30 pm" if conventions.twelve_hour() else "e.g. 0630 or yesterday 22:00"
+    """The empty date-time field's hint, short enough to show whole in the narrowest field."""
+    return "0630 or 6:30 pm" if conventions.twelve_hour() else "0630 or 22:00"
 
 
 def examples() -> str:

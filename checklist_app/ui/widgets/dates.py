@@ -122,7 +122,7 @@ class DateTimeWidget(_TypedWidget):
     """A date and time; optionally 'none' (the item's ``none_label``)."""
 
     def placeholder(self) -> str:
-        """'e.g. 0630 or 6:30 pm' (en-US)."""
+        """'0630 or 6:30 pm' (en-US)."""
         return datetime_placeholder()
 
     def build(self) -> None:
