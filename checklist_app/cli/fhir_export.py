@@ -46,9 +46,12 @@ def register(actions: argparse._SubParsersAction) -> None:
 def _questionnaire(args: argparse.Namespace) -> int:
     from checklist_app.ehr.export_config import systems
     from checklist_app.ehr.questionnaire import questionnaire_json
-    from checklist_app.rules import load_form
+    from checklist_app.rules import load_form, load_policy_for
+    from checklist_app.workflows.site_settings import site_for_command
 
-    text = questionnaire_json(load_form(), systems())
+    form = load_form()
+    policy = load_policy_for(form, site_for_command().default_policy, field="site setting default_policy")
+    text = questionnaire_json(form, systems(), policy)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
         print(f"Wrote {args.out}")

@@ -33,13 +33,21 @@ from checklist_app.domain.form import FormDefinition
 from checklist_app.domain.signed import SignedVersion
 from checklist_app.domain.timeutil import parse_datetime
 from checklist_app.ehr.export_config import Systems
-from checklist_app.ehr.questionnaire import ITEM_TYPES, UCUM, UCUM_CODES, option_system, section_link_id
+from checklist_app.ehr.questionnaire import (
+    ITEM_TYPES,
+    UCUM,
+    UCUM_CODES,
+    option_system,
+    section_link_id,
+    standard_codings,
+)
+from checklist_app.rules.policy import PolicyDefinition
 from checklist_app.storage.outbox import stable_uuid
 
 URI = "urn:ietf:rfc:3986"
 LOINC = "http://loinc.org"
 SDC_RESPONSE = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaireresponse"
-DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 PARTICIPANT_TYPE = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
 SIGNATURE_TYPE = "urn:iso-astm:E1762-95:2013"
 DOCUMENT_TYPES = {  # kind -> (LOINC code, display, the site's own code)
@@ -56,7 +64,7 @@ def instant(text_or_moment: Any) -> str:
 
 
 def transaction_bundle(version: SignedVersion, pdfs: Mapping[str, bytes], form: FormDefinition, systems: Systems,
-                       *, replaced_sha256: str | None = None) -> dict[str, Any]:
+                       *, replaced_sha256: str | None = None, policy: PolicyDefinition | None = None) -> dict[str, Any]:
     """The transaction Bundle for ``version`` with the given sealed PDFs (kind -> bytes), as JSON-ready data
     validated by the R4B models. ``replaced_sha256``: the SHA-256 of the version an amendment replaces."""
     sha = version.sha256
@@ -65,7 +73,7 @@ def transaction_bundle(version: SignedVersion, pdfs: Mapping[str, bytes], form: 
     signer = {"identifier": {"system": systems.staff, "value": version.signer.staff_id},
               "display": _signer_name(version)}
     response_url = stable_uuid(sha, "questionnaire-response")
-    response = questionnaire_response(version, form, systems, patient, signer)
+    response = questionnaire_response(version, form, systems, patient, signer, policy)
     entries = [_entry(response_url, response, "QuestionnaireResponse")]
     document_urls = []
     for kind in (k for k in DOCUMENT_TYPES if k in pdfs):
@@ -117,8 +125,10 @@ def _signer_name(version: SignedVersion) -> str:
 
 
 def questionnaire_response(version: SignedVersion, form: FormDefinition, systems: Systems,
-                           patient: Mapping[str, Any], signer: Mapping[str, Any]) -> dict[str, Any]:
-    """The signed answers, item by item in form order (hidden items and unanswered ones left out)."""
+                           patient: Mapping[str, Any], signer: Mapping[str, Any],
+                           policy: PolicyDefinition | None = None) -> dict[str, Any]:
+    """The signed answers, item by item in form order (hidden items and unanswered ones left out); a chosen
+    option carries the same standard codes as in the Questionnaire (``policy``: the version's)."""
     answers = version.content.record.get("answers") or {}
     evaluation = version.content.evaluation
     visible = evaluation.visible_items if evaluation is not None else frozenset(answers)
@@ -130,7 +140,7 @@ def questionnaire_response(version: SignedVersion, form: FormDefinition, systems
             if item.id not in visible or item.kind == "info":
                 continue
             value = derived.get(item.id) if item.kind == "derived" else answers.get(item.id)
-            entry = _answered(form.id, item, value, systems, item.id)
+            entry = _answered(form.id, item, value, systems, item.id, policy)
             if entry is not None:
                 items.append(entry)
         if items:
@@ -148,7 +158,8 @@ def questionnaire_response(version: SignedVersion, form: FormDefinition, systems
     }
 
 
-def _answered(form_id: str, item: Any, value: Any, systems: Systems, link_id: str) -> dict[str, Any] | None:
+def _answered(form_id: str, item: Any, value: Any, systems: Systems, link_id: str,
+              policy: PolicyDefinition | None = None) -> dict[str, Any] | None:
     """One item with its answer(s), or None when it has none to give."""
     if value is None or value == "" or value == []:
         return None
@@ -158,21 +169,23 @@ def _answered(form_id: str, item: Any, value: Any, systems: Systems, link_id: st
         return {"_entries": [
             {"linkId": link_id, "text": item.label, "item": [
                 sub for field in item.fields
-                if (sub := _answered(form_id, field, row.get(field.id), systems, f"{link_id}.{field.id}"))]}
+                if (sub := _answered(form_id, field, row.get(field.id), systems, f"{link_id}.{field.id}", policy))]}
             for row in value if isinstance(row, dict)]}
-    answers = _values(form_id, item, value, systems, link_id)
+    answers = _values(form_id, item, value, systems, link_id, policy)
     if not answers:
         return None
     entry["answer"] = answers
     return entry
 
 
-def _values(form_id: str, item: Any, value: Any, systems: Systems, link_id: str) -> list[dict[str, Any]]:
+def _values(form_id: str, item: Any, value: Any, systems: Systems, link_id: str,
+            policy: PolicyDefinition | None) -> list[dict[str, Any]]:
     kind = ITEM_TYPES[item.kind]
     if item.kind in ("choice", "multi_choice"):
         system = option_system(systems, form_id, link_id)
         chosen = value if isinstance(value, list) else [value]
-        return [{"valueCoding": {"system": system, "code": str(v), "display": item.option_label(str(v))}}
+        return [{"valueCoding": {"system": system, "code": str(v), "display": item.option_label(str(v))},
+                 **({"extension": ext} if (ext := standard_codings(item, link_id, str(v), policy, systems)) else {})}
                 for v in chosen]
     if kind == "boolean":
         return [{"valueBoolean": bool(value)}]
@@ -193,8 +206,8 @@ def _values(form_id: str, item: Any, value: Any, systems: Systems, link_id: str)
         return [{"valueDate": str(value)}]
     if item.kind == "datetime":
         if value == "none":  # "none" (e.g. no milk since yesterday) is an answer, not a missing one
-            return [{"valueCoding": {"system": DATA_ABSENT, "code": "not-applicable",
-                                     "display": item.none_label or "none"}}]
+            # The item is a dateTime in the Questionnaire: no time to give, said by the standard extension.
+            return [{"extension": [{"url": DATA_ABSENT_REASON, "valueCode": "not-applicable"}]}]
         return [{"valueDateTime": instant(str(value))}]
     if item.kind == "text":
         return [{"valueString": str(value)}]

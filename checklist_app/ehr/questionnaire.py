@@ -7,14 +7,25 @@ a quantity in its canonical unit with its date as a nested item (``<id>.date``),
 a repeat is a repeating group, information text is ``display``, a derived value (age, CrCl) is read-only.
 Option values are codes of a code system named after the item, so a receiving system matches codes, not
 labels.
+
+The clinical codes the form and the policy carry (``domain/codes.py``) travel too: an item's LOINC codes (the
+labs, weight, temperature) are its ``item.code``; an option's RxNorm or SNOMED CT codes (a medicine's
+ingredients, from the form and the policy in force; an allergy's substance) ride with its coding as
+``option-code`` extensions, in the Questionnaire's ``answerOption`` and, identically, on each answer of the
+QuestionnaireResponse (``standard_codings`` is the one source of both).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from checklist_app.domain.codes import Coding
 from checklist_app.domain.form import FormDefinition
 from checklist_app.ehr.export_config import Systems
+from checklist_app.rules.policy import PolicyDefinition
+
+# The repeat field whose options the policy's medicine table also codes (by the option's value).
+POLICY_CODED = "medications.agent"
 
 # Item kind -> Questionnaire.item.type (R4). Each kind of domain/items.py must be here (a test checks).
 ITEM_TYPES = {
@@ -35,14 +46,35 @@ def option_system(systems: Systems, form_id: str, item_id: str) -> str:
     return f"{systems.base}/CodeSystem/{form_id}/{item_id}"
 
 
+def option_code_url(systems: Systems) -> str:
+    """The extension that carries an option's standard code (RxNorm, SNOMED CT) beside the form's own."""
+    return f"{systems.base}/StructureDefinition/option-code"
+
+
+def codings(codes: tuple[Coding, ...]) -> list[dict[str, Any]]:
+    """Codes as FHIR Codings."""
+    return [{"system": c.system, "code": c.code, **({"display": c.display} if c.display else {})} for c in codes]
+
+
+def standard_codings(item: Any, link_id: str, value: str, policy: PolicyDefinition | None,
+                     systems: Systems) -> list[dict[str, Any]]:
+    """The ``option-code`` extensions of one option: its codes in the form, then the policy's for a medicine."""
+    option = next((o for o in getattr(item, "options", ()) if o.value == value), None)
+    found = list(option.codes) if option is not None else []
+    medicine = policy.medicines.get(value) if policy is not None and link_id == POLICY_CODED else None
+    found += [c for c in (medicine.codes if medicine else ()) if c.key() not in {f.key() for f in found}]
+    return [{"url": option_code_url(systems), "valueCoding": coding} for coding in codings(tuple(found))]
+
+
 def section_link_id(section_id: str) -> str:
     """A section's linkId: prefixed, because a section may share its id with one of its items (the
     medications section holds the medications list) and linkIds must be unique."""
     return f"section.{section_id}"
 
 
-def questionnaire(form: FormDefinition, systems: Systems) -> dict[str, Any]:
-    """The form as a Questionnaire resource (JSON-ready dict; ``validated`` checks it with the R4B model)."""
+def questionnaire(form: FormDefinition, systems: Systems, policy: PolicyDefinition | None = None) -> dict[str, Any]:
+    """The form as a Questionnaire resource (JSON-ready dict; ``validated`` checks it with the R4B model), with
+    the codes of the form and of ``policy`` (the site's, for its medicines)."""
     return {
         "resourceType": "Questionnaire",
         "id": form.id.replace("_", "-"),
@@ -54,30 +86,34 @@ def questionnaire(form: FormDefinition, systems: Systems) -> dict[str, Any]:
         "status": "active",
         "subjectType": ["Patient"],
         "language": form.locale,
-        "item": [_section(form, section, systems) for section in form.sections],
+        "item": [_section(form, section, systems, policy) for section in form.sections],
     }
 
 
-def _section(form: FormDefinition, section: Any, systems: Systems) -> dict[str, Any]:
+def _section(form: FormDefinition, section: Any, systems: Systems, policy: PolicyDefinition | None) -> dict[str, Any]:
     link_id = section_link_id(section.id)
     entry: dict[str, Any] = {"linkId": link_id, "text": section.title, "type": "group",
-                             "item": [_item(form.id, item, systems, item.id) for item in section.items]}
+                             "item": [_item(form.id, item, systems, item.id, policy) for item in section.items]}
     if section.help:
         entry["item"].insert(0, {"linkId": f"{link_id}.help", "text": section.help, "type": "display"})
     return entry
 
 
-def _item(form_id: str, item: Any, systems: Systems, link_id: str) -> dict[str, Any]:
+def _item(form_id: str, item: Any, systems: Systems, link_id: str, policy: PolicyDefinition | None) -> dict[str, Any]:
     kind = item.kind
     entry: dict[str, Any] = {"linkId": link_id, "text": item.label, "type": ITEM_TYPES[kind]}
+    if getattr(item, "codes", ()):
+        entry["code"] = codings(item.codes)
     if kind == "info":
         return entry
     if item.required:
         entry["required"] = True
     if kind in ("choice", "multi_choice"):
         system = option_system(systems, form_id, link_id)
-        entry["answerOption"] = [{"valueCoding": {"system": system, "code": o.value, "display": o.label}}
-                                 for o in item.options]
+        entry["answerOption"] = [
+            {"valueCoding": {"system": system, "code": o.value, "display": o.label},
+             **({"extension": ext} if (ext := standard_codings(item, link_id, o.value, policy, systems)) else {})}
+            for o in item.options]
         entry["repeats"] = kind == "multi_choice"
     elif kind == "number" and item.decimals == 0:
         entry["type"] = "integer"
@@ -91,7 +127,7 @@ def _item(form_id: str, item: Any, systems: Systems, link_id: str) -> dict[str, 
         entry["item"] = [{"linkId": f"{link_id}.date", "text": f"Date of {item.label}", "type": "date"}]
     if kind == "repeat":
         entry["repeats"] = True
-        entry["item"] = [_item(form_id, sub, systems, f"{link_id}.{sub.id}") for sub in item.fields]
+        entry["item"] = [_item(form_id, sub, systems, f"{link_id}.{sub.id}", policy) for sub in item.fields]
     return entry
 
 
@@ -105,8 +141,8 @@ def validated(resource: dict[str, Any]) -> dict[str, Any]:
     return json.loads(model.model_dump_json())
 
 
-def questionnaire_json(form: FormDefinition, systems: Systems) -> str:
+def questionnaire_json(form: FormDefinition, systems: Systems, policy: PolicyDefinition | None = None) -> str:
     """The form's Questionnaire as indented JSON, validated with the R4B model."""
     import json
 
-    return json.dumps(validated(questionnaire(form, systems)), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(validated(questionnaire(form, systems, policy)), indent=2, ensure_ascii=False) + "\n"

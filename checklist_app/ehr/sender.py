@@ -137,6 +137,19 @@ class ChartSender:
             self._form = load_form()
         return self._form
 
+    def policy(self, version: Any) -> Any:
+        """The signed version's policy (its medicines' codes travel with the answers), or None when it is not
+        installed here: the answers are sent without those codes rather than not at all."""
+        from checklist_app.domain.errors import ChecklistError
+        from checklist_app.rules import load_policy_for
+
+        policy_id = version.content.record.get("policy_id")
+        try:
+            return load_policy_for(self.form(), policy_id, field="the signed checklist's policy_id") if policy_id \
+                else None
+        except ChecklistError:
+            return None
+
     def _send_fhir(self, item: OutboxItem, version: Any, pdfs: dict[str, bytes]) -> tuple[str, dict[str, Any]]:
         from checklist_app.ehr.export_fhir import bundle_bytes, transaction_bundle
         from checklist_app.ehr.fhir_client import post_transaction
@@ -146,7 +159,7 @@ class ChartSender:
                     if version.replaces_version_id is not None else None)
         try:
             body = bundle_bytes(transaction_bundle(version, pdfs, self.form(), export_config.systems(),
-                                                   replaced_sha256=replaced))
+                                                   replaced_sha256=replaced, policy=self.policy(version)))
         except ValueError as exc:  # the R4B models refused what was built (pydantic's error is a ValueError)
             raise SendError(f"configuration: the Bundle could not be built ({type(exc).__name__}); tell IT, "
                             f"quoting version {version.version_id}") from None

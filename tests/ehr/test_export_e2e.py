@@ -13,6 +13,7 @@ import sys
 from datetime import datetime
 
 import pytest
+from questionnaire_check import problems
 from signing import ROOT
 
 from checklist_app import storage
@@ -87,6 +88,7 @@ def test_signing_in_the_app_exports_the_sealed_packet_to_fhir_and_hl7(session, f
     [response] = fhir.all("QuestionnaireResponse")
     assert response["questionnaire"] == f"{questionnaire['url']}|{questionnaire['version']}"
     assert link_ids(response["item"]) <= link_ids(questionnaire["item"])
+    assert problems(questionnaire, response) == []  # value types, options and their codes agree
     assert {"inr", "inr.date", "medications.agent", "allergies.substance"} <= link_ids(response["item"])
 
     waiting = subprocess.run([sys.executable, "-m", "checklist_app", "fhir", "outbox"], cwd=ROOT,
