@@ -47,9 +47,11 @@ def register(actions: argparse._SubParsersAction) -> None:
         "adt-listen", help="receive HL7 v2 ADT^A04/A08 over MLLP into drafts",
         description="Listen for ADT^A04/A08 (demographics, AL1 allergies) over MLLP: each message fills the "
                     "unsigned drafts with its MRN (another date of birth is refused with an AE) or starts a "
-                    "draft adt-<MRN>. Runs until interrupted.")
+                    "draft adt-<MRN>, in the database the app uses. Runs until interrupted or stopped (SIGTERM), "
+                    "for example as a systemd service (scripts/checklist-adt-listener.service).")
     adt.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
-    adt.add_argument("--port", type=int, required=True, help="the MLLP port the interface engine sends to")
+    adt.add_argument("--port", type=int, required=True,
+                     help="the MLLP port the interface engine sends to (0: any free port, printed at start)")
     adt.set_defaults(handler=_adt_listen)
 
 
@@ -167,6 +169,7 @@ def _print(result: Any, first: Any, choices: dict[str, bool], waiting: list[Any]
 
 
 def _adt_listen(args: argparse.Namespace) -> int:
+    import signal
     import time
 
     from checklist_app import storage
@@ -184,6 +187,10 @@ def _adt_listen(args: argparse.Namespace) -> int:
             print(f"{code} {why}", flush=True)
             return code, why
 
+        def stop(_signum: int, _frame: Any) -> None:
+            raise KeyboardInterrupt  # the service manager's stop (SIGTERM) ends it like Ctrl+C: cleanly
+
+        signal.signal(signal.SIGTERM, stop)
         listener = AdtListener(handle, args.host, args.port).start()
         print(f"Listening for ADT^A04/A08 on {args.host}:{listener.port}", flush=True)
         try:
