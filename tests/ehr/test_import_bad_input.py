@@ -134,3 +134,20 @@ def test_an_entry_without_a_resource_and_a_type_not_read_are_named() -> None:
     lines = read(bundle).problem_lines()
     assert f"entry[{len(bundle['entry']) - 2}] resource: no resource in this entry" in lines
     assert "Encounter/e1: a 'Encounter' is not read by this checklist" in lines
+
+
+def test_a_contrast_allergy_coded_in_snomed_ct_is_the_contrast_class_with_the_charts_words() -> None:
+    from importing_helpers import NOW, example, fresh_state, read, resource
+
+    from checklist_app.ehr.apply import apply_import
+
+    bundle = example("okafor-apixaban-recent")
+    allergy = resource(bundle, "AllergyIntolerance/alg-contrast")
+    allergy["code"] = {"coding": [{"system": "http://snomed.info/sct", "code": "293637006",
+                                   "display": "Contrast media allergy"}], "text": "Iodinated contrast media"}
+    state = fresh_state()
+    result = read(bundle)
+    apply_import(state, result, "rn1", NOW)
+    [contrast] = state.to_data()["answers"]["allergies"]
+    assert (contrast["substance"], contrast["details"]) == ("iodinated_contrast", "Iodinated contrast media")
+    assert not any(line.startswith("AllergyIntolerance/alg-contrast") for line in result.problem_lines())
