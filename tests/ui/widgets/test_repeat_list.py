@@ -151,8 +151,8 @@ def test_cells_show_answers_in_words(qtbot, shown):
         "Medicine", "Name as on the label (for Other)", "Dose", "How often", "Last dose taken", "Dose intensity",
         "Why aspirin is taken"]
     assert [model.index(0, c).data() for c in range(model.columnCount())] == [
-        "Apixaban", None, "5 mg", "Twice a day", "Wed 18 Nov 20:15", None, None]
-    assert model.index(1, 4).data() == "yesterday 19:15"
+        "Apixaban", None, "5 mg", "Twice a day", "Wed 11/18/2026 8:15 PM", None, None]
+    assert model.index(1, 4).data() == "yesterday 7:15 PM"
     assert model.headerData(1, Qt.Orientation.Vertical) == "2"
     assert model.index(0, 1).data(Qt.ItemDataRole.AccessibleTextRole) == \
         "Name as on the label (for Other): not answered"

@@ -66,9 +66,9 @@ def test_a_typo_stays_with_its_entry_when_another_is_selected_and_back(qtbot, me
     type_last_dose(qtbot, medications, TYPO)
     assert shown_last_dose(medications)[1].startswith("Not understood")
     click_row(qtbot, medications, 1)
-    assert shown_last_dose(medications) == ("2026-11-20 19:15", "", False)  # nothing carried to entry 2
+    assert shown_last_dose(medications) == ("11/20/2026 7:15 PM", "", False)  # nothing carried to entry 2
     assert cell(medications, 0) == f"⚠ Not understood: {TYPO}"  # seen without opening the entry
-    assert cell(medications, 1) == "yesterday 19:15"
+    assert cell(medications, 1) == "yesterday 7:15 PM"
     click_row(qtbot, medications, 0)
     text, message, marked = shown_last_dose(medications)
     assert text == TYPO and message.startswith("Not understood: 'yesterdy'") and marked
@@ -94,11 +94,11 @@ def test_correcting_the_typo_clears_it(qtbot, medications):
     assert shown_last_dose(medications)[0] == TYPO
     type_last_dose(qtbot, medications, "yesterday 2200")
     assert medications.value()[0]["last_dose"] == (NOW - timedelta(days=1)).replace(hour=22, minute=0)
-    assert cell(medications, 0) == "yesterday 22:00" and medications.model.unread == {}
+    assert cell(medications, 0) == "yesterday 10:00 PM" and medications.model.unread == {}
     assert shown_last_dose(medications) == ("yesterday 2200", "", False)
     click_row(qtbot, medications, 1)
     click_row(qtbot, medications, 0)
-    assert shown_last_dose(medications) == ("2026-11-20 22:00", "", False)
+    assert shown_last_dose(medications) == ("11/20/2026 10:00 PM", "", False)
 
 
 def test_clearing_the_typo_forgets_it(qtbot, medications):
@@ -120,7 +120,7 @@ def test_removing_an_entry_before_it_moves_the_typo_along(qtbot, medications):
     type_last_dose(qtbot, medications, TYPO)  # in Warfarin, the third entry
     medications.remove_entry(0)
     assert [entry["agent"] for entry in medications.value()] == ["metformin", "warfarin"]
-    assert cell(medications, 0) == "yesterday 19:15"
+    assert cell(medications, 0) == "yesterday 7:15 PM"
     assert cell(medications, 1) == f"⚠ Not understood: {TYPO}"
     medications.select_entry(0)
     assert shown_last_dose(medications)[1:] == ("", False)
@@ -128,7 +128,7 @@ def test_removing_an_entry_before_it_moves_the_typo_along(qtbot, medications):
     assert shown_last_dose(medications)[0] == TYPO
     medications.remove_entry(1)  # removing its own entry drops it
     assert medications.model.unread == {}
-    assert [cell(medications, row) for row in range(medications.entry_count())] == ["yesterday 19:15"]
+    assert [cell(medications, row) for row in range(medications.entry_count())] == ["yesterday 7:15 PM"]
 
 
 def test_a_signed_list_never_shows_unread_text(qtbot, medications):
@@ -144,5 +144,5 @@ def test_a_signed_list_never_shows_unread_text(qtbot, medications):
 def test_a_saved_answer_shown_again_drops_unread_text(qtbot, medications):
     type_last_dose(qtbot, medications, TYPO)
     medications.set_value([APIXABAN, METFORMIN])  # e.g. the checklist reopened
-    assert shown_last_dose(medications) == ("2026-11-19 07:15", "", False)
-    assert cell(medications, 0) == "Thu 19 Nov 07:15" and medications.model.unread == {}
+    assert shown_last_dose(medications) == ("11/19/2026 7:15 AM", "", False)
+    assert cell(medications, 0) == "Thu 11/19/2026 7:15 AM" and medications.model.unread == {}
