@@ -17,6 +17,7 @@ from checklist_app import resources
 
 BASE_POINT_SIZE = 11.0
 SPACING = 8  # the one spacing unit: layouts use 1x or 2x of it
+LIST_ITEM_PADDING_X = 4  # a list row's padding left and right (the section list measures its rows with it)
 MARGIN = 12
 
 INK = "#111827"
@@ -89,7 +90,7 @@ QPushButton[role="primary"]:focus {{ border: 2px solid {FOCUS}; }}
 QPushButton[role="primary"]:disabled {{ background: #9aa7bd; border-color: #9aa7bd; }}
 QPushButton[role="danger"] {{ color: {STOP}; border: 1px solid {STOP}; font-weight: 600; }}
 QListWidget, QTableView, QTextBrowser {{ background: white; border: 1px solid {LINE}; border-radius: 4px; }}
-QListWidget::item {{ padding: 6px 4px; }}
+QListWidget::item {{ padding: 6px {LIST_ITEM_PADDING_X}px; }}
 QListWidget::item:selected, QTableView::item:selected {{ background: #dbe4f7; color: {INK}; }}
 QListWidget:focus, QTableView:focus {{ border: 2px solid {FOCUS}; }}
 QHeaderView::section {{ background: #e9edf2; padding: 6px; border: none; border-bottom: 1px solid {LINE};

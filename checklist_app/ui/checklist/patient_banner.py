@@ -48,7 +48,9 @@ class PatientBanner(QFrame):
         grid.addWidget(self.name_label, 0, 0)
         grid.addWidget(self.details_label, 1, 0)
         grid.addWidget(self.procedure_label, 0, 1, 2, 1)
-        allergy = controls.hbox(self.allergy_icon, self.allergy_label, spacing=6)
+        # The icon beside its badge (a stretch after them, not between), named like the badge: on its own, far
+        # from the words, it read as an unexplained sign by the scheduled time.
+        allergy = controls.hbox(self.allergy_icon, self.allergy_label, None, spacing=6)
         grid.addLayout(allergy, 0, 2, 2, 1)
         status = controls.hbox(self.status_icon, self.status_label, None, spacing=6)
         grid.addLayout(status, 0, 3, 2, 1)
@@ -64,6 +66,9 @@ class PatientBanner(QFrame):
         widths = []
         for status in ("draft", "warnings", "hard_stop", "ready"):
             self.status_label.setText(messages.text(f"states.{status}"))
+        if self.status_icon.toolTip() != self.status_label.text():
+            self.status_icon.setToolTip(self.status_label.text())
+            self.status_icon.setAccessibleName(self.status_label.text())
             theme.set_role(self.status_label, STATUS_ROLES[status])
             widths.append(self.status_label.sizeHint().width())
         return max(widths)
@@ -99,6 +104,9 @@ class PatientBanner(QFrame):
         self._update_allergies(answers.get("allergies"))
         self._set_icon(self.status_icon, STATE_ICONS.get(status, "draft"))
         self.status_label.setText(messages.text(f"states.{status}"))
+        if self.status_icon.toolTip() != self.status_label.text():
+            self.status_icon.setToolTip(self.status_label.text())
+            self.status_icon.setAccessibleName(self.status_label.text())
         theme.set_role(self.status_label, STATUS_ROLES.get(status, "badge-neutral"))
         description = " ".join([self.name_label.text(), dob, self.procedure_label.text(), self.allergy_label.text(),
                                 self.status_label.text()])
@@ -123,6 +131,8 @@ class PatientBanner(QFrame):
         self.allergy_label.setText(text)
         if self.allergy_label.accessibleName() != text:
             self.allergy_label.setAccessibleName(text)
+            self.allergy_icon.setAccessibleName(text)
+            self.allergy_icon.setToolTip(text)
         theme.set_role(self.allergy_label, role)
         self._set_icon(self.allergy_icon, icon)
 

@@ -7,8 +7,16 @@ under local anaesthetic only) stay listed, dimmed, and are skipped by next/previ
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from checklist_app.domain.form import FormDefinition
 from checklist_app.ui import messages, theme
@@ -29,6 +37,8 @@ class SectionList(QListWidget):
         self.setWordWrap(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setItemDelegate(_RowDelegate(self))
+        self.setResizeMode(QListView.ResizeMode.Adjust)  # rows measured again when the list is resized
         self.states: dict[str, SectionState] = {}
         self._shown: list[SectionState] = []  # the state each row shows, by row
         for number, section in enumerate(form.sections, start=1):
@@ -93,3 +103,17 @@ class SectionList(QListWidget):
     def needed_rows(self) -> list[int]:
         """Rows of sections that apply (not 'not needed')."""
         return [row for row, s in enumerate(self.form.sections) if self.states.get(s.id) != "not_needed"]
+
+
+class _RowDelegate(QStyledItemDelegate):
+    """Rows measured at the width they are painted at. Qt measured a row with no width to wrap at, so a title
+    a few pixels too wide for the list kept one line and its state line ('15. Antibiotic prophylaxis'
+    without 'Complete') was cut off; measured at the list's width, it wraps and the row grows."""
+
+    def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802 (Qt override)
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        width = self.parent().viewport().width()
+        measured = QStyleOptionViewItem(option)
+        # The style sheet's padding narrows the text when painted, but not when measured: measured without it.
+        measured.rect = QRect(0, 0, width - 2 * theme.LIST_ITEM_PADDING_X, max(option.rect.height(), 1))
+        return QSize(width, super().sizeHint(measured, index).height())

@@ -47,8 +47,13 @@ class FormDialog(QDialog):
         super().showEvent(event)
         if self.initial_focus is not None:
             self.initial_focus.setFocus()
-        # Wrapped labels need more height at the dialog's real width than its minimum size says
-        # (Qt does not apply height-for-width to windows); grow to fit so nothing overlaps.
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Grow to the height the contents need at the dialog's width: wrapped labels need more than its
+        minimum size says (Qt does not apply height-for-width to windows), so without this a problem shown
+        later (a wrong PIN) overlapped the text and buttons above it."""
+        self.layout().activate()
         needed = self.layout().totalHeightForWidth(self.width())
         if needed > self.height():
             self.resize(self.width(), needed)
@@ -64,8 +69,10 @@ class FormDialog(QDialog):
         return widget
 
     def show_problem(self, text: str) -> None:
-        """Say inline what is wrong (or clear it with '')."""
+        """Say inline what is wrong (or clear it with ''), the dialog growing to show it whole."""
         self.problem.show_message(text, "state-warning")
+        if self.isVisible():
+            self.fit_height()
 
     def on_primary(self) -> None:
         """Check the fields; set ``result_value`` and accept, or show the problem."""

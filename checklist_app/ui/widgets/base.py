@@ -14,6 +14,7 @@ A field knows nothing about the rules or about other items.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,9 @@ from checklist_app.ui import controls, theme
 from checklist_app.ui.widgets.wrap_label import WrapLabel
 
 Clock = Callable[[], datetime]
+NO_BREAK_HYPHEN = "\u2011"
+# A date or a date's format ('2026-12-01', 'YYYY-MM-DD', '2026-11'): a wrapped message never breaks inside one.
+_DATE_LIKE = re.compile(r"\b(?:\d{4}|YYYY)-(?:\d{1,2}|MM)(?:-(?:\d{1,2}|DD))?(?:T(?:\d{2}|HH):(?:\d{2}|MM))?\b")
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -58,14 +62,14 @@ class InlineMessage(QWidget):
         self.icon_label.setPixmap(theme.pixmap(icon, 18))
         if role:
             theme.set_role(self.text_label, role)
-        self.text_label.setText(text)
+        self.text_label.setText(_DATE_LIKE.sub(lambda m: m.group().replace("-", NO_BREAK_HYPHEN), text))
         self.text_label.setAccessibleName(text)
         self.show()
 
     @property
     def text(self) -> str:
-        """The sentence shown (empty when hidden)."""
-        return self.text_label.text() if not self.isHidden() else ""
+        """The sentence shown (empty when hidden), as it was given."""
+        return self._showing[0] if not self.isHidden() else ""
 
 
 class ItemWidget(QWidget):

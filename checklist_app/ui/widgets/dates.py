@@ -42,9 +42,10 @@ class _TypedWidget(ItemWidget):
         self.edit.setPlaceholderText(self.placeholder())
         widest = max(("yesterday 22:00", self.placeholder()), key=self.fontMetrics().horizontalAdvance)
         self.edit.setMinimumWidth(self.fontMetrics().horizontalAdvance(widest) + 40)  # the hint shown whole
-        self.edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 26 + 30)
+        self.edit.setMaximumWidth(max(self.fontMetrics().horizontalAdvance("0") * 26 + 30, self.edit.minimumWidth()))
         self.edit.editingFinished.connect(self.commit)
         self.preview = controls.label("", role="preview", name=f"{self.item.label}: understood as")
+        self.preview.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 12)  # not one word a line
         self.editor_layout.addWidget(self.edit)
         self.editor_layout.addWidget(self.preview, 1)
         self._value: Any = None

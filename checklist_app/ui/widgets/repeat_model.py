@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QResizeEvent
+from PySide6.QtGui import QColor, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from checklist_app.domain import conventions
@@ -80,6 +80,7 @@ class EntryTableModel(QAbstractTableModel):
         self.rows: list[dict[str, Any]] = []
         self.unread: dict[tuple[int, str], str] = {}  # (row, field id): typed text that gave no answer
         self._columns = {sub.id: column for column, sub in enumerate(self.fields)}
+        self.headings: dict[int, str] = {}  # column: its heading broken into lines to fit (set by the table)
 
     # --- changes: each tells the views exactly what changed, so a 200-row list repaints one row ---------
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
@@ -144,6 +145,16 @@ class EntryTableModel(QAbstractTableModel):
                                       list(_CELL_ROLES))
 
     # --- reading -----------------------------------------------------------------------------------------
+    def answered_fields(self) -> set[str]:
+        """The fields some entry answers."""
+        return {field_id for row in self.rows for field_id in row}
+
+    def set_headings(self, headings: dict[int, str]) -> None:
+        """Show these headings (broken into lines) in place of the fields' labels."""
+        if headings != self.headings:
+            self.headings = headings
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.fields) - 1)
+
     def title(self, index: int) -> str:
         """The entry's name by its title field ('Apixaban'), or '' while that field is empty. An 'Other'
         is named by what was typed for it too ('Other (Remedy 001)'): 'Other' alone names nothing."""
@@ -169,6 +180,8 @@ class EntryTableModel(QAbstractTableModel):
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
                 return str(section + 1)  # entries are numbered from 1, as the editor's title says
             return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.headings.get(section, self.fields[section].label)
         if role in _TEXT_ROLES:
             return self.fields[section].label
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -208,11 +221,15 @@ class EntryTableModel(QAbstractTableModel):
 
 class EntryTable(QTableView):
     """The entries, one per row; columns sized from the form (never by measuring rows, so 200 rows cost
-    nothing more): a time column keeps the width of a time, and the others share what is left."""
+    nothing more): a time column keeps the width of a time, and the others share what is left. The columns
+    fit the table's width (no sideways scrolling, whose bar hid the only row); a column no entry answers is
+    left out unless its field is required (dose intensity, asked for one medicine, takes no room on the
+    others), and a heading too wide for its column is broken into lines, never cut."""
 
     def __init__(self, model: EntryTableModel, rows_shown: int) -> None:
         super().__init__()
         self.setModel(model)
+        self.entries = model
         self.rows_shown = rows_shown
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -220,31 +237,43 @@ class EntryTable(QTableView):
         self.setTabKeyNavigation(False)  # Tab goes on to the editor, not from cell to cell
         self.setWordWrap(False)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # a cut heading ends in '...' (full one as tooltip)
+        header.setTextElideMode(Qt.TextElideMode.ElideNone)  # headings are broken into lines to fit, never cut
         rows = self.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
         rows.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._natural = [self._natural_width(sub) for sub in model.fields]
+        self._optional = [not (getattr(sub, "required", False) or sub.id == model.item.title_field)
+                          for sub in model.fields]
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.dataChanged):
+            signal.connect(self._show_answered_columns)
+        self._show_answered_columns()
 
     def _natural_width(self, sub: Any) -> tuple[int, int]:
-        """(least, wished) width of a field's column, from what its answers look like."""
-        metrics, padding = self.fontMetrics(), 24
+        """(least, wished) width of a field's column, from what its answers look like; never narrower than
+        the heading's longest word."""
+        metrics = self.fontMetrics()
+        longest_word = max(metrics.horizontalAdvance(word) for word in sub.label.split()) + _PADDING
         heading = min(metrics.horizontalAdvance(sub.label), metrics.horizontalAdvance("0") * 14)
         if sub.kind in ("datetime", "date"):
-            width = metrics.horizontalAdvance("Wed 18 Nov 2026 20:00" if sub.kind == "datetime" else "2026-11-20")
-            return width + padding, width + padding
+            # As the cells show it, in the site's conventions: a Wednesday in December of another year is wide.
+            sample = datetime(2025, 12, 31, 12, 30)
+            text = _moment_text(sample, datetime(2026, 6, 1)) if sub.kind == "datetime" else \
+                conventions.format_date(sample.date())
+            width = metrics.horizontalAdvance(text) + _PADDING
+            return max(width, longest_word), max(width, longest_word)
         if hasattr(sub, "options"):
             longest = max((metrics.horizontalAdvance(o.label) for o in sub.options), default=0)
             width = min(longest, metrics.horizontalAdvance("0") * 22)
         else:
             width = metrics.horizontalAdvance("0") * 14
-        wished = max(width, heading) + padding
-        return min(wished, metrics.horizontalAdvance("0") * 8 + padding), wished
+        wished = max(width, heading) + _PADDING
+        return max(min(wished, metrics.horizontalAdvance("0") * 8 + _PADDING), longest_word), wished
 
     def fit_height(self, count: int) -> None:
         """As tall as ``count`` rows, at most ``rows_shown`` (then it scrolls)."""
@@ -252,13 +281,53 @@ class EntryTable(QTableView):
         self.setFixedHeight(self.horizontalHeader().sizeHint().height() + self.frameWidth() * 2
                             + shown * self.verticalHeader().defaultSectionSize())
 
+    def _show_answered_columns(self, *_args: Any) -> None:
+        answered = self.entries.answered_fields()
+        changed = False
+        for column, sub in enumerate(self.entries.fields):
+            hidden = self._optional[column] and sub.id not in answered
+            if hidden != self.isColumnHidden(column):
+                self.setColumnHidden(column, hidden)
+                changed = True
+        if changed:
+            self._fit_columns()
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        shown = [column for column in range(len(self._natural)) if not self.isColumnHidden(column)]
+        if not shown:
+            return
         available = self.viewport().width()
-        least = sum(low for low, _ in self._natural)
-        wished = sum(high for _, high in self._natural)
+        least = sum(self._natural[c][0] for c in shown)
+        wished = sum(self._natural[c][1] for c in shown)
         share = 1.0 if wished <= available else max(0.0, (available - least) / max(wished - least, 1))
         header = self.horizontalHeader()
-        for column, (low, high) in enumerate(self._natural[:-1]):  # the last one stretches
-            header.resizeSection(column, int(low + (high - low) * share) if share < 1 else
-                                 int(high * available / max(wished, 1)))
+        widths = {}
+        for column in shown:
+            low, high = self._natural[column]
+            widths[column] = int(low + (high - low) * share) if share < 1 else int(high * available / max(wished, 1))
+        for column in shown[:-1]:
+            header.resizeSection(column, widths[column])
+        sizes = {c: header.sectionSize(c) for c in shown[:-1]}
+        sizes[shown[-1]] = available - sum(sizes.values())  # what the stretched last column gets
+        headings = {c: _broken(self.entries.fields[c].label, sizes[c] - _PADDING, self.fontMetrics()) for c in shown}
+        if headings != self.entries.headings:
+            self.entries.set_headings(headings)
+            self.fit_height(self.entries.rowCount())  # a heading on two lines makes the header taller
+
+
+_PADDING = 24  # a cell's or heading's margins around its text
+
+
+def _broken(text: str, width: int, metrics: QFontMetrics) -> str:
+    """``text`` with line breaks between words so that each line fits ``width`` (a word longer stays whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
