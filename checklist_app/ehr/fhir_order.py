@@ -38,7 +38,7 @@ def planned_procedure(resource: dict[str, Any], ref: str, form: FormDefinition, 
     ordered = str(resource.get("authoredOn") or (resource.get("meta") or {}).get("lastUpdated") or "")[:40]
     _procedure(resource, ref, form, result, ordered)
     _levels(resource, ref, form, result, ordered)
-    _start(resource, ref, form, result)
+    _start(resource, ref, form, result, ordered)
 
 
 def _words(concept: dict[str, Any]) -> str:
@@ -96,7 +96,7 @@ def _levels(resource: dict[str, Any], ref: str, form: FormDefinition, result: Im
         result, resource, ref, ordered, f"levels {', '.join(ordered_levels)} ordered", ordered_levels)))
 
 
-def _start(resource: dict[str, Any], ref: str, form: FormDefinition, result: ImportResult) -> None:
+def _start(resource: dict[str, Any], ref: str, form: FormDefinition, result: ImportResult, ordered: str) -> None:
     start = resource.get("occurrenceDateTime") or (resource.get("performedPeriod") or {}).get("start") \
         or resource.get("performedDateTime")
     if not isinstance(start, str) or "T" not in start or not form.has_item("scheduled_start"):
@@ -104,5 +104,6 @@ def _start(resource: dict[str, Any], ref: str, form: FormDefinition, result: Imp
                                              "filled")
         return
     value = parse_datetime(start).isoformat(timespec="minutes")
+    # Dated by the order, like the procedure and its levels: the start itself is the answer beside it.
     result.proposals.append(Proposal("scheduled_start", "scheduled_start", value, source(
-        result, resource, ref, value, f"scheduled {value.replace('T', ' ')[:16]}", value)))
+        result, resource, ref, ordered, f"scheduled {value.replace('T', ' ')[:16]}", value)))

@@ -127,6 +127,21 @@ def test_a_bad_url_or_port_is_refused_beside_its_field_and_nothing_is_saved(qtbo
     assert dialog.result_value is None and latest_settings(db) is None
     assert page.problems[field].isVisible() and page.problems[field].text().startswith(words)
     assert dialog.tabs.currentWidget() is page and "chart connection" in dialog.problem.text_label.text()
+    qtbot.wait(50)
+    shown = page.problems[field]
+    assert shown.height() >= shown.heightForWidth(shown.width())  # the whole sentence, not cut off
+
+
+def test_each_mnemonic_on_the_chart_page_is_unique_among_what_is_visible_with_it(qtbot, db, tmp_path, site_secret):
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    dialog = _dialog(qtbot, db, tmp_path / "bay1")
+    dialog.tabs.setCurrentWidget(dialog.chart_page)
+    texts = [w.text() for w in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton)
+             if w.isVisible() and "&" in w.text()]
+    texts += [dialog.tabs.tabText(n) for n in range(dialog.tabs.count())]
+    letters = [t[t.index("&") + 1].lower() for t in texts]
+    assert len(letters) == len(set(letters)), sorted(zip(letters, texts, strict=True))
 
 
 def test_without_the_site_secret_no_secret_is_stored(qtbot, db, tmp_path, site_secret, monkeypatch):

@@ -16,6 +16,7 @@ def test_the_apixaban_example_fills_the_procedure_and_level_with_the_orders_sour
     answers = state.to_data()["answers"]
     assert answers["procedure_type"] == "kyphoplasty" and answers["levels"] == ["L1"]
     assert answers["scheduled_start"].startswith("2026-12-01T08:30")
+    assert source_line(state, "scheduled_start").endswith(", 2026-11-18")  # dated by the order, like the others
     assert source_line(state, "procedure_type") == "From the EHR: Kyphoplasty (balloon) ordered, 2026-11-18"
     assert source_line(state, "levels") == "From the EHR: levels L1 ordered, 2026-11-18"
     assert state.sources["levels"]["resource"] == "ServiceRequest/sr-kyphoplasty-1"

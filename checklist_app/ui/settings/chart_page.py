@@ -51,8 +51,9 @@ class ChartPage(QWidget):
         site_tab = QWidget()
         site_tab.setLayout(dialog.form)
         tabs = QTabWidget(dialog)
-        tabs.addTab(site_tab, "&Site")
-        tabs.addTab(page, "C&hart connection")
+        # Mnemonics: the tab bar and Save are always visible, so no field on either tab shares their letters.
+        tabs.addTab(site_tab, "Si&te")
+        tabs.addTab(page, "Chart co&nnection")
         tabs.setAccessibleName("Settings pages")
         dialog.outer.insertWidget(index, tabs)
         dialog.tabs = tabs
@@ -97,17 +98,17 @@ class ChartPage(QWidget):
         self.mllp_port_spin.setRange(0, 65535)
         self.mllp_port_spin.setSpecialValueText("none")
         self.mllp_port_spin.setValue(chart.mllp_port)
-        self.tls_check = QCheckBox("&Verify the servers' TLS certificates (off only for a test server on this "
-                                   "machine)")
+        self.tls_check = QCheckBox("&Verify the servers' certificates")
+        self.tls_check.setToolTip("Switch off only for a test server on this machine")
         self.tls_check.setChecked(chart.tls_verify)
         rows: list[tuple[str, str, QWidget, QWidget | None]] = [
-            ("fhir_base_url", "FHIR &server base URL:", self.url_edit, None),
+            ("fhir_base_url", "FHIR server base &URL:", self.url_edit, None),
             ("auth", "Sign-&in:", self.auth_combo, None),
             ("bearer_token", "&Bearer token:", self.token_edit, None),
             ("smart_client_id", "SMART &client id:", self.client_edit, None),
-            ("smart_token_url", "SMART &token URL:", self.token_url_edit, None),
+            ("smart_token_url", "SMART t&oken URL:", self.token_url_edit, None),
             ("smart_key", "SMART private &key:", self.key_label, key_row),
-            ("smart_key_id", "SMART key &id (kid):", self.kid_edit, None),
+            ("smart_key_id", "SMART key I&D (kid):", self.kid_edit, None),
             ("mllp_host", "HL7 v2 &MLLP host:", self.mllp_host_edit, None),
             ("mllp_port", "MLLP &port:", self.mllp_port_spin, None),
             ("tls_verify", "TLS:", self.tls_check, None),
@@ -177,6 +178,10 @@ class ChartPage(QWidget):
         for name, label in self.problems.items():
             label.setText(problems.get(name, ""))
             label.setVisible(name in problems)
+        # Wrapped problem lines need height the dialog did not have when it was shown.
+        layout = self.dialog.layout()
+        self.dialog.resize(self.dialog.width(), max(self.dialog.height(), layout.totalHeightForWidth(
+            self.dialog.width()), layout.totalSizeHint().height()))
 
     def checked_value(self) -> dict[str, Any] | None:
         """The connection to save (secrets sealed), or None with the problems shown beside their fields."""
