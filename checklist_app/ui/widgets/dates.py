@@ -40,7 +40,10 @@ class _TypedWidget(ItemWidget):
         self.edit = QLineEdit()
         self.accessible(self.edit)
         self.edit.setPlaceholderText(self.placeholder())
-        widest = max(("yesterday 22:00", self.placeholder()), key=self.fontMetrics().horizontalAdvance)
+        # Room for the hint and for the widest answer as shown or typed, in the site's conventions.
+        late = datetime(2026, 12, 31, 22, 30)
+        widest = max((f"yesterday {conventions.format_time(late)}", self.as_text(late), self.placeholder()),
+                     key=self.fontMetrics().horizontalAdvance)
         self.edit.setMinimumWidth(self.fontMetrics().horizontalAdvance(widest) + 40)  # the hint shown whole
         self.edit.setMaximumWidth(max(self.fontMetrics().horizontalAdvance("0") * 26 + 30, self.edit.minimumWidth()))
         self.edit.editingFinished.connect(self.commit)

@@ -33,3 +33,16 @@ def test_a_message_never_breaks_inside_a_date_or_its_format(qtbot):
     assert "YYYY\u2011MM\u2011DD" in shown and "2026\u20111201" not in shown and "2026\u201112\u201101" in shown
     assert message.text_label.accessibleName() == "'31/02' is not a valid date (use YYYY-MM-DD, e.g. 2026-12-01)"
     assert message.text == "'31/02' is not a valid date (use YYYY-MM-DD, e.g. 2026-12-01)"
+
+
+def test_a_date_and_time_as_shown_or_typed_fits_its_field(qtbot):
+    from datetime import datetime
+
+    from checklist_app.domain import conventions
+
+    widget = create_item_widget(FORM.item("scheduled_start"), clock=lambda: NOW)
+    qtbot.addWidget(widget)
+    late = datetime(2026, 12, 31, 22, 30)
+    metrics = widget.edit.fontMetrics()
+    for text in (widget.as_text(late), f"yesterday {conventions.format_time(late)}"):
+        assert metrics.horizontalAdvance(text) + 16 <= widget.edit.minimumWidth(), text
