@@ -57,6 +57,7 @@ class FhirServer:
         self.delay = 0.0  # seconds before answering a POST
         self.search_delay = 0.0  # seconds before answering a search (GET): a slow EHR
         self.authorizations: list[str | None] = []  # the Authorization header of each GET (search)
+        self.post_authorizations: list[str | None] = []  # ... and of each POST (transaction, token)
         self.token_endpoint: Any = None  # a callable(form fields) -> (status, body) answering POST /token
         self.lock = threading.Lock()
         self._next_id = 0
@@ -229,6 +230,7 @@ class FhirServer:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with server.lock:
                     server.requests.append(("POST", self.path))
+                    server.post_authorizations.append(self.headers.get("Authorization"))
                     server.bodies.append(body)
                     fail = server.fail_next.pop(0) if server.fail_next else None
                     drop = server.drop_next.pop(0) if server.drop_next else None

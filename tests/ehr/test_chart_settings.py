@@ -16,11 +16,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from importing_helpers import FORM, INDEX, NOW, example
 from PySide6.QtCore import Qt
+from signing import sign_clean
 from sqlalchemy import select
 
 from checklist_app.domain.chart_connection import ChartConnection
 from checklist_app.ehr import chart_secrets, export_config, pull
 from checklist_app.ehr.chart_secrets import ChartSecretError
+from checklist_app.ehr.sender import ChartSender
 from checklist_app.pdf import certificates
 from checklist_app.storage import Database, outbox, tables
 from checklist_app.storage.site_store import latest_settings
@@ -94,6 +96,11 @@ def test_the_connection_is_a_shared_site_setting_with_its_secrets_sealed(qtbot, 
         assert result.patient is not None and result.patient.mrn == "MRN-204811"
         assert set(server.authorizations) == {f"Bearer {TOKEN}"}
         assert export_config.fhir_destination().token() == TOKEN
+        # A checklist signed now is queued for the site's destinations and sent with the sealed token.
+        version, _pdfs = sign_clean(db)
+        assert {i.kind for i in outbox.items(db, version_id=version.version_id)} == {outbox.FHIR, outbox.HL7}
+        sent = ChartSender(db, fhir=export_config.fhir_destination()).send_due()
+        assert [o.delivered for o in sent] == [True] and server.post_authorizations == [f"Bearer {TOKEN}"]
         assert export_config.mllp_destination().describe() == "HL7 v2 MLLP engine.example.org:2575"
         assert pull.SmartClient("c", None, "https://x/token", sealed_key=chart.smart_key).key_pem().decode() == pem
     assert TOKEN not in caplog.text and pem_body not in caplog.text
