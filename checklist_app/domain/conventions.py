@@ -144,6 +144,13 @@ def temperature_unit() -> str:
     return "F" if site_locale() == "en-US" else "C"
 
 
+def temperature_both(fahrenheit: float, celsius: float) -> str:
+    """'100.0 °F (37.8 °C)' on an en-US site, '37.8 °C (100.0 °F)' on an en-GB site: the site's unit first."""
+    pair = [f"{fahrenheit:.1f} °F", f"{celsius:.1f} °C"]
+    first, second = pair if temperature_unit() == "F" else pair[::-1]
+    return f"{first} ({second})"
+
+
 _SITE_UNITS = {"en-US": ("F", "lb"), "en-GB": ("C", "kg")}
 
 

@@ -22,6 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, Paragraph, Spacer
 
+from checklist_app.domain import conventions
 from checklist_app.domain.answer_text import entry_title
 from checklist_app.domain.items import RepeatItem
 from checklist_app.pdf import fonts
@@ -110,6 +111,7 @@ class DischargeRenderer(DocumentRenderer):
             "no_lifting_weeks": plan.no_lifting_weeks,
             "fever_f": f"{plan.fever_call_f:.1f}",
             "fever_c": f"{plan.fever_call_c:.1f}",
+            "fever": conventions.temperature_both(plan.fever_call_f, plan.fever_call_c),  # the site's unit first
             "ice_days": plan.ice_days,
             "no_driving_days": plan.no_driving_days,
             "follow_up": plan.follow_up,

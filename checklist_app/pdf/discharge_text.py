@@ -23,7 +23,7 @@ LANGUAGES = ("en", "es")
 PLACEHOLDERS = frozenset({
     "patient_name", "procedure", "levels", "procedure_date", "proceduralist", "facility_name",
     "clinic_phone", "after_hours_phone", "emergency_number", "rest_hours", "no_lifting_weeks", "fever_f",
-    "fever_c", "ice_days", "no_driving_days", "follow_up", "language", "medicine", "restart", "page", "total",
+    "fever_c", "fever", "ice_days", "no_driving_days", "follow_up", "language", "medicine", "restart", "page", "total",
     "sedation_hours", "sedation_until", "restart_day", "restart_time", "procedure_end",
     # inside the clock and spine words only (discharge_times.py)
     "hour", "minute", "period", "day", "time", "ordinal",

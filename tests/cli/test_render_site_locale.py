@@ -31,7 +31,8 @@ def test_an_american_site_prints_month_first_and_american_spelling(tmp_path):
     assert main(["render", CLEAN, "--out", str(tmp_path), "--now", "2026-11-21T10:00"]) == 0
     text = _text(tmp_path / "demo-clean-checklist.pdf")
     assert "DOB 03/12/1954" in text and "anesthesia" in text and "anaesthesia" not in text
-    assert "Tuesday, December 1, 2026" in _text(tmp_path / "demo-clean-discharge.pdf")
+    discharge = _text(tmp_path / "demo-clean-discharge.pdf")
+    assert "Tuesday, December 1, 2026" in discharge and "A fever above 100.0 °F (37.8 °C)" in discharge
 
 
 def test_a_british_site_prints_day_first_and_british_spelling(tmp_path, british_site):
@@ -41,3 +42,4 @@ def test_a_british_site_prints_day_first_and_british_spelling(tmp_path, british_
     assert "DOB 12/03/1954" in text and "anaesthesia" in text and "anesthesia" not in text
     discharge = _text(tmp_path / "demo-clean-discharge.pdf")
     assert "Tuesday, 1 December 2026" in discharge and "December 1, 2026" not in discharge
+    assert "A fever above 37.8 °C (100.0 °F)" in discharge
