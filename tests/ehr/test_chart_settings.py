@@ -183,3 +183,32 @@ def test_the_environment_overrides_the_site_setting_for_it(site_secret, monkeypa
     monkeypatch.setenv(outbox.FHIR_BASE_URL_ENV, "https://ehr.example.org:0/fhir")
     with pytest.raises(export_config.ExportConfigError, match=outbox.FHIR_BASE_URL_ENV):
         export_config.fhir_destination()
+
+
+def test_saving_a_chart_connection_in_the_running_app_starts_sending(qtbot, tmp_path, site_secret, monkeypatch):
+    from checklist_app.storage import add_staff
+    from checklist_app.ui.context import AppContext
+    from checklist_app.ui.settings import dialog as settings_dialog
+    from checklist_app.workflows.site_settings import save_site_settings
+    from checklist_app.workflows.store import ChecklistStore
+
+    folder = tmp_path / "data"
+    monkeypatch.setenv("CHECKLIST_APP_DATA_DIR", str(folder))
+    monkeypatch.delenv("CHECKLIST_APP_DATABASE_URL", raising=False)
+    store = ChecklistStore.open(folder)
+    add_staff(store.db, "admin1", "Ada Admin", "IT", "admin", "2468", actor="test")
+    ctx = AppContext(store)
+    try:
+        ctx.send_to_chart()
+        assert ctx._chart_sender is None  # nothing to send to yet
+        admin = store.staff("admin1")
+        monkeypatch.setattr(settings_dialog.CredentialsDialog, "ask", classmethod(lambda cls, *a, **k: admin))
+        monkeypatch.setattr(settings_dialog.SettingsDialog, "ask", classmethod(
+            lambda cls, parent, site, data_dir, db, staff_id: save_site_settings(
+                data_dir, {"chart": {"fhir_base_url": "http://127.0.0.1:9/fhir"}}, db=db, staff_id=staff_id)))
+        monkeypatch.setattr(settings_dialog.messages, "show_message", lambda *a, **k: None)
+        assert settings_dialog.open_settings(None, ctx) is not None
+        assert ctx.site.chart.fhir_base_url == "http://127.0.0.1:9/fhir"
+        assert ctx._chart_sender is not None and ctx._chart_sender.kinds == (outbox.FHIR,)
+    finally:
+        ctx.close()

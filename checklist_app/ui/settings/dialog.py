@@ -164,6 +164,7 @@ def open_settings(parent: QWidget, ctx: AppContext) -> SiteSettings | None:
     saved = SettingsDialog.ask(parent, ctx.site, ctx.store.data_dir, ctx.store.db, admin.staff_id)
     if saved is not None:
         ctx.reload_site()
+        ctx.send_to_chart()  # a chart connection set just now starts sending without a restart
         place = settings_place(ctx.store.data_dir, ctx.store.db)
         saved_to = (f"the shared database (version {place.version.version_no}), for every workstation"
                     if place.version is not None else site_file(ctx.store.data_dir))
