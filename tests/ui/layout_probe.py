@@ -1,14 +1,16 @@
-"""Open the checklist window (every section of two examples) and its PIN dialogs after a wrong PIN as a nurse
-would see them on a 1280x800 screen, and list every text that does not fit; run as a script, in a process
-of its own per scale (QT_SCALE_FACTOR is read once per process): ``python layout_probe.py [PNG_FOLDER]``
-prints how many screens it checked, then one problem a line (and saves each screen in PNG_FOLDER when given).
+"""Open the checklist window (every section of three examples, one waiting for lab results) and its PIN
+dialogs after a wrong PIN as a nurse would see them on a 1280x800 screen, and list every text that does not
+fit; run as a script, in a process of its own per scale (QT_SCALE_FACTOR is read once per process):
+``python layout_probe.py [PNG_FOLDER]`` prints how many screens it checked, then one problem a line (and
+saves each screen in PNG_FOLDER when given).
 
 What counts as not fitting, for visible widgets only: a one-line label or a button narrower than its text
 (the text is elided or cut), a wrapped label shorter than its text at its width (lines cut off below), a
-button or field squeezed below its height, a field's grey example text (placeholder) wider than the field, a
-table heading wider than its column or with more lines than the header's height, a list row wider than the
-list or shorter than its wrapped text (a section's state line cut off), controls drawn over one another in a
-dialog, and the banner changing height from one section to the next.
+button or field squeezed below its height, a field's grey example text (placeholder) or a read-only field's
+text (a calculated value) wider than the field, a table heading wider than its column or with more lines
+than the header's height, a list row wider than the list or shorter than its wrapped text (a section's
+state line cut off), controls drawn over one another in a dialog, and the banner changing height from one
+section to the next.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ from checklist_app.ui import theme
 
 WIDTH, HEIGHT = 1280, 800
 DIRECT = Qt.FindChildOption.FindDirectChildrenOnly
-EXAMPLES = ("hard-anticoagulant-hold", "warnings-only")
+EXAMPLES = ("hard-anticoagulant-hold", "warnings-only", "hard-incomplete")
+UNANSWERED = {"hard-incomplete": ("weight_kg", "creatinine")}  # CrCl and eGFR then say what they wait for
 WRONG_PIN = "The staff ID or PIN is not correct (4 attempts left before the account is locked)."  # as storage says
 
 
@@ -76,10 +79,14 @@ def _button_problem(button: QAbstractButton) -> str | None:
 def _edit_problem(edit: QLineEdit) -> str | None:
     if edit.height() + 1 < edit.minimumSizeHint().height():
         return f"field {edit.accessibleName()!r}: squeezed to {edit.height()} px high"
+    margins = edit.textMargins()
+    if edit.isReadOnly() and edit.text():  # a calculated value: nobody scrolls through it
+        room = edit.width() - margins.left() - margins.right() - 2 * (2 + 4 + 2)
+        needed = edit.fontMetrics().horizontalAdvance(edit.text())
+        return f"read-only {edit.text()!r}: {room} px of room, needs {needed}" if needed > room else None
     placeholder = edit.placeholderText()
     if not placeholder or edit.text():
         return None
-    margins = edit.textMargins()
     # The text area: inside the frame (2 px) and the style sheet's padding (about 4 px), less Qt's 2 px margin.
     room = edit.width() - margins.left() - margins.right() - 2 * (2 + 4 + 2)
     needed = edit.fontMetrics().horizontalAdvance(placeholder)
@@ -208,6 +215,8 @@ def main(png_folder: Path | None) -> list[str]:
     for example in EXAMPLES:
         data = demo_data(ctx.form, ctx.now().date(), f"examples/{example}.json")
         data["record_id"] = example
+        for item_id in UNANSWERED.get(example, ()):
+            data["answers"].pop(item_id, None)
         state, _ = ChecklistState.from_data(ctx.form, data, fallback_staff="rn.test", now=ctx.now(),
                                             policy_id="sir-2019")
         window = ChecklistWindow(ctx, state)

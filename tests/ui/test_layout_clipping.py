@@ -23,5 +23,5 @@ def test_no_text_is_cut_off_at_1280x800(scale, tmp_path):
                             cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     checked, *problems = result.stdout.strip().splitlines()
-    assert checked == "checked 40 screens"
+    assert checked == "checked 59 screens"
     assert problems == []

@@ -52,6 +52,7 @@ class MeasurementWidget(ItemWidget):
             self.editor_layout.addWidget(controls.label("taken", wrap=False))
             self.editor_layout.addWidget(self.date_edit)
         self.preview = controls.label("", role="preview", name=f"{self.item.label}: date understood as")
+        self.preview.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 9)  # not one word a line
         self.editor_layout.addWidget(self.preview, 1)
         self._value: dict[str, Any] | None = None
 

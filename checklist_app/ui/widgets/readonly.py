@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from checklist_app.ui.widgets.base import ItemWidget
+from checklist_app.ui.widgets.wrap_label import WrapLabel
 
 
 class DerivedWidget(ItemWidget):
@@ -25,6 +26,9 @@ class DerivedWidget(ItemWidget):
         self.display.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.accessible(self.display, "calculated")
         self.editor_layout.addWidget(self.display, 1)
+        # What it waits for goes under the box, wrapped: in the one-line box a list of answers was cut off.
+        self.waiting_label = WrapLabel("", "help")
+        self.layout().insertWidget(self.layout().indexOf(self.problem), self.waiting_label)
         self.waiting_for: list[str] = []
         self._value: Any = None
         self.set_value(None)
@@ -39,9 +43,13 @@ class DerivedWidget(ItemWidget):
 
     def set_value(self, value: Any) -> None:
         self._value = value
+        self.waiting_label.setVisible(value is None)
         if value is None:
-            needs = ", ".join(self.waiting_for) or "the answers it is calculated from"
-            self.display.setText(f"Calculated when these are answered: {needs}")
+            inputs = self.waiting_for
+            needs = (", ".join(inputs[:-1]) + " and " + inputs[-1]) if len(inputs) > 1 else \
+                (inputs[0] if inputs else "the answers it is calculated from")
+            self.display.setText("Not calculated yet")
+            self.waiting_label.setText(f"Calculated from {needs}, once they are all answered.")
             return
         shown = f"{value:g}" if isinstance(value, float) else str(value)
         self.display.setText(f"{shown} {self.item.unit}".strip())

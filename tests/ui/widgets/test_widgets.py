@@ -269,9 +269,12 @@ def test_enter_moves_through_an_entry_then_to_add(qtbot):
 def test_derived_value_is_read_only_and_says_what_it_waits_for(qtbot):
     widget = make(qtbot, "crcl")
     widget.set_inputs(["Weight", "Serum creatinine"])
-    assert "Weight, Serum creatinine" in widget.display.text()
+    assert widget.display.text() == "Not calculated yet"  # what it waits for is under it, wrapped, never cut off
+    assert widget.waiting_label.text() == "Calculated from Weight and Serum creatinine, once they are all answered."
+    assert widget.waiting_label.wordWrap() and not widget.waiting_label.isHidden()
     widget.set_value(60.6)
     assert widget.display.text() == "60.6 mL/min" and widget.display.isReadOnly()
+    assert widget.waiting_label.isHidden()
     assert widget.focus_widgets() == []
 
 
