@@ -15,6 +15,7 @@ to the screens' messages (``site_wording``). Stored ids and values are never cha
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -58,14 +59,56 @@ def _babel_dates() -> Any:
     return dates
 
 
-@lru_cache(maxsize=8)
-def _numeric_date_pattern(locale: str) -> str:
-    """The locale's numeric date (CLDR skeleton yMd) with two-digit day and month and a four-digit year:
-    en-US 'MM/dd/y', en-GB 'dd/MM/y'. Fixed widths line up in columns and leave no room to misread."""
+# The numeric date, the clock and the short weekday names of each site locale, taken from CLDR (Babel) into
+# a small JSON file: the first window's rows show times read from it without importing Babel (import and
+# locale data cost 15-35 ms, more than the rest of the first paint's date work). ``cldr_extract`` makes it from
+# Babel; tests/domain/test_conventions.py checks the file against Babel and the results against Babel's own.
+EXTRACT_FILE = "text/conventions/cldr-extract.json"
+_FIELD = re.compile(r"'[^']*'|y+|M+|d+|E+|h+|H+|m+|s+|a+")
+
+
+def cldr_extract(locale: str) -> dict[str, Any]:
+    """What the extract file holds for ``locale``, from Babel's CLDR data. The numeric date is the locale's
+    (skeleton yMd) with two-digit day and month and a four-digit year: en-US 'MM/dd/y', en-GB 'dd/MM/y'; fixed
+    widths line up in columns and leave no room to misread."""
     from babel import Locale
 
-    pattern = str(Locale.parse(babel_locale(locale)).datetime_skeletons["yMd"].pattern)
-    return re.sub(r"y+", "y", re.sub(r"d+", "dd", re.sub(r"M+", "MM", pattern)))
+    data = Locale.parse(babel_locale(locale))
+    numeric = str(data.datetime_skeletons["yMd"].pattern)
+    periods = data.day_periods["format"]["abbreviated"]
+    return {"date": re.sub(r"y+", "y", re.sub(r"d+", "dd", re.sub(r"M+", "MM", numeric))),
+            "time": str(data.time_formats["short"].pattern), "time_seconds": str(data.time_formats["medium"].pattern),
+            "am": str(periods["am"]), "pm": str(periods["pm"]),
+            "weekdays": [str(data.days["format"]["abbreviated"][n]) for n in range(7)]}
+
+
+@lru_cache(maxsize=1)
+def _extracts() -> dict[str, dict[str, Any]]:
+    return json.loads(resources.resource_path(EXTRACT_FILE).read_text(encoding="utf-8"))
+
+
+def _fill(pattern: str, moment: date | time, extract: dict[str, Any]) -> str:
+    """A CLDR pattern made of the fields the extract's patterns use (y M d E h H m s a), filled in."""
+    def field(match: re.Match[str]) -> str:
+        token = match.group(0)
+        letter, width = token[0], len(token)
+        if letter == "'":
+            return token[1:-1]
+        if letter == "a":
+            return str(extract["am" if moment.hour < 12 else "pm"])  # type: ignore[union-attr]
+        if letter == "E":
+            return str(extract["weekdays"][moment.weekday()])  # type: ignore[union-attr]
+        value = {"y": "year", "M": "month", "d": "day", "H": "hour", "h": "hour", "m": "minute", "s": "second"}
+        number = getattr(moment, value[letter])
+        if letter == "h":
+            number = number % 12 or 12
+        return str(number) if letter == "y" else f"{number:0{width}d}"
+
+    return _clean(_FIELD.sub(field, pattern))
+
+
+def _numeric_date_pattern(locale: str) -> str:
+    return str(_extracts()[locale]["date"])
 
 
 def date_order(locale: str | None = None) -> str:
@@ -84,13 +127,14 @@ def _clean(text: str) -> str:
 
 def format_date(day: date) -> str:
     """'12/01/2026' (en-US), '01/12/2026' (en-GB)."""
-    return _babel_dates().format_date(day, _numeric_date_pattern(site_locale()), locale=babel_locale())
+    extract = _extracts()[site_locale()]
+    return _fill(extract["date"], day, extract)
 
 
 def format_weekday_date(day: date) -> str:
     """'Tue 12/01/2026': the weekday's CLDR short name before the numeric date."""
-    weekday = _babel_dates().format_date(day, "EEE", locale=babel_locale())
-    return f"{weekday} {format_date(day)}"
+    extract = _extracts()[site_locale()]
+    return f"{_fill('EEE', day, extract)} {format_date(day)}"
 
 
 def format_named_date(day: date) -> str:
@@ -109,19 +153,16 @@ def twelve_hour(locale: str | None = None) -> bool:
     return "a" in _short_time_pattern(locale or site_locale())
 
 
-@lru_cache(maxsize=8)
-def _short_time_pattern(locale: str, length: str = "short") -> str:
-    from babel import Locale
-
-    return str(Locale.parse(babel_locale(locale)).time_formats[length].pattern)
+def _short_time_pattern(locale: str) -> str:
+    return str(_extracts()[locale]["time"])
 
 
 def format_time(moment: datetime | time, *, seconds: bool = False) -> str:
     """'8:30 AM' (en-US), '08:30' (en-GB), with ``seconds`` '8:30:15 AM': the clock time as written, in the
     moment's own zone."""
     clock = moment.time() if isinstance(moment, datetime) else moment
-    pattern = _short_time_pattern(site_locale(), "medium" if seconds else "short")
-    return _clean(_babel_dates().format_time(clock, pattern, locale=babel_locale()))
+    extract = _extracts()[site_locale()]
+    return _fill(extract["time_seconds" if seconds else "time"], clock, extract)
 
 
 def format_day_month(day: date) -> str:

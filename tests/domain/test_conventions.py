@@ -3,12 +3,14 @@ and British wording for a British site through the same loading path as the Amer
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import date, datetime
 
 import pytest
 
+from checklist_app import resources
 from checklist_app.domain import conventions
 from checklist_app.domain.answer_text import format_moment
 from checklist_app.pdf.discharge_text import load_template
@@ -114,5 +116,41 @@ def test_discharge_sheet_follows_the_site(en_gb):
 def test_babel_is_not_imported_until_a_date_is_shown():
     code = ("import sys; import checklist_app.domain.conventions, checklist_app.domain.typed_time, "
             "checklist_app.domain.answer_text; print('babel' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+@pytest.mark.parametrize("locale", conventions.LOCALES)
+def test_the_cldr_extract_is_babels_data(locale):
+    """If Babel's CLDR data changes, regenerate the file: {loc: conventions.cldr_extract(loc) for loc in LOCALES}
+    written as JSON (indent 2, ensure_ascii False) to resources/text/conventions/cldr-extract.json."""
+    shipped = json.loads(resources.resource_path(conventions.EXTRACT_FILE).read_text(encoding="utf-8"))
+    assert shipped[locale] == conventions.cldr_extract(locale)
+
+
+@pytest.mark.parametrize("locale", conventions.LOCALES)
+def test_dates_and_times_read_from_the_extract_are_what_babel_writes(locale):
+    from babel import dates
+
+    conventions.set_site_locale(locale)
+    try:
+        extract = conventions.cldr_extract(locale)
+        name = conventions.babel_locale(locale)
+        for hour in range(24):
+            moment = datetime(2026, 1 + hour % 12, 1 + hour, hour, 5 * (hour % 12), 30)
+            assert conventions.format_time(moment) == \
+                dates.format_time(moment.time(), extract["time"], locale=name).replace("\u202f", " ")
+            assert conventions.format_time(moment, seconds=True) == \
+                dates.format_time(moment.time(), extract["time_seconds"], locale=name).replace("\u202f", " ")
+            assert conventions.format_weekday_date(moment.date()) == \
+                dates.format_date(moment.date(), f"EEE {extract['date']}", locale=name)
+    finally:
+        conventions.set_site_locale("en-US")
+
+
+def test_the_first_windows_times_need_no_babel():
+    code = ("import sys; from datetime import datetime; from checklist_app.domain import conventions; "
+            "conventions.format_datetime(datetime(2026, 12, 1, 8, 30)); "
+            "conventions.format_weekday_date(datetime(2026, 12, 1).date()); print('babel' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
