@@ -79,14 +79,29 @@ class ChartSender:
         self.db, self.fhir, self.mllp = db, fhir, mllp
         self.clock, self.backoff, self.on_result, self.interval = clock, backoff, on_result, interval
         self._form = form
+        self.follows_settings = False  # set by ``configured``: destinations re-read before each pass
+        self._settings_read: tuple[Any, Any] = (fhir, mllp)  # what the settings said when last read
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     @classmethod
     def configured(cls, db: storage.Database, **kwargs: Any) -> ChartSender:
-        """A sender for the destinations in this workstation's environment (ExportConfigError if one is set
-        wrongly)."""
-        return cls(db, fhir=export_config.fhir_destination(), mllp=export_config.mllp_destination(), **kwargs)
+        """A sender for the destinations configured here: the site's chart connection, the environment first
+        (ExportConfigError if one is set wrongly). It re-reads them before each pass, so an administrator's
+        change in Settings is followed without a restart."""
+        sender = cls(db, fhir=export_config.fhir_destination(), mllp=export_config.mllp_destination(), **kwargs)
+        sender.follows_settings = True
+        return sender
+
+    def _follow_settings(self) -> None:
+        if not self.follows_settings:
+            return
+        try:
+            now = (export_config.fhir_destination(), export_config.mllp_destination())
+            if now != self._settings_read:  # changed since: take the new destinations
+                self.fhir, self.mllp = self._settings_read = now
+        except ExportConfigError as exc:  # keep sending where it did; the exports wait, the log says why
+            log.warning("the chart connection's new settings cannot be used: %s", exc)
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -95,6 +110,7 @@ class ChartSender:
 
     def send_due(self) -> list[Outcome]:
         """One pass: every export due now, each tried once. Returns what happened to each."""
+        self._follow_settings()
         outcomes: list[Outcome] = []
         seen: set[int] = set()
         while True:

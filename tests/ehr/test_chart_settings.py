@@ -212,3 +212,15 @@ def test_saving_a_chart_connection_in_the_running_app_starts_sending(qtbot, tmp_
         assert ctx._chart_sender is not None and ctx._chart_sender.kinds == (outbox.FHIR,)
     finally:
         ctx.close()
+
+
+def test_a_running_sender_follows_a_changed_connection(db, site_secret) -> None:
+    with fhir_server.running() as first, fhir_server.running() as second:
+        outbox.use_site_chart(ChartConnection(fhir_base_url=first.url))
+        sender = ChartSender.configured(db)
+        sign_clean(db, "first-one")
+        assert [o.delivered for o in sender.send_due()] == [True] and first.creates
+        outbox.use_site_chart(ChartConnection(fhir_base_url=second.url))  # the administrator moved it
+        sign_clean(db, "second-one")
+        assert [o.delivered for o in sender.send_due()] == [True] and second.creates["QuestionnaireResponse"] == 1
+        assert first.creates["QuestionnaireResponse"] == 1
