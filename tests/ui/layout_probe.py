@@ -184,7 +184,10 @@ def main(png_folder: Path | None) -> list[str]:
     from checklist_app.ui.checklist.override_dialog import OverrideDialog
     from checklist_app.ui.checklist.window import ChecklistWindow
     from checklist_app.ui.context import AppContext
+    from checklist_app.ui.signing.review_dialog import ReviewDialog
+    from checklist_app.ui.signing.review_text import review_html
     from checklist_app.ui.signing.signature_dialog import SignatureDialog
+    from checklist_app.workflows import signing
     from checklist_app.workflows.checklist_state import ChecklistState
     from checklist_app.workflows.demo import demo_data
     from checklist_app.workflows.store import ChecklistStore
@@ -229,6 +232,15 @@ def main(png_folder: Path | None) -> list[str]:
             look(window, f"{example}-{index + 1:02d}-{section.id}")
             heights.add(window.banner.height())
         finding = finding or next((f for f in window.view.shown if f.severity == "hard_stop"), None)
+        if example == EXAMPLES[0]:  # the review before signing, with the reason signing is not offered yet
+            checklist = window.checklist
+            html = review_html(ctx.form, checklist.state.answers, checklist.evaluation, checklist.view,
+                               checklist.statuses)
+            review = ReviewDialog(window, html, signing.blocked_reason(checklist) or "Not ready to sign.")
+            review.show()
+            look(review, "review-dialog-not-ready")
+            problems.extend(f"review-dialog-not-ready: {problem}" for problem in overlaps(review))
+            review.close()
         if len(heights) > 1:
             problems.append(f"{example}: the banner's height changes between sections: {sorted(heights)}")
         window.close()
