@@ -28,9 +28,15 @@ class SectionList(QListWidget):
 
     section_chosen = Signal(int)
 
-    def __init__(self, form: FormDefinition, parent: QWidget | None = None) -> None:
+    def __init__(self, form: FormDefinition, parent: QWidget | None = None, *,
+                 switched_off: frozenset[str] = frozenset()) -> None:
         super().__init__(parent)
         self.form = form
+        # Optional sections this site's policy does not switch on are not listed at all (nor numbered).
+        self._numbers: dict[str, int] = {}
+        for section in form.sections:
+            if section.id not in switched_off:
+                self._numbers[section.id] = len(self._numbers) + 1
         self.setObjectName("section_list")
         self.setAccessibleName("Sections of the checklist")
         self.setIconSize(QSize(22, 22))
@@ -41,10 +47,11 @@ class SectionList(QListWidget):
         self.setResizeMode(QListView.ResizeMode.Adjust)  # rows measured again when the list is resized
         self.states: dict[str, SectionState] = {}
         self._shown: list[SectionState] = []  # the state each row shows, by row
-        for number, section in enumerate(form.sections, start=1):
-            row = QListWidgetItem(f"{number}. {section.title}")
+        for section in form.sections:
+            row = QListWidgetItem(f"{self._numbers.get(section.id, 0)}. {section.title}")
             row.setData(Qt.ItemDataRole.UserRole, section.id)
             self.addItem(row)
+            row.setHidden(section.id in switched_off)
         self.currentRowChanged.connect(self._on_row_changed)
 
     def _on_row_changed(self, row: int) -> None:
@@ -63,7 +70,7 @@ class SectionList(QListWidget):
             self._shown[row:row + 1] = [state]
             words = messages.text(f"states.{state}")
             item = self.item(row)
-            item.setText(f"{row + 1}. {section.title}\n{words}")
+            item.setText(f"{self._numbers.get(section.id, 0)}. {section.title}\n{words}")
             item.setIcon(theme.icon(STATE_ICONS[state]))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{section.title}: {words}")
             item.setToolTip(f"{section.title}: {words}")

@@ -62,6 +62,7 @@ class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
         self.checklist = OpenChecklist(ctx, state, signed)  # the policy is loaded here: refused before any widget
         self._typing: set[str] = set()  # items whose typed text is saved unaudited but not committed yet
         self._attested_items = [i.id for i in ctx.form.iter_items() if getattr(i, "attested_by", None)]
+        self._attestation_lines: dict[str, QWidget] = {}  # item -> its "Attested by ..." line, made when needed
         # Whether the draft holds answers the audit trail lacks: typing saved unaudited, or a draft
         # recovered after a crash with such typing in it. audit_draft() records them.
         self._unaudited = False
@@ -110,7 +111,9 @@ class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
         splitter = QSplitter(Qt.Orientation.Horizontal, central)
         splitter.setChildrenCollapsible(False)
         body.addWidget(splitter, 1)
-        self.section_list = SectionList(form, splitter)
+        policy = self.checklist.policy
+        self.section_list = SectionList(form, splitter, switched_off=frozenset(
+            s.id for s in form.sections if s.optional and s.id not in policy.sections_on))
         self.section_list.setMinimumWidth(200)
         self.section_list.section_chosen.connect(lambda row: self.show_section(row, focus=False))
         self.section_list.activated.connect(lambda index: self.show_section(index.row()))  # Enter: into it
@@ -224,18 +227,25 @@ class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
         self._show_attestations()
 
     def _show_attestations(self) -> None:
-        """Beside each ticked physician's statement, who attests it (or that nobody is named yet)."""
+        """Under each checked physician's statement, who attests it (or that nobody is named yet)."""
         form = self.ctx.form
         for item_id in self._attested_items:
             widget = self.pages[form.sections.index(form.section_of(item_id))].items[item_id]
             attestation = self.state.attestation(item_id)
             if self.state.answers.get(item_id) is not True:
-                text = "Confirmed"  # ticking asks which physician attests it
+                text = ""  # checking it asks which physician attests it
             elif attestation is None:
-                text = "Confirmed, no physician named: untick, tick again to name one"
+                text = "No physician named: uncheck it and check it again to name the physician."
             else:
-                text = f"Confirmed. {attestation.statement}"
-            widget.check_box.setText(text)
+                text = f"{attestation.statement}."
+            label = self._attestation_lines.get(item_id)
+            if label is None and text:
+                label = self._attestation_lines[item_id] = controls.label("", role="help", name="Attested by")
+                label.setObjectName(f"attestation_{item_id}")
+                widget.layout().addWidget(label)
+            if label is not None:
+                label.setText(text)
+                label.setVisible(bool(text))
 
     def lock_workstation(self) -> None:
         """Ctrl+L: lock now, as the worklist's Lock button does (text being typed is saved first)."""

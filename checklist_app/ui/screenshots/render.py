@@ -80,8 +80,8 @@ def _render_all(app: QApplication, ctx: AppContext, out: Path, size: QSize) -> I
     window.resize(size)
     _settle(app)
     for index, section in enumerate(ctx.form.sections):
-        if window.view.sections.get(section.id) == "not_needed":
-            continue
+        if window.view.sections.get(section.id) == "not_needed" or window.section_list.item(index).isHidden():
+            continue  # not asked for this patient, or a section this site's policy does not switch on
         window.show_section(index, focus=False)
         _settle(app)
         yield _save(window, out / f"02-section-{index + 1:02d}-{section.id}.png")

@@ -141,7 +141,11 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         self.notice.hide()
         self.staff_notice = controls.label(messages.text("startup.no_staff"), role="help")
         self.search_edit = controls.line_edit("Search by name or MRN",
-                                              placeholder="Name or MRN (or scan the wristband)")
+                                              placeholder="Name or MRN")
+        # Room for the whole hint, kept short enough to fit at 125% on 1280 px (scanning is in the tooltip).
+        self.search_edit.setMinimumWidth(
+            self.search_edit.fontMetrics().horizontalAdvance(self.search_edit.placeholderText()) + 16)
+        self.search_edit.setToolTip("Type part of a name or an MRN, or scan the patient's wristband")
         self.search_edit.textChanged.connect(self._on_search)
         self.search_edit.returnPressed.connect(self._open_single_match)
         QShortcut(QKeySequence("Down"), self.search_edit, self.table_focus, Qt.ShortcutContext.WidgetShortcut)
