@@ -81,7 +81,7 @@ def test_a_fresh_install_paints_the_empty_worklist_then_makes_the_database_and_t
     assert (status, shown) == (0, [])
     assert first == {"first": "WorklistWindow", "painted before opening": True, "database before opening": False}
     assert seen["opening"] == ([], False, False, False, OPENING)
-    assert seen["open"] == ([(DEMO, "Ready to sign")], True, True, False, True)
+    assert seen["open"] == ([(DEMO, "Warnings")], True, True, False, True)
     assert paths.database_path(data_dir).exists() and (data_dir / "logs" / "app.log").exists()
 
 

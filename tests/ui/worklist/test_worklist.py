@@ -41,7 +41,7 @@ def test_a_fresh_install_shows_the_demo_patient(qtbot, bare_ctx):
     assert seed_demo(bare_ctx.store, bare_ctx.form, NOW.date())
     assert not seed_demo(bare_ctx.store, bare_ctx.form, NOW.date())  # only into an empty database
     window = make_worklist(qtbot, bare_ctx)
-    assert rows(window) == [("Okafor, Grace Adaeze", "Ready to sign")]
+    assert rows(window) == [("Okafor, Grace Adaeze", "Warnings")]  # the physician's attestation is left to do
     assert window.model.rows[0].scheduled.astimezone().date() == NOW.date()
     assert not window.staff_notice.isHidden()  # no accounts yet: says how to add them
     assert window.windowTitle() == "Checklist worklist"
