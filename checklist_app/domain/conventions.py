@@ -108,7 +108,11 @@ def _fill(pattern: str, moment: date | time, extract: dict[str, Any]) -> str:
 
 
 def _numeric_date_pattern(locale: str) -> str:
-    return str(_extracts()[locale]["date"])
+    extracts = _extracts()
+    if locale in extracts:
+        return str(extracts[locale]["date"])
+    # A patient's language (the Spanish calendar) rather than a site locale: ask Babel's CLDR data itself.
+    return str(cldr_extract(locale)["date"])
 
 
 def date_order(locale: str | None = None) -> str:

@@ -48,7 +48,8 @@ def status_block(packet: SignedPacket, style: dict, width: float) -> list[Flowab
             n = len(ev.overridden)
             text += f" {n} hard stop{' was' if n == 1 else 's were'} overridden by a physician (see Findings)."
         if ev.warnings:
-            text += f" {len(ev.warnings)} warning(s), {unack} not yet acknowledged."
+            n = len(ev.warnings)
+            text += f" {n} warning{'' if n == 1 else 's'}, {unack} not yet acknowledged."
         colour = WARN_AMBER if unack else None
     if missing:
         text += f" <b>Not answered:</b> {markup(', '.join(dict.fromkeys(missing)))}."

@@ -49,13 +49,19 @@ def meaning_of(checklist: OpenChecklist) -> tuple[str, bool]:
     state = checklist.state
     amendment = AMENDMENT_MEANING.format(reason=state.amendment_reason) if state.is_amendment else ""
     if open_stops:
-        return messages.text("sign.meaning_not_cleared", count=len(open_stops)) + amendment, True
+        count = _hard_stops(len(open_stops), "remains", "remain")
+        return messages.text("sign.meaning_not_cleared", count=count) + amendment, True
     overridden = [f for f in checklist.evaluation.hard_stops if f.key in checklist.evaluation.overridden]
     by = ""
     if overridden:
-        by = " " + messages.text("sign.meaning_overridden", count=len(overridden),
+        by = " " + messages.text("sign.meaning_overridden", count=_hard_stops(len(overridden), "was", "were"),
                                  names=_names(checklist, overridden))
     return messages.text("sign.meaning_cleared") + by + amendment, False
+
+
+def _hard_stops(count: int, verb_one: str, verb_many: str) -> str:
+    """'1 hard stop was' / '2 hard stops were': a signed statement reads as a sentence, not 'hard stop(s)'."""
+    return f"1 hard stop {verb_one}" if count == 1 else f"{count} hard stops {verb_many}"
 
 
 def _names(checklist: OpenChecklist, findings: list) -> str:

@@ -92,7 +92,7 @@ def test_a_hard_stop_blocks_signing_until_a_physician_overrides_it(session):
     assert not not_cleared
     # The nurse signs what she checked; going ahead despite the hard stop is the physician's call, named.
     assert "cleared for the procedure" not in meaning
-    assert meaning.endswith("1 hard stop(s) were overridden by Test Physician, MD, whose decision and reason are "
+    assert meaning.endswith("1 hard stop was overridden by Test Physician, MD, whose decision and reason are "
                             "recorded with each.")
     version = signing.sign(checklist, NURSE, PINS[NURSE], meaning)
     assert version.cleared and stop.key in version.content.evaluation.overridden and version.meaning == meaning

@@ -147,7 +147,7 @@ class ChecklistWindow(ChecklistSharing, SectionNavigation, QMainWindow):
         self.save_label = controls.label("F1 lists the keyboard shortcuts", role="help", wrap=False,
                                          name="Save status")
         self.review_button = controls.button("&Review and sign...", self.review_and_sign, role="primary")
-        self.packet_button = controls.button("&Print packet...", self.show_packet, role="primary")
+        self.packet_button = controls.button("Print pac&ket...", self.show_packet, role="primary")
         self.packet_button.hide()
         self.amend_button = controls.button("&Amend...", self.amend, tooltip="Change a signed checklist: a new "
                                                                               "version, with a reason, signed again")

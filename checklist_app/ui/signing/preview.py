@@ -97,8 +97,8 @@ class PacketPreviewWidget(QWidget):
         self.tabs.addTab(self.checklist_view, "Checklist")
         self.tabs.addTab(self.discharge_view, "Discharge instructions")
         self.status_label = QLabel(self)
-        self.print_button = QPushButton("Print packet…", self)
-        self.save_button = QPushButton("Save PDFs…", self)
+        self.print_button = QPushButton("&Print packet…", self)
+        self.save_button = QPushButton("&Save PDFs…", self)
         for button in (self.print_button, self.save_button):
             button.setEnabled(False)
         self.print_button.clicked.connect(self.print_requested)

@@ -37,11 +37,11 @@ def review_html(form: FormDefinition, answers: dict[str, Any], evaluation: Evalu
     overridden = sum(1 for f in evaluation.hard_stops if statuses.get(f.key, ("open",))[0] == "overridden")
     acknowledged = sum(1 for f in evaluation.warnings if f.key in statuses)
     parts = [f"<h2>Checklist status: {escape(status)}</h2>",
-             f"<p>{len(evaluation.hard_stops)} hard stop(s)"
+             f"<p>{_counted(len(evaluation.hard_stops), 'hard stop')}"
              + (f" ({overridden} overridden by a physician)" if overridden else "")
-             + f", {len(evaluation.warnings)} warning(s)"
+             + f", {_counted(len(evaluation.warnings), 'warning')}"
              + (f" ({acknowledged} acknowledged)" if acknowledged else "")
-             + f", {len(view.missing)} required answer(s) missing.</p>"]
+             + f", {_counted(len(view.missing), 'required answer')} missing.</p>"]
     for section in form.sections:
         if view.sections.get(section.id) == "not_needed":
             continue
@@ -75,3 +75,8 @@ def _findings_html(findings: list[Any], statuses: dict[str, tuple[str, str]]) ->
                    f"<span style='color:#111827'>What to do: {escape(finding.action)}</span><br>"
                    f"<span style='color:{MUTED}'>Source: {escape(finding.source_id)}{unconfirmed}</span>{done}</p>")
     return "".join(out)
+
+
+def _counted(count: int, noun: str) -> str:
+    """'1 hard stop', '2 warnings', '0 required answers'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
