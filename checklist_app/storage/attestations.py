@@ -21,6 +21,7 @@ from sqlalchemy import Connection, select
 
 from checklist_app.storage import tables
 
+WITHDRAWN = "attestation_withdrawn"  # an attestation unchecked in the app: it no longer stands
 KINDS = {  # record list -> (audit event type, key field, who field, text field, its name in the event's details)
     "overrides": ("override", "finding_key", "physician_id", "reason", "reason"),
     "acknowledgements": ("finding_acknowledged", "finding_key", "by", "note", "note"),
@@ -69,6 +70,9 @@ def _unmatched(record: Mapping[str, Any], events: Mapping[str, list[tuple[str, d
             if not isinstance(entry, Mapping) or not _matched(entry, events.get(event_type, ()), key_field,
                                                               who_field, text_field, detail):
                 problems.append(_sentence(list_name, entry, who_field))
+            elif list_name == "attestations" and _withdrawn(entry, events.get(WITHDRAWN, ())):
+                problems.append(f"the physician's attestation of item {entry.get('item_id', '?')} was withdrawn "
+                                f"(the statement was unchecked) and cannot be signed again without a new one")
     return problems
 
 
@@ -78,7 +82,7 @@ Events = dict[str, dict[str, list[tuple[str, dict[str, Any]]]]]  # record -> eve
 def _events(conn: Connection, record_id: str | None) -> Events:
     e = tables.audit_events.c
     query = select(e.record_id, e.event_type, e.staff_id, e.details).where(
-        e.event_type.in_([kind[0] for kind in KINDS.values()]))
+        e.event_type.in_([kind[0] for kind in KINDS.values()] + [WITHDRAWN]))
     if record_id is not None:
         query = query.where(e.record_id == record_id)
     found: Events = {}
@@ -91,11 +95,19 @@ def _events(conn: Connection, record_id: str | None) -> Events:
 def _matched(entry: Mapping[str, Any], events: Iterable[tuple[str, dict[str, Any]]], key_field: str,
              who_field: str, text_field: str, detail: str) -> bool:
     for staff_id, details in events:
+        if key_field == "item_id" and any(details.get(f) != entry.get(f) for f in ("physician", "physician_id")):
+            continue  # an attestation names its physician exactly as the trail recorded it
         if (staff_id == entry.get(who_field) and details.get(key_field) == entry.get(key_field)
                 and details.get(detail) == _text(entry.get(text_field))
                 and ("at" not in details or _same_moment(details["at"], entry.get("at")))):
             return True
     return False
+
+
+def _withdrawn(entry: Mapping[str, Any], events: Iterable[tuple[str, dict[str, Any]]]) -> bool:
+    """Whether the trail says this very attestation (same item, statement and moment) was withdrawn."""
+    return any(details.get("item_id") == entry.get("item_id") and details.get("statement") == entry.get("statement")
+               and _same_moment(details.get("at"), entry.get("at")) for _staff, details in events)
 
 
 def _text(value: Any) -> Any:

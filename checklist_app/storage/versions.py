@@ -18,6 +18,7 @@ from sqlalchemy import Connection, delete, func, insert, select
 
 from checklist_app.domain.canonical import canonical_json, sha256_hex
 from checklist_app.domain.errors import StorageError
+from checklist_app.domain.plan_ids import is_plan
 from checklist_app.domain.signed import SignedContent, SignedVersion, Signer
 from checklist_app.storage import outbox, tables
 from checklist_app.storage.attestations import unproven
@@ -107,8 +108,10 @@ def _freeze(db: Database, record_id: str, replaces: int | None, reason: str | No
         if pdf is not None:
             _attach(db, conn, version_id, record_id, pdf, "checklist", member.staff_id)
         # The export to the chart commits with the signature or not at all (none when none is configured).
-        outbox.queue_signed(conn, version_id=version_id, record_id=record_id, version_no=number, sha256=digest,
-                            signed_at=payload["signed_at"])
+        # A pre-admission plan is not the completed checklist the chart expects: it is not sent.
+        if not is_plan(record_id):
+            outbox.queue_signed(conn, version_id=version_id, record_id=record_id, version_no=number, sha256=digest,
+                                signed_at=payload["signed_at"])
     return get_version(db, version_id)
 
 

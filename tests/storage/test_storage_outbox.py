@@ -43,6 +43,13 @@ def test_signing_queues_each_configured_export_with_stable_identifiers(staffed: 
     assert outbox.chart_texts(staffed, {"r1": version.version_id}) == {"r1": "Waiting to be sent to the chart"}
 
 
+def test_a_signed_pre_admission_plan_is_not_sent_to_the_chart(staffed: Database, configured: None) -> None:
+    sign_r1(staffed, "plan-r1")  # a plan is not the completed checklist the chart expects
+    assert outbox.items(staffed) == []
+    sign_r1(staffed)
+    assert [i.record_id for i in outbox.items(staffed)] == ["r1", "r1"]
+
+
 def test_nothing_is_queued_when_no_destination_is_configured(staffed: Database,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(outbox.FHIR_BASE_URL_ENV, raising=False)

@@ -62,3 +62,17 @@ def test_withdrawing_is_audited_and_physicians_are_listed(staffed: Database) -> 
     withdraw_attestation(staffed, "r1", attestation, "rn1")
     assert [e.event_type for e in list_events(staffed)][-1] == "attestation_withdrawn"
     assert physician_names(staffed) == ["Mark Doctor, MD"]  # the physician only: not the nurse, not IT
+
+
+def test_a_withdrawn_or_renamed_attestation_put_back_into_the_draft_is_refused(staffed: Database) -> None:
+    save_draft(staffed, "r1", {"record_id": "r1", "answers": {ITEM: True}}, staff_id="rn1")
+    attestation = attest_on_word(staffed, "r1", ITEM, "A. Mensah", "rn1", "Jane Doe, RN")
+    withdraw_attestation(staffed, "r1", attestation, "rn1")
+    put_back = {"record_id": "r1", "answers": {ITEM: True}, "attestations": [attestation.model_dump(mode="json")]}
+    with pytest.raises(StorageError, match="was withdrawn"):
+        sign_as_nurse(staffed, put_back)
+    again = attest_on_word(staffed, "r1", ITEM, "A. Mensah", "rn1", "Jane Doe, RN").model_dump(mode="json")
+    renamed = dict(again, physician="B. Other", physician_id="md1")
+    with pytest.raises(StorageError, match="no matching attestation"):
+        sign_as_nurse(staffed, {"record_id": "r1", "answers": {ITEM: True}, "attestations": [renamed]})
+    assert sign_as_nurse(staffed, {"record_id": "r1", "answers": {ITEM: True}, "attestations": [again]})
