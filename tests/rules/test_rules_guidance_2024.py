@@ -176,11 +176,17 @@ def test_aspirin_for_primary_prevention_has_the_3_to_5_day_row(checklist, hours,
     assert outcome.severity("MED-01-holds") == severity, outcome.summary()
 
 
-@pytest.mark.parametrize("hours", [1, 100])
-def test_aspirin_for_secondary_prevention_is_advice_whatever_the_timing(checklist, hours):
-    (finding,) = _aspirin(checklist, "secondary_prevention", hours).of("MED-01-holds")
-    assert finding.severity == "warning" and "prescriber" in finding.message
-    assert finding.source_id == "SIR2019-HOLDS:aspirin:secondary_prevention"
+@pytest.mark.parametrize(("hours", "minutes", "severity"), [
+    (71, 59, "hard_stop"), (72, 0, "warning"), (119, 59, "warning"), (120, 0, None),
+])
+def test_aspirin_for_secondary_prevention_is_held_unless_a_physician_decides(checklist, hours, minutes, severity):
+    # A nurse's answer "secondary prevention" must not lift the hold: going ahead is the physician's override.
+    outcome = _aspirin(checklist, "secondary_prevention", hours, minutes)
+    assert outcome.severity("MED-01-holds") == severity, outcome.summary()
+    if severity:
+        (finding,) = outcome.of("MED-01-holds")
+        assert finding.source_id == "SIR2019-HOLDS:aspirin:secondary_prevention" and finding.overridable
+        assert "prescriber" in finding.message + finding.action
 
 
 def test_aspirin_after_a_recent_stent_waits_for_cardiology(checklist):
