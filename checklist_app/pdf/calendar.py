@@ -20,6 +20,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, Paragrap
 
 from checklist_app.domain import conventions
 from checklist_app.domain.plan_calendar import Calendar, MedicineStop
+from checklist_app.domain.timeutil import aware
 from checklist_app.pdf import fonts
 from checklist_app.pdf.calendar_summary import PlanSummary, summary_flowables
 from checklist_app.pdf.calendar_text import CalendarTemplate, fill, load_calendar_template
@@ -75,7 +76,7 @@ class CalendarRenderer(DocumentRenderer):
         return self.text.format_date(day)
 
     def _night(self, moment: datetime) -> bool:
-        return moment.hour < self.text.night_until_hour
+        return aware(moment).astimezone().hour < self.text.night_until_hour
 
     def clock(self, moment: datetime) -> str:
         """A step's time: '8:00 PM', or '12:30 AM, after midnight' for a step listed under the evening before."""
@@ -86,6 +87,7 @@ class CalendarRenderer(DocumentRenderer):
     def time(self, moment: datetime) -> str:
         """'8:00 PM' / 'las 8:00 p. m.' (no-break spaces: never split at a line end); an English calendar at a
         site on the 24-hour clock (en-GB) writes '20:00', as every other paper there does."""
+        moment = aware(moment).astimezone()  # the patient's wall clock, whatever offset the moment was counted at
         if not self.text.date_locale and not conventions.twelve_hour():
             return conventions.format_time(moment)
         return format_time(self.text.clock, moment)
@@ -171,7 +173,7 @@ class CalendarRenderer(DocumentRenderer):
                 steps.append(_Step(stop.restart_at, self._fill(words.restart_at, "steps.restart_at", medicine=medicine,
                                                                time=self.clock(stop.restart_at))))
             elif stop.restart_day is not None:
-                moment = datetime.combine(stop.restart_day, datetime.min.time(), c.start.tzinfo)
+                moment = datetime.combine(stop.restart_day, datetime.min.time()).astimezone()
                 steps.append(_Step(moment, self._fill(words.restart_day, "steps.restart_day", medicine=medicine)))
             else:
                 steps.append(_Step(c.procedure_end, self._fill(words.restart_ask, "steps.restart_ask",

@@ -17,12 +17,15 @@ Every number comes from data:
 The last dose is on the patient's own schedule: counted on from the dose they last took, in steps of the
 dosing interval, the latest that is still the policy's hours before the start. A medicine taken on no
 regular schedule gets a moment after which no dose may be taken.
+
+Hours are real elapsed hours (a 72 h hold is 72 h even across a change to or from daylight saving time);
+every moment is then read on the workstation's local clock, which is the clock on the patient's wall.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from checklist_app.domain.errors import ChecklistError
@@ -44,6 +47,12 @@ class CalendarError(ChecklistError):
     """The plan lacks what the calendar is counted from (the scheduled start)."""
 
 
+def local(moment: datetime) -> datetime:
+    """``moment`` on the local wall clock. Aware arithmetic keeps the offset it started from, so a time
+    counted back across a daylight-saving change would otherwise read an hour off the patient's clock."""
+    return aware(moment).astimezone()
+
+
 def round_down_half_hour(moment: datetime) -> datetime:
     """The half hour at or before ``moment``: a fasting time is never later than the policy allows."""
     hour = moment.replace(minute=0, second=0, microsecond=0)
@@ -58,10 +67,10 @@ def build_calendar(form: FormDefinition, policy: PolicyDefinition, site: SiteSet
     if start is None:
         raise CalendarError("Scheduled start: not recorded. The calendar counts every time back from it; "
                             "enter the date and time of the procedure.")
-    start = aware(start)
-    end = start + timedelta(minutes=site.discharge_defaults.procedure_minutes)
-    ready_by = deadline_for(start, site.readiness_deadline.business_days_before, site.readiness_deadline.time,
-                            start.tzinfo)
+    start = local(start)
+    end = local(start + timedelta(minutes=site.discharge_defaults.procedure_minutes))
+    # The deadline's clock time is in the local zone on its own day, not at the start's offset.
+    ready_by = deadline_for(start, site.readiness_deadline.business_days_before, site.readiness_deadline.time)
     medicines = tuple(_medicines(ctx, policy, start, end))
     return Calendar(
         patient_name=str(ctx.value("patient_name") or "") if form.has_item("patient_name") else "",
@@ -118,7 +127,7 @@ def _medicines(ctx: Context, policy: PolicyDefinition, start: datetime, end: dat
             row, _ = _choose_row(medicine, crcl)
             hours = max(h for h in (_row_hours(row, entry.get("frequency"))[0],
                                     _row_hours(row, entry.get("frequency"), warn=True)[0]) if h is not None)
-            out.append(_stop(agent, name, dose, entry, start - timedelta(hours=hours), hours, medicine, end,
+            out.append(_stop(agent, name, dose, entry, local(start - timedelta(hours=hours)), hours, medicine, end,
                              strictly_before=False))
         elif medicine is not None and medicine.action == "continue":
             out.append(MedicineStop(agent, name, dose, "keep", source_id=medicine.source))
@@ -155,10 +164,10 @@ def _glp1(ctx: Context, agent: str, name: str, dose: str, entry: dict[str, Any],
         return MedicineStop(agent, name, dose, "keep", source_id=guidance.risk_based.source)
     source = guidance.hold_windows.source
     if entry.get("frequency") in ("daily", "bid", "tid"):
-        midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
+        midnight = local(datetime.combine(start.date(), time()))
         return _stop(agent, name, dose, entry, midnight, None, None, None, strictly_before=True, source=source)
     hours = guidance.hold_windows.weekly_hours
-    return _stop(agent, name, dose, entry, start - timedelta(hours=hours), hours, None, None,
+    return _stop(agent, name, dose, entry, local(start - timedelta(hours=hours)), hours, None, None,
                  strictly_before=False, source=source)
 
 
@@ -170,26 +179,26 @@ def _stop(agent: str, name: str, dose: str, entry: dict[str, Any], latest: datet
     restart_at = restart_day = None
     if medicine is not None and end is not None:
         if medicine.restart_hours is not None:
-            restart_at = round_up_half_hour(end + timedelta(hours=medicine.restart_hours))
+            restart_at = round_up_half_hour(local(end + timedelta(hours=medicine.restart_hours)))
         elif medicine.restart_next_day:
             restart_day = end.date() + timedelta(days=1)
     common = {"source_id": source or (medicine.source if medicine else ""), "hold_hours": hours,
               "restart_at": restart_at, "restart_day": restart_day,
               "anticoagulant": medicine is not None and medicine.drug_class == "anticoagulant"}
     if interval is None or not isinstance(taken, datetime):
-        deadline = latest - timedelta(minutes=1) if strictly_before else latest
+        deadline = local(latest - timedelta(minutes=1)) if strictly_before else latest
         return MedicineStop(agent, name, dose, "stop", last_dose=deadline, deadline_only=True, **common)
-    taken, step = aware(taken), timedelta(hours=interval)
+    taken, step = local(taken), timedelta(hours=interval)
     if taken > latest or (strictly_before and taken == latest):
         return MedicineStop(agent, name, dose, "stop", last_dose=taken, already_taken=True, too_late=True,
-                            first_skipped=taken + step, **common)
+                            first_skipped=local(taken + step), **common)
     steps = math.floor((latest - taken) / step)
     last = taken + steps * step
     if strictly_before and last == latest:
         last -= step
-    last = max(last, taken)
+    last = local(max(last, taken))
     return MedicineStop(agent, name, dose, "stop", last_dose=last, already_taken=last == taken,
-                        first_skipped=last + step, **common)
+                        first_skipped=local(last + step), **common)
 
 
 def _fasting(ctx: Context, policy: PolicyDefinition, start: datetime) -> Fasting | None:
@@ -202,9 +211,9 @@ def _fasting(ctx: Context, policy: PolicyDefinition, start: datetime) -> Fasting
     liquid_from = None
     if glp1_higher_risk(ctx, policy):
         diet = _glp1_guidance(policy).risk_based.liquid_diet_hours
-        liquid_from = round_down_half_hour(start - timedelta(hours=diet))
-    return Fasting(food_until=round_down_half_hour(start - timedelta(hours=food)),
-                   clear_until=round_down_half_hour(start - timedelta(hours=clear)),
+        liquid_from = round_down_half_hour(local(start - timedelta(hours=diet)))
+    return Fasting(food_until=round_down_half_hour(local(start - timedelta(hours=food))),
+                   clear_until=round_down_half_hour(local(start - timedelta(hours=clear))),
                    liquid_diet_from=liquid_from)
 
 
