@@ -26,6 +26,11 @@ def _is_local(host: str) -> bool:
         return host in LOCAL_HOSTS
 
 
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` names this very machine (127.0.0.0/8, ::1, localhost)."""
+    return _is_local(urlsplit(url).hostname or "")
+
+
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be a FHIR base or token URL (None when it can)."""
     parts = urlsplit(url)
@@ -39,6 +44,10 @@ def url_problem(url: str) -> str | None:
         return "must not carry a user, password, query or fragment (a secret in a URL ends up in logs)"
     if port == 0:
         return "the port in the URL must be a number from 1 to 65535"
+    if parts.scheme == "http" and not _is_local(parts.hostname):
+        # A token and patient data go over this connection: in clear only to a test server on this machine.
+        return ("must start with https:// (http:// is only for a test server on this machine: localhost, "
+                "127.0.0.1 or ::1)")
     return None
 
 
@@ -82,7 +91,17 @@ class ChartConnection(BaseModel):
             raise ValueError("mllp_host: give the MLLP listener's host name beside its port")
         if self.fhir_base_url and self.auth == "smart" and not (self.smart_client_id and self.smart_token_url):
             raise ValueError("smart_client_id: SMART needs the client id and the token URL")
-        if not self.tls_verify and not all(_is_local(urlsplit(u).hostname or "")
-                                           for u in (self.fhir_base_url, self.smart_token_url) if u):
+        if not self.tls_verify and not all(is_loopback_url(u) for u in (self.fhir_base_url, self.smart_token_url)
+                                           if u):
             raise ValueError("tls_verify: switch TLS verification off only for a test server on this machine")
         return self
+
+    def tls_verify_for(self, *urls: str) -> bool:
+        """Whether to verify TLS when reaching ``urls``, the URLs actually used (the environment may name
+        others than these settings): always, unless switched off here and every one is on this machine."""
+        return self.tls_verify or not all(is_loopback_url(u) for u in urls)
+
+    def secrets_for(self, url: str) -> bool:
+        """Whether this connection's bearer token or SMART client may be used with ``url``: only with its own
+        server, never with one the environment names instead (an override brings its own credentials)."""
+        return bool(self.fhir_base_url) and url.rstrip("/") == self.fhir_base_url

@@ -7,7 +7,9 @@ workstation (or in a system-wide profile) with the environment, which comes firs
 - ``CHECKLIST_APP_FHIR_BASE_URL``: the FHIR R4 server's base (``https://ehr.example.org/fhir``); signing
   then queues a transaction Bundle. ``CHECKLIST_APP_FHIR_TOKEN_FILE``: a file holding a bearer token (read
   at each send; never logged, never stored in the database). ``CHECKLIST_APP_FHIR_CA_FILE``: the CA
-  bundle that signed the server's certificate when it is not in the system's store (TLS is always verified).
+  bundle that signed the server's certificate when it is not in the system's store (TLS is verified unless the
+  settings switch it off and the server used is on this machine; ``http://`` only for this machine). The
+  settings' sealed bearer token goes only to the settings' own URL, never to a server named here instead.
 - ``CHECKLIST_APP_HL7_MLLP``: ``host:port`` of the interface engine's MLLP listener; signing then queues
   an MDM^T02. ``CHECKLIST_APP_HL7_RECEIVER``: its application and facility (``EHR^HOSP``, MSH-5/MSH-6).
 - ``CHECKLIST_APP_FHIR_SYSTEM_BASE``: the base of the identifier systems and the Questionnaire's canonical
@@ -126,8 +128,8 @@ def fhir_destination(chart: ChartConnection | None = None) -> FhirDestination | 
     ca_file = os.environ.get(FHIR_CA_FILE_ENV, "").strip()
     return FhirDestination(base_url=url.rstrip("/"), token_file=Path(token_file) if token_file else None,
                            ca_file=Path(ca_file) if ca_file else None,
-                           sealed_token=chart.bearer_token if chart.auth == "bearer" else "",
-                           tls_verify=chart.tls_verify)
+                           sealed_token=chart.bearer_token if chart.auth == "bearer" and chart.secrets_for(url) else "",
+                           tls_verify=chart.tls_verify_for(url))
 
 
 def mllp_destination(chart: ChartConnection | None = None) -> MllpDestination | None:

@@ -5,7 +5,10 @@ client whose private key is kept sealed with the site secret, TLS), which IT may
 with the environment, like the export's (``export_config``):
 
 - ``CHECKLIST_APP_FHIR_IMPORT_URL``: the server to read from (default: ``CHECKLIST_APP_FHIR_BASE_URL``).
-  A user, password or query in the URL is refused. TLS is always verified (``CHECKLIST_APP_FHIR_CA_FILE``).
+  A user, password or query in the URL is refused, and so is ``http://`` but for this machine. TLS is verified
+  (``CHECKLIST_APP_FHIR_CA_FILE``) unless the settings switch it off and the server used is on this machine.
+  The settings' bearer token or SMART client is used only with the settings' own URL, never sent to a server
+  the environment names instead.
 - Either a bearer token in the file named by ``CHECKLIST_APP_FHIR_TOKEN_FILE`` (read at each pull), or SMART
   Backend Services (client credentials with a signed JWT): ``CHECKLIST_APP_FHIR_SMART_CLIENT_ID``,
   ``CHECKLIST_APP_FHIR_SMART_KEY_FILE`` (the client's private key, PEM, RSA for RS384 or P-384 EC for ES384),
@@ -112,12 +115,13 @@ def pull_source(chart: ChartConnection | None = None) -> PullSource | None:
         smart = SmartClient(os.environ[SMART_CLIENT_ENV].strip(), Path(key), token_url,
                             os.environ.get(SMART_KID_ENV, "").strip(),
                             os.environ.get(SMART_SCOPE_ENV, "").strip() or "system/*.read")
-    elif not token and chart.auth == "smart" and chart.smart_client_id:
+    elif not token and chart.auth == "smart" and chart.smart_client_id and chart.secrets_for(url):
         smart = SmartClient(chart.smart_client_id, None, chart.smart_token_url, chart.smart_key_id,
                             sealed_key=chart.smart_key)
+    used = (url, smart.token_url) if smart is not None else (url,)
     return PullSource(url.rstrip("/"), Path(token) if token else None, smart, Path(ca) if ca else None,
-                      sealed_token=chart.bearer_token if chart.auth == "bearer" else "",
-                      tls_verify=chart.tls_verify)
+                      sealed_token=chart.bearer_token if chart.auth == "bearer" and chart.secrets_for(url) else "",
+                      tls_verify=chart.tls_verify_for(*used))
 
 
 def pull_patient(source: PullSource, mrn: str, form: FormDefinition, index: CodeIndex, *,
@@ -196,7 +200,8 @@ def _access_token(client: Any, source: PullSource) -> str:
         return unseal("bearer_token", source.sealed_token)
     if source.token_file is None:
         raise ImportRefused(f"No credentials for {source.describe()}: an administrator sets a bearer token or a "
-                            f"SMART client in Settings, Chart connection (or IT sets {FHIR_TOKEN_FILE_ENV}).")
+                            f"SMART client in Settings, Chart connection (used only with the server set there); "
+                            f"for a server the environment names, IT sets {FHIR_TOKEN_FILE_ENV}.")
     try:
         token = source.token_file.read_text(encoding="utf-8").strip()
     except OSError as exc:
