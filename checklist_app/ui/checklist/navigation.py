@@ -83,3 +83,6 @@ class SectionNavigation:
         scroll = self.scrolls[self.current_index()] if self.scrolls else None
         if new is not None and scroll is not None and scroll.widget().isAncestorOf(new):
             scroll.ensureWidgetVisible(new, 20, 60)
+        findings = self.findings.scroll  # Tab through the findings: the button with focus is on screen
+        if new is not None and findings.widget() is not None and findings.widget().isAncestorOf(new):
+            findings.ensureWidgetVisible(new, 10, 40)
