@@ -120,6 +120,8 @@ def _list_problems(view: QListWidget) -> list[str]:
     problems = []
     margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
     for row in range(view.count()):
+        if view.isRowHidden(row):  # not shown at all (a section the site's policy leaves off)
+            continue
         rect = view.visualRect(view.model().index(row, 0))
         width = rect.width() - view.iconSize().width() - 4 * margin - 2 * theme.LIST_ITEM_PADDING_X  # the sheet's
         text = view.item(row).text()
