@@ -36,12 +36,18 @@ def start(monkeypatch, data_dir, while_opening=None, when_open=None) -> int:
         QTimer.singleShot(0, lambda: (when_open and when_open(opening), QApplication.exit(0)))
 
     monkeypatch.setattr(startup.Opening, "finish", observed_finish)
-    QTimer.singleShot(20_000, lambda: QApplication.exit(3))
+    # Never hang the suite; stopped once the start returns: a QApplication.exit() outside the app's event loop
+    # makes every later event loop (a later test's dialog) return at once.
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(lambda: QApplication.exit(3))
+    guard.start(20_000)
     root = logging.getLogger()
     before = list(root.handlers)
     try:
         return startup.start(argparse.Namespace(data_dir=None, paint_first=True))
     finally:
+        guard.stop()
         for handler in [h for h in root.handlers if h not in before]:
             root.removeHandler(handler)
             handler.close()

@@ -47,12 +47,18 @@ def run(monkeypatch, data_dir, *, paint_first=True, while_opening=None, when_ope
             QTimer.singleShot(0, lambda: (when_open and when_open(opening), QApplication.exit(0)))
 
     monkeypatch.setattr(startup.Opening, "finish", observed_finish)
-    QTimer.singleShot(20_000, lambda: QApplication.exit(3))  # never hang the suite
+    # Never hang the suite; stopped once the start returns: a QApplication.exit() outside the app's event loop
+    # makes every later event loop (a later test's dialog) return at once.
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(lambda: QApplication.exit(3))
+    guard.start(20_000)
     root = logging.getLogger()
     before = list(root.handlers)
     try:
         status = startup.start(argparse.Namespace(data_dir=None, paint_first=paint_first))
     finally:
+        guard.stop()
         for handler in [h for h in root.handlers if h not in before]:
             root.removeHandler(handler)
             handler.close()

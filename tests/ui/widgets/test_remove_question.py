@@ -64,7 +64,16 @@ def test_the_question_keeps_the_entry_on_enter_and_removes_it_on_alt_r(qtbot):
             for key, modifier in keys:
                 qtbot.keyClick(box, key, modifier)
 
-        QTimer.singleShot(50, press)
-        QTimer.singleShot(5_000, lambda: QApplication.activeModalWidget() and QApplication.activeModalWidget().reject())
+        # Timers of their own, stopped once the question is answered: left running they would press keys in,
+        # or close, a later test's dialog.
+        timers = [QTimer(), QTimer()]
+        timers[0].timeout.connect(press)
+        timers[1].timeout.connect(lambda: (box := QApplication.activeModalWidget()) and box.reject())
+        for timer, ms in zip(timers, (50, 5_000), strict=True):
+            timer.setSingleShot(True)
+            timer.start(ms)
         answers.append(REAL_ASK(RemoveQuestion, None, "Apixaban", "Medications"))
+        assert not timers[0].isActive()  # the question waited for its answer (a pending app exit returns at once)
+        for timer in timers:
+            timer.stop()
     assert answers == [False, True]
