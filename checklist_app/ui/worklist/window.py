@@ -171,8 +171,9 @@ class WorklistWindow(ChecklistOpening, QMainWindow):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        # Short columns take their contents' width; the patient, procedure and time share what is left.
-        for column in (COLUMNS.index("MRN"), COLUMNS.index("Level(s)"), STATUS_COLUMN, READY_COLUMN, len(COLUMNS) - 1):
+        # Short columns take their contents' width; the patient, procedure, time and readiness share what is
+        # left (a long "what is missing" list is cut with its whole text in the tooltip, never the name).
+        for column in (COLUMNS.index("MRN"), COLUMNS.index("Level(s)"), STATUS_COLUMN, len(COLUMNS) - 1):
             self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.activated.connect(lambda _i: self.open_selected())
