@@ -36,5 +36,6 @@ tests.no_windows  # autouse fixture (tests/ui/test_gc_pause.py)
 tests.windows_workstation  # autouse fixture of the no_posix plugin (tests/no_posix.py, pytest -p no_posix)
 tests.attestations_given  # autouse fixture (tests/ui/conftest.py): answers the physician's attestation dialog
 tests.dialogs_closed  # fixture requested for its effect (tests/ui/checklist/test_keyboard_abuse.py)
+tests.no_print_queue  # fixture requested for its effect (tests/ui/signing/test_print_dialog.py)
 tests.me  # tests/ui/test_gc_pause.py Node: the attribute exists to make a reference cycle
 tests.afterFlowable  # reportlab's hook, called for each flowable placed (tests/pdf/test_discharge_headings.py)

@@ -1,4 +1,5 @@
-"""A throwaway CUPS scheduler with one cups-pdf queue, for the printing tests (fixture ``cups_queue``).
+"""A throwaway CUPS scheduler with one cups-pdf queue, for the printing tests (fixture ``cups_queue``), and
+no print queue at all (fixture ``no_print_queue``): neither sees the system scheduler's queues.
 
 The fixture starts its own ``cupsd`` (in the foreground, as a child of the test run) from a temporary
 ServerRoot, listening on a free 127.0.0.1 port with an open policy, adds the queue with ``lpadmin`` and
@@ -148,6 +149,24 @@ def _tell_this_process(server: str | None) -> None:
         library = ctypes.CDLL(name)
         library.cupsSetServer.argtypes = [ctypes.c_char_p]
         library.cupsSetServer(server.encode() if server else None)
+
+
+@pytest.fixture
+def no_print_queue(qapp) -> Iterator[None]:
+    """No print queue in sight, whatever queues the system's own scheduler has: ``lp`` and the CUPS library in
+    this process are pointed at a scheduler that is not there (a free port) for the test."""
+    saved_server = os.environ.get("CUPS_SERVER")
+    nowhere = f"127.0.0.1:{_free_port()}"
+    os.environ["CUPS_SERVER"] = nowhere
+    _tell_this_process(nowhere)
+    try:
+        yield
+    finally:
+        if saved_server is None:
+            os.environ.pop("CUPS_SERVER", None)
+        else:
+            os.environ["CUPS_SERVER"] = saved_server
+        _tell_this_process(saved_server)
 
 
 @pytest.fixture(scope="module")

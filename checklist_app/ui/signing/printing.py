@@ -149,7 +149,7 @@ class PrintDialog:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if printer_name:
             printer.setPrinterName(printer_name)
-        printer.setPageSize(QPageSize(_PAPER_IDS.get(paper, QPageSize.PageSizeId.Letter)))
+        printer.setPageSize(_paper_as_listed(printer, paper))
         printer.setDocName(Path(file_name).stem)
         if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:  # no print queue: "Print to file" it is,
             printer.setOutputFileName(str(documents_folder() / file_name))  # named, in Documents (not the cwd)
@@ -162,6 +162,15 @@ class PrintDialog:
             dialog.setMinMax(1, pages)
             dialog.setFromTo(1, pages)
         return dialog, printer
+
+
+def _paper_as_listed(printer: QPrinter, paper: str) -> QPageSize:
+    """The site's paper as the printer itself lists it. A printer may list one size under two names (cups-pdf's
+    description has "ANSI A" before "US Letter"), and Qt takes the first of that size; the one named as the
+    site names its paper is what the nurse expects to find in the dialog. Without a queue: the standard size."""
+    wanted = QPageSize(_PAPER_IDS.get(paper, QPageSize.PageSizeId.Letter))
+    listed = [size for size in QPrinterInfo(printer).supportedPageSizes() if size.id() == wanted.id()]
+    return next((size for size in listed if size.key() == wanted.key()), wanted)
 
 
 def documents_folder() -> Path:

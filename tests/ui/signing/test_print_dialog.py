@@ -13,14 +13,19 @@ from ui_helpers import NURSE, PINS
 pytestmark = pytest.mark.gui
 
 
+@pytest.mark.parametrize("queue", ["no_print_queue", "cups_queue"])
 @pytest.mark.parametrize(("paper", "size"), [("Letter", "Letter"), ("A4", "A4")])
-def test_the_dialog_opens_on_the_sites_paper_with_the_packets_pages(qtbot, paper, size):
+def test_the_dialog_opens_on_the_sites_paper_with_the_packets_pages(qtbot, request, queue, paper, size):
+    """On a file without a queue, and on a cups-pdf queue, whose description lists Letter twice ("ANSI A"
+    first, then "US Letter"): the dialog shows the paper under the name the site gives it."""
     from PySide6.QtPrintSupport import QAbstractPrintDialog
 
     from checklist_app.ui.signing import printing
 
-    dialog, printer = printing.PrintDialog.make(None, paper=paper, pages=9)
+    printer_name = getattr(request.getfixturevalue(queue), "name", "")
+    dialog, printer = printing.PrintDialog.make(None, printer_name, paper=paper, pages=9)
     qtbot.addWidget(dialog)
+    assert printer.printerName() == printer_name
     assert printer.pageLayout().pageSize().key() == size
     assert (dialog.minPage(), dialog.maxPage()) == (1, 9)
     option = QAbstractPrintDialog.PrintDialogOption
@@ -31,13 +36,13 @@ def test_the_dialog_opens_on_the_sites_paper_with_the_packets_pages(qtbot, paper
 
 
 def test_without_a_print_queue_the_dialog_offers_a_file_named_for_the_patient_in_documents(qtbot, tmp_path,
-                                                                                           monkeypatch):
+                                                                                           monkeypatch,
+                                                                                           no_print_queue):
     from PySide6.QtPrintSupport import QPrinter
 
     from checklist_app.ui.signing import printing
 
-    if printing.printer_names():
-        pytest.skip("this computer has print queues, so the dialog opens on one of them, not on a file")
+    assert printing.printer_names() == []
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     (tmp_path / "Documents").mkdir()
