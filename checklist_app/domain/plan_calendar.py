@@ -82,6 +82,7 @@ class Calendar:
     clinic_phone: str
     after_hours_phone: str
     emergency_number: str
+    arrive_at: datetime | None = None  # when the patient is asked to arrive (site's arrival_minutes_before)
 
     @property
     def stops(self) -> tuple[MedicineStop, ...]:

@@ -65,6 +65,9 @@ class SiteSettings(BaseModel):
     # The paper the printer holds; the PDFs are laid out for Letter and print unscaled on either.
     paper: Literal["Letter", "A4"] = "Letter"
     readiness_deadline: ReadinessDeadline = ReadinessDeadline()
+    # How long before the scheduled start patients are asked to arrive (printed on the pre-admission calendar;
+    # LOCAL: the unit's own check-in time). 0: no arrival time is printed.
+    arrival_minutes_before: int = Field(default=60, ge=0, le=240)
     # How the site reaches the hospital's chart (FHIR, HL7 v2); empty: nothing is exchanged.
     chart: ChartConnection = ChartConnection()
 

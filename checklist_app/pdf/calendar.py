@@ -212,8 +212,10 @@ class CalendarRenderer(DocumentRenderer):
     def _facts(self) -> list[Flowable]:
         labels, v, s = self.text.labels, self.values, self.style
         rows = [(labels["patient"], v["patient_name"]),
-                (labels["procedure_day"], capitalised(fill(labels["procedure_when"], v, "labels.procedure_when"))),
-                (labels["clinic_phone"], v["clinic_phone"])]
+                (labels["procedure_day"], capitalised(fill(labels["procedure_when"], v, "labels.procedure_when")))]
+        if self.calendar.arrive_at is not None:
+            rows.append((labels["arrive"], self.time(self.calendar.arrive_at)))
+        rows.append((labels["clinic_phone"], v["clinic_phone"]))
         if v["after_hours_phone"]:
             rows.append((labels["after_hours_phone"], v["after_hours_phone"]))
         data = [[Paragraph(markup(a), s["body"]), Paragraph(markup(str(b)), s["bold"])] for a, b in rows]

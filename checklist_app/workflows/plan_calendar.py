@@ -81,6 +81,8 @@ def build_calendar(form: FormDefinition, policy: PolicyDefinition, site: SiteSet
         sedation=_sedation(ctx),
         facility_name=site.facility_name, clinic_phone=site.clinic_phone,
         after_hours_phone=site.after_hours_phone, emergency_number=site.emergency_number,
+        arrive_at=local(start - timedelta(minutes=site.arrival_minutes_before)) if site.arrival_minutes_before
+        else None,
     )
 
 

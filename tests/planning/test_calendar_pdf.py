@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from plan_helpers import CALL_AT
@@ -213,3 +214,20 @@ def test_a_medicine_the_policy_only_advises_about_is_a_call_to_make(form, policy
     text = text_of(render_calendar(calendar))
     assert "please call us before your procedure" in text and "start it again" not in text
     assert "Call us about these" in text and "(ibuprofen) 400 mg" in text and "Keep taking" not in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_arrival_time_is_the_sites_minutes_before_the_start(calendar, site, language):
+    minutes = site.arrival_minutes_before
+    assert minutes and calendar.arrive_at == calendar.start - timedelta(minutes=minutes)
+    r = CalendarRenderer(calendar, language=language)
+    label = r.text.labels["arrive"]
+    text = text_of(render_calendar(calendar, language=language))
+    assert f"{plain(label)} {plain(r.time(calendar.arrive_at))}" in text
+
+
+def test_no_arrival_time_when_the_site_sets_none(form, policy, site, plan_answers):
+    calendar = build_calendar(form, policy, site.model_copy(update={"arrival_minutes_before": 0}), plan_answers(),
+                              CALL_AT)
+    assert calendar.arrive_at is None
+    assert "arrive by" not in text_of(render_calendar(calendar, language="en"))
