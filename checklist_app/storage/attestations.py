@@ -47,7 +47,8 @@ def unproven_anywhere(conn: Connection) -> list[str]:
         content = _json(row.content_json).get("content")
         record = content.get("record") if isinstance(content, dict) else None
         problems += [f"signed version {row.version_no} of record {row.record_id}: {p}"
-                     for p in _unmatched(record if isinstance(record, dict) else {}, events.get(row.record_id, {}))]
+                     for p in _unmatched(record if isinstance(record, dict) else {}, events.get(row.record_id, {}),
+                                         signed=True)]
     return problems
 
 
@@ -59,7 +60,10 @@ def _json(text: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _unmatched(record: Mapping[str, Any], events: Mapping[str, list[tuple[str, dict[str, Any]]]]) -> list[str]:
+def _unmatched(record: Mapping[str, Any], events: Mapping[str, list[tuple[str, dict[str, Any]]]], *,
+               signed: bool = False) -> list[str]:
+    """``signed``: a signed version's record, whose attestations stood when it was signed (an amendment that
+    unchecks the statement later withdraws it from the amendment, not from the version already signed)."""
     problems = []
     for list_name, (event_type, key_field, who_field, text_field, detail) in KINDS.items():
         entries = record.get(list_name) or []
@@ -70,7 +74,7 @@ def _unmatched(record: Mapping[str, Any], events: Mapping[str, list[tuple[str, d
             if not isinstance(entry, Mapping) or not _matched(entry, events.get(event_type, ()), key_field,
                                                               who_field, text_field, detail):
                 problems.append(_sentence(list_name, entry, who_field))
-            elif list_name == "attestations" and _withdrawn(entry, events.get(WITHDRAWN, ())):
+            elif list_name == "attestations" and not signed and _withdrawn(entry, events.get(WITHDRAWN, ())):
                 problems.append(f"the physician's attestation of item {entry.get('item_id', '?')} was withdrawn "
                                 f"(the statement was unchecked) and cannot be signed again without a new one")
     return problems

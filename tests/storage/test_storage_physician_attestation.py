@@ -76,3 +76,13 @@ def test_a_withdrawn_or_renamed_attestation_put_back_into_the_draft_is_refused(s
     with pytest.raises(StorageError, match="no matching attestation"):
         sign_as_nurse(staffed, {"record_id": "r1", "answers": {ITEM: True}, "attestations": [renamed]})
     assert sign_as_nurse(staffed, {"record_id": "r1", "answers": {ITEM: True}, "attestations": [again]})
+
+
+def test_an_attestation_withdrawn_after_signing_leaves_the_signed_version_sound(staffed: Database) -> None:
+    """An amendment that unchecks the statement withdraws it from the amendment, not from the signed version."""
+    save_draft(staffed, "r1", {"record_id": "r1", "answers": {ITEM: True}}, staff_id="rn1")
+    attestation = attest_on_word(staffed, "r1", ITEM, "A. Mensah", "rn1", "Jane Doe, RN")
+    record = {"record_id": "r1", "answers": {ITEM: True}, "attestations": [attestation.model_dump(mode="json")]}
+    sign_as_nurse(staffed, record)
+    withdraw_attestation(staffed, "r1", attestation, "rn1")  # unchecked while amending
+    assert not [p for p in verify_audit(staffed).problems if "attestation" in p]
