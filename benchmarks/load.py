@@ -565,7 +565,7 @@ def seed(url: str, stations: int, signed: int) -> None:
     """Staff accounts (production scrypt cost) and a few checklists signed today with their sealed PDFs."""
     from checklist_app import storage
     from checklist_app.workflows import packet, signing
-    from checklist_app.workflows.checklist_state import ChecklistState
+    from checklist_app.workflows.checklist_state import NOTIFIED_PREFIX, ChecklistState
     from checklist_app.workflows.demo import demo_data
     from checklist_app.workflows.open_checklist import OpenChecklist
     from checklist_app.workflows.session import Session
@@ -582,7 +582,9 @@ def seed(url: str, stations: int, signed: int) -> None:
             now = session.now()
             data = demo_data(session.form, now.date())
             data["record_id"] = record_id = f"seed-{n}"
-            data["answers"]["scheduled_start"] = now.replace(minute=0, second=0, microsecond=0).isoformat()
+            # This hour, but never before the demo's own morning times (fasting, doses): signed today at any hour.
+            data["answers"]["scheduled_start"] = now.replace(hour=max(now.hour, 9), minute=0, second=0,
+                                                             microsecond=0).isoformat()
             state, _ = ChecklistState.from_data(session.form, data, fallback_staff=session.user_id(), now=now,
                                                 policy_id=session.site.default_policy)
             session.store.save_draft(record_id, state.draft_data(), session.user_id())
@@ -591,6 +593,9 @@ def seed(url: str, stations: int, signed: int) -> None:
             # needed) can appear: acknowledged as a nurse would, so the history holds signed checklists.
             for finding in checklist.evaluation.unacknowledged_warnings:
                 checklist.acknowledge(finding.key, "Told the proceduralist (benchmark seed)")
+            # Near midnight the demo's times can raise a hard stop: signed NOT CLEARED with the physician told.
+            for finding in checklist.evaluation.open_hard_stops:
+                checklist.acknowledge(finding.key, NOTIFIED_PREFIX + "Dr. Bench (benchmark seed)")
             checklist.refresh()
             version = signing.sign(checklist, session.user_id(), PIN, signing.meaning_of(checklist)[0])
             signing.settle_signed(checklist, version)

@@ -6,6 +6,7 @@ file, no window."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -159,7 +160,8 @@ def test_on_the_day_a_later_dose_is_flagged_naming_the_plan(folder):
         message = found[0].message
         assert message.startswith("Apixaban: last dose") and "later than planned" in message
         assert plan_comparison.when(later) in message and plan_comparison.when(planned.last_dose) in message
-        assert "plan signed Thu 12/03/2026 by J. Smith, RN" in message
+        # signed now (storage keeps the real clock), so the day printed is whatever day that is
+        assert re.search(r"plan signed \w{3} \d{2}/\d{2}/\d{4} by J\. Smith, RN", message), message
         assert found[0].severity == "warning" and record_id in found[0].citation
         assert not plan_findings(checklist, plan_comparison.NEW_MEDICINE)
         # acknowledged like any warning, and then signing is no longer blocked by it
