@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from checklist_app import resources
 from checklist_app.domain.conventions import format_long_date, month_first, site_locale
 from checklist_app.domain.errors import PdfRenderError
-from checklist_app.pdf.discharge_text import ClockText, placeholders_in
+from checklist_app.pdf.discharge_text import ClockText, fill_template
 
 LANGUAGES = ("en", "es")
 PLACEHOLDERS = frozenset({
@@ -97,17 +97,7 @@ class CalendarTemplate(_Strict):
 
 def fill(text: str, values: dict[str, Any], where: str = "") -> str:
     """Fill a template string; PdfRenderError names an unknown or missing placeholder."""
-    try:
-        names = placeholders_in(text)
-    except ValueError as exc:
-        raise PdfRenderError(f"calendar template {where}: {exc}") from None
-    for name in names:
-        if name not in PLACEHOLDERS:
-            raise PdfRenderError(f"calendar template {where}: unknown placeholder {{{name}}}; "
-                                 f"known: {', '.join(sorted(PLACEHOLDERS))}")
-        if name not in values:
-            raise PdfRenderError(f"calendar template {where}: no value for {{{name}}} here")
-    return text.format_map(values)
+    return fill_template(text, values, f"calendar template {where}", PLACEHOLDERS)
 
 
 @lru_cache(maxsize=8)

@@ -164,16 +164,21 @@ def placeholders_in(text: str) -> list[str]:
 
 def fill(text: str, values: dict[str, Any], where: str = "") -> str:
     """Fill a template string from ``values``; PdfRenderError names an unknown or missing placeholder."""
+    return fill_template(text, values, f"discharge template {where}", PLACEHOLDERS)
+
+
+def fill_template(text: str, values: dict[str, Any], where: str, known: frozenset[str]) -> str:
+    """Fill a patient-facing template; PdfRenderError (starting with ``where``) names a placeholder not in
+    ``known`` or one without a value here."""
     try:
         names = placeholders_in(text)
     except ValueError as exc:
-        raise PdfRenderError(f"discharge template {where}: {exc}") from None
+        raise PdfRenderError(f"{where}: {exc}") from None
     for name in names:
-        if name not in PLACEHOLDERS:
-            raise PdfRenderError(f"discharge template {where}: unknown placeholder {{{name}}}; "
-                                 f"known: {', '.join(sorted(PLACEHOLDERS))}")
+        if name not in known:
+            raise PdfRenderError(f"{where}: unknown placeholder {{{name}}}; known: {', '.join(sorted(known))}")
         if name not in values:
-            raise PdfRenderError(f"discharge template {where}: no value for {{{name}}} here")
+            raise PdfRenderError(f"{where}: no value for {{{name}}} here")
     return text.format_map(values)
 
 

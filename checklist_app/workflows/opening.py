@@ -42,12 +42,13 @@ def load_checklist(session: Session, record_id: str) -> Loaded | None:
     return Loaded(state, signed, dropped, draft.revision if draft is not None else 0)
 
 
-def new_checklist(session: Session) -> ChecklistState:
-    """An empty checklist under the site's default policy, saved as a draft now and held by this app.
+def new_checklist(session: Session, prefix: str = "chk-") -> ChecklistState:
+    """An empty checklist under the site's default policy, saved as a draft now and held by this app
+    (``prefix`` starts its record id: a pre-admission plan's is ``plan-``).
 
     A missing or broken default policy is refused here (PolicyDefinitionError), before any draft exists."""
     now = session.now()
-    record_id = f"chk-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+    record_id = f"{prefix}{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     state = ChecklistState.new(session.form, record_id, session.user_id(), now, session.site.default_policy)
     session.policy(state.policy_id)
     draft = session.store.save_draft_based_on(record_id, state.to_data(), session.user_id(), based_on=0,

@@ -15,7 +15,6 @@ On the day, the checklist for the same MRN and the same procedure date finds the
 
 from __future__ import annotations
 
-import secrets
 import time
 from datetime import datetime
 from functools import lru_cache
@@ -37,6 +36,7 @@ from checklist_app.pdf.calendar_summary import PlanSummary
 from checklist_app.rules.policy import PolicyDefinition
 from checklist_app.storage.plans import signed_plans
 from checklist_app.workflows.checklist_state import ChecklistState
+from checklist_app.workflows.opening import new_checklist
 from checklist_app.workflows.plan_calendar import build_calendar
 from checklist_app.workflows.session import Session
 
@@ -54,15 +54,7 @@ def planning_scope() -> PlanningScope:
 
 def new_plan(session: Session) -> ChecklistState:
     """An empty plan under the site's default policy, saved as a draft now and held by this app."""
-    now = session.now()
-    record_id = f"{PLAN_PREFIX}{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
-    state = ChecklistState.new(session.form, record_id, session.user_id(), now, session.site.default_policy)
-    session.policy(state.policy_id)
-    draft = session.store.save_draft_based_on(record_id, state.to_data(), session.user_id(), based_on=0,
-                                              session_id=session.session_id)
-    session.store.claim(record_id, session.session_id, session.user_id())
-    session.autosaver.track(record_id, draft.revision)
-    return state
+    return new_checklist(session, prefix=PLAN_PREFIX)
 
 
 def plan_evaluation(evaluation: Evaluation, scope: PlanningScope) -> Evaluation:
